@@ -1,0 +1,229 @@
+"""Load and validate the signature data in `signatures/`: SDKs, capability categories, permissions.
+
+Each data file is validated against its JSON Schema; `validate_all()` reports every problem in
+every file at once instead of stopping at the first.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from scanner.errors import SignatureError
+from scanner.resources import data_dir
+
+DEFAULT_MIN_CLASSES = 3
+
+
+@dataclass(frozen=True)
+class SdkSignature:
+    """One SDK as described by a `signatures/sdks/<id>.json` file (or an imported tracker)."""
+
+    id: str
+    name: str
+    vendor: str
+    category: str
+    tracking: bool
+    collects: tuple[str, ...]
+    packages: tuple[str, ...]
+    exclude_packages: tuple[str, ...]
+    min_classes: int
+    native_libs: tuple[str, ...]
+    components: tuple[str, ...]
+    meta_data: tuple[str, ...]
+    assets: tuple[str, ...]
+    objc_classes: tuple[str, ...]
+    aliases_en: tuple[str, ...]
+    aliases_zh: tuple[str, ...]
+    sources: tuple[str, ...]
+    positive_examples: tuple[str, ...] = ()
+    negative_examples: tuple[str, ...] = ()
+    class_regexes: tuple[str, ...] = ()
+    """Only for imported εxodus trackers whose signature is not a plain package prefix."""
+    origin: str = "builtin"
+
+
+@dataclass(frozen=True)
+class ApiSignature:
+    """A framework method that exercises a capability."""
+
+    class_name: str
+    method: str
+    access: str
+    category: str
+    min_sdk: int | None = None
+
+
+@dataclass(frozen=True)
+class Capability:
+    """A capability category of the taxonomy (`signatures/capabilities/<id>.json`)."""
+
+    id: str
+    title_en: str
+    title_zh: str
+    description: str
+    permissions: tuple[str, ...]
+    manifest_actions: tuple[str, ...]
+    apis: tuple[ApiSignature, ...]
+    strings: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+def _load_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SignatureError(path, f"cannot read signature data: {exc}") from exc
+
+
+@cache
+def _schema(name: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = _load_json(data_dir("signatures") / "schema" / f"{name}.schema.json")
+    return loaded
+
+
+def _schema_problems(doc: Any, schema_name: str, path: Path) -> list[str]:
+    validator = jsonschema.Draft202012Validator(_schema(schema_name))
+    return [
+        f"{path.name}: {'/'.join(str(p) for p in err.absolute_path) or '<root>'}: {err.message}"
+        for err in sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path))
+    ]
+
+
+def sdk_from_doc(doc: dict[str, Any], origin: str = "builtin") -> SdkSignature:
+    det = doc["detection"]
+    aliases = doc.get("aliases", {})
+    return SdkSignature(
+        id=doc["id"],
+        name=doc["name"],
+        vendor=doc["vendor"],
+        category=doc["category"],
+        tracking=bool(doc["tracking"]),
+        collects=tuple(doc.get("collects", ())),
+        packages=tuple(det.get("packages", ())),
+        exclude_packages=tuple(det.get("exclude_packages", ())),
+        min_classes=int(det.get("min_classes", DEFAULT_MIN_CLASSES)),
+        native_libs=tuple(det.get("native_libs", ())),
+        components=tuple(det.get("components", ())),
+        meta_data=tuple(det.get("meta_data", ())),
+        assets=tuple(det.get("assets", ())),
+        objc_classes=tuple(det.get("objc_classes", ())),
+        aliases_en=tuple(aliases.get("en", ())),
+        aliases_zh=tuple(aliases.get("zh-Hans", ())),
+        sources=tuple(doc.get("sources", ())),
+        positive_examples=tuple(doc.get("examples", {}).get("positive", ())),
+        negative_examples=tuple(doc.get("examples", {}).get("negative", ())),
+        origin=origin,
+    )
+
+
+def _sdk_files() -> list[Path]:
+    return sorted((data_dir("signatures") / "sdks").glob("*.json"))
+
+
+def _capability_files() -> list[Path]:
+    return sorted((data_dir("signatures") / "capabilities").glob("*.json"))
+
+
+def validate_all() -> list[str]:
+    """Every problem in every bundled data file; empty when all are valid."""
+    problems: list[str] = []
+    seen_ids: dict[str, str] = {}
+    for path in _sdk_files():
+        try:
+            doc = _load_json(path)
+        except SignatureError as exc:
+            problems.append(str(exc))
+            continue
+        problems += _schema_problems(doc, "sdk", path)
+        sdk_id = doc.get("id") if isinstance(doc, dict) else None
+        if sdk_id != path.stem:
+            problems.append(f"{path.name}: id {sdk_id!r} does not match the file name")
+        if isinstance(sdk_id, str):
+            if sdk_id in seen_ids:
+                problems.append(f"{path.name}: id {sdk_id!r} also used by {seen_ids[sdk_id]}")
+            seen_ids[sdk_id] = path.name
+    capability_ids = set()
+    for path in _capability_files():
+        try:
+            doc = _load_json(path)
+        except SignatureError as exc:
+            problems.append(str(exc))
+            continue
+        problems += _schema_problems(doc, "capability", path)
+        if isinstance(doc, dict):
+            capability_ids.add(doc.get("id"))
+            if doc.get("id") != path.stem:
+                problems.append(f"{path.name}: id {doc.get('id')!r} does not match the file name")
+    for path in _sdk_files():
+        doc = _load_json(path)
+        if isinstance(doc, dict):
+            for cat in doc.get("collects", ()):
+                if cat not in capability_ids:
+                    problems.append(f"{path.name}: collects unknown capability {cat!r}")
+    return problems
+
+
+@cache
+def builtin_sdks() -> tuple[SdkSignature, ...]:
+    """All bundled SDK signatures, validated."""
+    out = []
+    for path in _sdk_files():
+        doc = _load_json(path)
+        problems = _schema_problems(doc, "sdk", path)
+        if problems:
+            raise SignatureError(path, "; ".join(problems))
+        out.append(sdk_from_doc(doc))
+    return tuple(out)
+
+
+@cache
+def capabilities() -> tuple[Capability, ...]:
+    """The capability taxonomy, validated, in file-name order."""
+    out = []
+    for path in _capability_files():
+        doc = _load_json(path)
+        problems = _schema_problems(doc, "capability", path)
+        if problems:
+            raise SignatureError(path, "; ".join(problems))
+        out.append(
+            Capability(
+                id=doc["id"],
+                title_en=doc["title"]["en"],
+                title_zh=doc["title"]["zh-Hans"],
+                description=doc["description"],
+                permissions=tuple(doc["permissions"]),
+                manifest_actions=tuple(doc.get("manifest_actions", ())),
+                apis=tuple(
+                    ApiSignature(
+                        class_name=a["class"],
+                        method=a["method"],
+                        access=a["access"],
+                        category=doc["id"],
+                        min_sdk=a.get("min_sdk"),
+                    )
+                    for a in doc["apis"]
+                ),
+                strings=tuple(doc.get("strings", ())),
+                sources=tuple(doc["sources"]),
+            )
+        )
+    return tuple(out)
+
+
+@cache
+def permission_levels() -> dict[str, str]:
+    """Android permission name -> protection level, from signatures/permissions.json."""
+    doc = _load_json(data_dir("signatures") / "permissions.json")
+    return {name: entry["protection_level"] for name, entry in doc["permissions"].items()}
+
+
+def categories_of_permission(name: str, caps: Iterable[Capability] | None = None) -> tuple[str, ...]:
+    """Capability ids whose permission list names `name`."""
+    return tuple(c.id for c in (caps if caps is not None else capabilities()) if name in c.permissions)

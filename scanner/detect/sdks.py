@@ -1,0 +1,240 @@
+"""SDK detection: which third-party SDKs an inventory embeds, each with all its evidence.
+
+Class ownership is decided per Java package, most specific signature package first, so a class
+in `com.google.android.gms.ads.identifier` belongs to the advertising-ID client and not to AdMob
+(`com.google.android.gms.ads`). SDKs with only a handful of classes and no other evidence are
+reported as stubs, not as embedded SDKs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from functools import cached_property
+
+from scanner.catalog import SdkSignature
+from scanner.model import AppInventory, Evidence, SdkDetection
+
+MAX_PACKAGE_EVIDENCE = 8
+
+
+def _package_of(class_name: str) -> str:
+    return class_name.rsplit(".", 1)[0] if "." in class_name else ""
+
+
+@dataclass
+class SdkIndex:
+    """Lookup structures built once from a set of signatures."""
+
+    signatures: Sequence[SdkSignature]
+
+    @cached_property
+    def by_id(self) -> dict[str, SdkSignature]:
+        return {s.id: s for s in self.signatures}
+
+    @cached_property
+    def _prefix_owners(self) -> dict[str, tuple[str, ...]]:
+        owners: dict[str, list[str]] = {}
+        for sig in self.signatures:
+            for prefix in sig.packages:
+                owners.setdefault(prefix, []).append(sig.id)
+        return {k: tuple(v) for k, v in owners.items()}
+
+    @cached_property
+    def _excludes(self) -> dict[str, tuple[str, ...]]:
+        return {s.id: s.exclude_packages for s in self.signatures if s.exclude_packages}
+
+    @cached_property
+    def _regexes(self) -> list[tuple[str, re.Pattern[str]]]:
+        out = []
+        for sig in self.signatures:
+            if sig.class_regexes:
+                out.append((sig.id, re.compile("|".join(f"(?:{r})" for r in sig.class_regexes))))
+        return out
+
+    def owners_of_package(self, package: str) -> tuple[str, ...]:
+        """SDK ids owning classes directly in `package` (the longest matching prefix wins)."""
+        return self._owners_of_package(package)
+
+    def _owners_of_package(self, package: str) -> tuple[str, ...]:
+        cache = self._package_cache
+        hit = cache.get(package)
+        if hit is not None:
+            return hit
+        result: tuple[str, ...] = ()
+        candidate = package
+        while candidate:
+            owners = self._prefix_owners.get(candidate)
+            if owners:
+                result = tuple(o for o in owners if not self._excluded(o, package))
+                break
+            candidate = candidate.rsplit(".", 1)[0] if "." in candidate else ""
+        cache[package] = result
+        return result
+
+    @cached_property
+    def _package_cache(self) -> dict[str, tuple[str, ...]]:
+        return {}
+
+    def _excluded(self, sdk_id: str, package: str) -> bool:
+        return any(
+            package == ex or package.startswith(ex + ".") for ex in self._excludes.get(sdk_id, ())
+        )
+
+    def owners_of_class(self, class_name: str) -> tuple[str, ...]:
+        """SDK ids that a (dotted) class belongs to; empty for the app's own or unknown code."""
+        owners = self._owners_of_package(_package_of(class_name))
+        if owners or not self._regexes:
+            return owners
+        return tuple(sid for sid, rx in self._regexes if rx.match(class_name))
+
+    def owner_of_class(self, class_name: str) -> str | None:
+        owners = self.owners_of_class(class_name)
+        return owners[0] if owners else None
+
+    def native_lib_owners(self, lib_name: str) -> tuple[str, ...]:
+        return tuple(
+            s.id for s in self.signatures if any(fnmatchcase(lib_name, p) for p in s.native_libs)
+        )
+
+    def component_owners(self, component: str) -> tuple[str, ...]:
+        """SDKs whose component patterns name it, else whose packages hold its class."""
+        named = tuple(
+            s.id for s in self.signatures if any(fnmatchcase(component, p) for p in s.components)
+        )
+        return named or self.owners_of_class(component)
+
+    def meta_data_owners(self, key: str) -> tuple[str, ...]:
+        return tuple(
+            s.id for s in self.signatures if any(fnmatchcase(key, p) for p in s.meta_data)
+        )
+
+    def example_owners(self, example: str) -> set[str]:
+        """Every SDK an example name (class, .so, component or meta-data key) is attributed to."""
+        found = set(self.owners_of_class(example)) | set(self.meta_data_owners(example))
+        found |= set(self.component_owners(example))
+        if example.endswith(".so"):
+            found |= set(self.native_lib_owners(example))
+        return found
+
+
+def _package_counts(classes: Iterable[str]) -> Counter[str]:
+    return Counter(_package_of(c) for c in classes)
+
+
+def detect_sdks(inv: AppInventory, index: SdkIndex) -> tuple[SdkDetection, ...]:
+    """Apply every signature to the inventory."""
+    evidence: dict[str, list[Evidence]] = {}
+    class_counts: Counter[str] = Counter()
+    package_hits: dict[str, Counter[str]] = {}
+
+    for package, count in _package_counts(inv.class_names).items():
+        for sid in index.owners_of_package(package):
+            class_counts[sid] += count
+            package_hits.setdefault(sid, Counter())[package] += count
+    if index._regexes:
+        for cls in inv.class_names:
+            if index.owners_of_package(_package_of(cls)):
+                continue
+            for sid in index.owners_of_class(cls):
+                class_counts[sid] += 1
+                package_hits.setdefault(sid, Counter())[_package_of(cls)] += 1
+    units = ", ".join(u.path for u in inv.code_units)
+    for sid, hits in package_hits.items():
+        sig = index.by_id[sid]
+        top = _roll_up(hits, sig.packages)
+        for package, count in top[:MAX_PACKAGE_EVIDENCE]:
+            evidence.setdefault(sid, []).append(
+                Evidence("class_package", package, f"{count} classes", units)
+            )
+
+    for lib in inv.native_libraries:
+        for sid in index.native_lib_owners(lib.name):
+            evidence.setdefault(sid, []).append(
+                Evidence("native_library", lib.name, lib.abi or "", lib.path)
+            )
+        jni_owners: dict[str, list[str]] = {}
+        for cls in lib.jni_classes:
+            for sid in index.owners_of_class(cls):
+                jni_owners.setdefault(sid, []).append(cls)
+        for sid, classes in jni_owners.items():
+            evidence.setdefault(sid, []).append(
+                Evidence("jni_class", lib.name, "implements " + ", ".join(classes[:3]), lib.path)
+            )
+        for sid in _objc_owners(lib.objc_classes, index):
+            sample = [c for c in lib.objc_classes if _objc_match(c, index.by_id[sid])][:3]
+            evidence.setdefault(sid, []).append(
+                Evidence("objc_class", lib.name, "defines " + ", ".join(sample), lib.path)
+            )
+
+    for comp in inv.components:
+        for sid in index.component_owners(comp.name):
+            evidence.setdefault(sid, []).append(
+                Evidence("component", comp.name, comp.kind.value, "AndroidManifest.xml")
+            )
+    for meta in inv.meta_data:
+        for sid in index.meta_data_owners(meta.name):
+            evidence.setdefault(sid, []).append(
+                Evidence("meta_data", meta.name, meta.value or "", "AndroidManifest.xml")
+            )
+    for asset in inv.assets:
+        for sig in index.signatures:
+            if any(fnmatchcase(asset, p) for p in sig.assets):
+                evidence.setdefault(sig.id, []).append(Evidence("asset", asset, "", asset))
+
+    detections = []
+    for sid, items in evidence.items():
+        sig = index.by_id[sid]
+        count = class_counts.get(sid, 0)
+        strong = any(e.kind != "class_package" for e in items)
+        status = "present" if strong or count >= sig.min_classes else "stub"
+        detections.append(
+            SdkDetection(
+                sdk_id=sid,
+                name=sig.name,
+                vendor=sig.vendor,
+                category=sig.category,
+                tracking=sig.tracking,
+                status=status,
+                class_count=count,
+                collects=sig.collects,
+                evidence=tuple(_dedupe(items)),
+            )
+        )
+    return tuple(sorted(detections, key=lambda d: (d.status != "present", d.sdk_id)))
+
+
+def _roll_up(hits: Counter[str], prefixes: Sequence[str]) -> list[tuple[str, int]]:
+    """Summarise per-package counts by the signature prefix each package sits under."""
+    rolled: Counter[str] = Counter()
+    for package, count in hits.items():
+        best = max(
+            (p for p in prefixes if package == p or package.startswith(p + ".")),
+            key=len,
+            default=package,
+        )
+        rolled[best] += count
+    return rolled.most_common()
+
+
+def _objc_match(cls: str, sig: SdkSignature) -> bool:
+    return any(cls.startswith(p) for p in sig.objc_classes)
+
+
+def _objc_owners(classes: Sequence[str], index: SdkIndex) -> list[str]:
+    if not classes:
+        return []
+    return [s.id for s in index.signatures if s.objc_classes and any(_objc_match(c, s) for c in classes)]
+
+
+def _dedupe(items: Iterable[Evidence]) -> list[Evidence]:
+    seen: set[Evidence] = set()
+    out = []
+    for e in items:
+        if e not in seen:
+            seen.add(e)
+            out.append(e)
+    return out

@@ -1,0 +1,120 @@
+"""Bounded reading of zip containers (APK, jar, aar).
+
+Nothing is ever extracted to disk: entries are inflated into memory, one at a time, and each
+read is capped, because the declared size in a zip header is whatever the app's author wrote.
+"""
+
+from __future__ import annotations
+
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from scanner.errors import AppInputError, LimitExceeded
+
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Safety limits for reading one app. Defaults suit real apps with a wide margin."""
+
+    max_entries: int = 200_000
+    max_entry_bytes: int = 512 << 20
+    """Inflated size of any single entry (a dex, a manifest, a .so)."""
+    max_total_bytes: int = 4 << 30
+    """Inflated bytes read from one container, all entries together."""
+    max_manifest_bytes: int = 16 << 20
+
+
+DEFAULT_LIMITS = Limits()
+
+
+class ZipReader:
+    """A zip container opened for bounded reads. Use as a context manager."""
+
+    def __init__(self, path: Path, limits: Limits = DEFAULT_LIMITS, data: bytes | None = None):
+        self.path = path
+        self.limits = limits
+        self._total = 0
+        try:
+            if data is not None:
+                import io
+
+                self._zip = zipfile.ZipFile(io.BytesIO(data))
+            else:
+                self._zip = zipfile.ZipFile(path)
+        except zipfile.BadZipFile as exc:
+            raise AppInputError(path, f"not a zip archive ({exc})") from exc
+        except (OSError, ValueError, EOFError) as exc:
+            raise AppInputError(path, f"cannot open as a zip archive ({exc})") from exc
+        infos = self._zip.infolist()
+        if len(infos) > limits.max_entries:
+            self._zip.close()
+            raise LimitExceeded(path, f"{len(infos)} zip entries (limit {limits.max_entries})")
+        # Duplicate names: keep the first, as Android's package manager does.
+        self._infos: dict[str, zipfile.ZipInfo] = {}
+        for info in infos:
+            self._infos.setdefault(info.filename, info)
+
+    def __enter__(self) -> ZipReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._zip.close()
+
+    def names(self) -> list[str]:
+        """Entry names, in archive order, without duplicates."""
+        return list(self._infos)
+
+    def size_of(self, name: str) -> int:
+        return self._infos[name].file_size
+
+    def has(self, name: str) -> bool:
+        return name in self._infos
+
+    def read(self, name: str, cap: int | None = None) -> bytes:
+        """Inflate one entry, refusing to go past `cap` (default: the per-entry limit)."""
+        info = self._infos.get(name)
+        if info is None:
+            raise AppInputError(self.path, f"no entry {name!r} in the archive")
+        limit = min(cap or self.limits.max_entry_bytes, self.limits.max_entry_bytes)
+        if info.flag_bits & 0x1:
+            raise AppInputError(self.path, f"entry {name!r} is encrypted")
+        chunks: list[bytes] = []
+        got = 0
+        try:
+            with self._zip.open(info) as stream:
+                while True:
+                    chunk = stream.read(min(_CHUNK, limit + 1 - got))
+                    if not chunk:
+                        break
+                    got += len(chunk)
+                    if got > limit:
+                        raise LimitExceeded(
+                            self.path, f"entry {name!r} inflates past {limit} bytes"
+                        )
+                    self._total += len(chunk)
+                    if self._total > self.limits.max_total_bytes:
+                        raise LimitExceeded(
+                            self.path,
+                            f"archive inflates past {self.limits.max_total_bytes} bytes in all",
+                        )
+                    chunks.append(chunk)
+        except LimitExceeded:
+            raise
+        except (zipfile.BadZipFile, zlib.error, NotImplementedError, OSError, EOFError) as exc:
+            raise AppInputError(self.path, f"entry {name!r} cannot be read ({exc})") from exc
+        except (RuntimeError, ValueError) as exc:
+            raise AppInputError(self.path, f"entry {name!r} cannot be read ({exc})") from exc
+        return b"".join(chunks)
+
+    def iter_matching(self, suffix: str) -> Iterator[str]:
+        for name in self._infos:
+            if name.endswith(suffix):
+                yield name

@@ -1,0 +1,216 @@
+"""Native code (ELF .so, Mach-O, iOS static libraries) → what identifies its SDK.
+
+lief reads the binaries. What matters for attribution:
+- ELF: exported `Java_*` JNI functions name the Java classes they implement (so a .so with an
+  unfamiliar name is still tied to the SDK package that loads it), and DT_NEEDED entries;
+- Mach-O: Objective-C class symbols (`_OBJC_CLASS_$_JPUSHService`);
+- `.a` static libraries are ar archives of Mach-O (or ELF) objects: every member is read.
+A library lief cannot parse is recorded with its error; the scan goes on.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lief
+
+from scanner.model import NativeLibrary
+
+lief.logging.disable()
+
+_ABI_RE = re.compile(r"(?:^|/)(?:lib|jni|jniLibs)/([^/]+)/[^/]+$")
+_OBJC_CLASS_PREFIXES = ("_OBJC_CLASS_$_", "OBJC_CLASS_$_", "_OBJC_METACLASS_$_")
+MAX_JNI_CLASSES = 2000
+MAX_OBJC_CLASSES = 5000
+MAX_AR_MEMBERS = 20_000
+
+
+def abi_of(path: str) -> str | None:
+    """'lib/arm64-v8a/libfoo.so' -> 'arm64-v8a'."""
+    m = _ABI_RE.search(path)
+    return m.group(1) if m else None
+
+
+def jni_class_of(symbol: str) -> str | None:
+    """The dotted Java class a `Java_...` JNI export implements, or None if it is not one.
+
+    JNI mangling: '_' separates name parts, '_1' is a literal '_', '_2' ';', '_3' '[',
+    '_0xxxx' a UTF-16 code unit; a '__' suffix starts the overload signature.
+    """
+    if not symbol.startswith("Java_"):
+        return None
+    body = symbol[5:].split("__", 1)[0]
+    parts: list[str] = []
+    current: list[str] = []
+    i, n = 0, len(body)
+    while i < n:
+        ch = body[i]
+        if ch == "_":
+            nxt = body[i + 1] if i + 1 < n else ""
+            if nxt == "1":
+                current.append("_")
+                i += 2
+                continue
+            if nxt in ("2", "3"):
+                current.append(";" if nxt == "2" else "[")
+                i += 2
+                continue
+            if nxt == "0" and i + 6 <= n:
+                try:
+                    current.append(chr(int(body[i + 2 : i + 6], 16)))
+                except ValueError:
+                    return None
+                i += 6
+                continue
+            parts.append("".join(current))
+            current = []
+            i += 1
+            continue
+        current.append(ch)
+        i += 1
+    parts.append("".join(current))
+    if len(parts) < 2 or not all(parts):
+        return None
+    return ".".join(parts[:-1])
+
+
+def _objc_class(symbol: str) -> str | None:
+    for prefix in _OBJC_CLASS_PREFIXES:
+        if symbol.startswith(prefix):
+            return symbol[len(prefix) :] or None
+    return None
+
+
+def _ar_members(data: bytes) -> list[bytes]:
+    """Members of a Unix ar archive (BSD and GNU long names), symbol tables skipped."""
+    members: list[bytes] = []
+    pos = 8
+    n = len(data)
+    while pos + 60 <= n and len(members) < MAX_AR_MEMBERS:
+        header = data[pos : pos + 60]
+        name = header[:16].decode("ascii", errors="replace").strip()
+        try:
+            size = int(header[48:58].decode("ascii").strip() or "0")
+        except ValueError:
+            break
+        start = pos + 60
+        end = start + size
+        if size < 0 or end > n:
+            break
+        body_start = start
+        if name.startswith("#1/"):  # BSD: the name is stored before the body
+            try:
+                name_len = int(name[3:])
+            except ValueError:
+                break
+            body_start = start + name_len
+        if not name.startswith(("/", "__.SYMDEF", "//")) and body_start < end:
+            members.append(data[body_start:end])
+        pos = end + (end & 1)
+    return members
+
+
+def _symbols_of(binary: object) -> list[str]:
+    names: list[str] = []
+    for sym in getattr(binary, "symbols", ()):
+        name = getattr(sym, "name", "")
+        if name:
+            names.append(str(name))
+    return names
+
+
+def read_native(path: str, data: bytes) -> NativeLibrary:
+    """Describe one native binary; never raises on malformed input."""
+    name = path.rsplit("/", 1)[-1]
+    abi = abi_of(path)
+    jni: set[str] = set()
+    objc: set[str] = set()
+    needed: list[str] = []
+    fmt = "unknown"
+    error: str | None = None
+    try:
+        if data[:4] == b"\x7fELF":
+            fmt = "ELF"
+            elf = lief.ELF.parse(data)
+            if elf is None:
+                error = "lief could not parse the ELF file"
+            else:
+                for sym in elf.exported_symbols:
+                    cls = jni_class_of(str(sym.name))
+                    if cls and len(jni) < MAX_JNI_CLASSES:
+                        jni.add(cls)
+                needed = [str(lib) for lib in elf.libraries]
+        elif data[:8] == b"!<arch>\n":
+            fmt = "ar"
+            for member in _ar_members(data):
+                _collect_macho_or_elf(member, objc, jni)
+        elif data[:4] in (
+            b"\xca\xfe\xba\xbe",
+            b"\xcf\xfa\xed\xfe",
+            b"\xce\xfa\xed\xfe",
+            b"\xbe\xba\xfe\xca",
+        ):
+            fmt = "MachO"
+            _collect_macho_or_elf(data, objc, jni)
+        else:
+            error = "not an ELF, Mach-O or ar file"
+    except Exception as exc:  # lief raises assorted errors on hostile binaries
+        error = f"cannot parse ({type(exc).__name__}: {exc})"
+    return NativeLibrary(
+        path=path,
+        name=name,
+        abi=abi,
+        size=len(data),
+        format=fmt,
+        jni_classes=tuple(sorted(jni)),
+        needed=tuple(needed),
+        objc_classes=tuple(sorted(objc))[:MAX_OBJC_CLASSES],
+        error=error,
+    )
+
+
+def _collect_macho_or_elf(data: bytes, objc: set[str], jni: set[str]) -> None:
+    if data[:4] == b"\x7fELF":
+        elf = lief.ELF.parse(data)
+        if elf is not None:
+            for sym_name in _symbols_of(elf):
+                cls = jni_class_of(sym_name)
+                if cls:
+                    jni.add(cls)
+        return
+    if data[:8] == b"!<arch>\n":  # a fat member can itself be an archive
+        for member in _ar_members(data):
+            _collect_macho_or_elf(member, objc, jni)
+        return
+    fat = lief.MachO.parse(data)
+    if fat is None:
+        # A fat file of static archives: lief cannot parse it, so split the fat header by hand.
+        for member in _fat_slices(data):
+            if member[:8] == b"!<arch>\n":
+                _collect_macho_or_elf(member, objc, jni)
+        return
+    for binary in fat:
+        for sym_name in _symbols_of(binary):
+            cls = _objc_class(sym_name)
+            if cls and len(objc) < MAX_OBJC_CLASSES:
+                objc.add(cls)
+
+
+def _fat_slices(data: bytes) -> list[bytes]:
+    """Architecture slices of a fat (universal) file, by its big-endian header."""
+    import struct
+
+    if data[:4] != b"\xca\xfe\xba\xbe" or len(data) < 8:
+        return []
+    (count,) = struct.unpack_from(">I", data, 4)
+    if count > 64:
+        return []
+    slices = []
+    for i in range(count):
+        off_at = 8 + 20 * i
+        if off_at + 20 > len(data):
+            break
+        _cpu, _sub, offset, size, _align = struct.unpack_from(">IIIII", data, off_at)
+        if offset + size <= len(data):
+            slices.append(data[offset : offset + size])
+    return slices

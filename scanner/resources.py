@@ -1,0 +1,22 @@
+"""Where the bundled data (signatures/, reports/) lives.
+
+In a wheel, hatchling copies the top-level `signatures/` and `reports/` folders into
+`scanner/_data/`. In a source checkout (editable install, or tests run from the repo) they are
+beside the package. Both are tried, wheel first.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+
+def data_dir(name: str) -> Path:
+    """Return the folder of bundled data called `name` ("signatures" or "reports")."""
+    bundled = Path(str(files("scanner"))) / "_data" / name
+    if bundled.is_dir():
+        return bundled
+    in_checkout = Path(__file__).resolve().parent.parent / name
+    if in_checkout.is_dir():
+        return in_checkout
+    raise FileNotFoundError(f"privacy-scan data folder {name!r} is missing from the installation")
