@@ -1,0 +1,542 @@
+"""A purpose-built reader of the dex tables privacy-scan needs.
+
+Parsing a whole dex with androguard costs seconds per file (it builds objects for every method,
+field and instruction); listing the defined classes needs only the header, the string and type
+id tables and the class_defs table. Strings are decoded lazily, so a dex with 100k strings costs
+only the strings that are asked for. Every offset is bounds-checked: a hostile dex raises
+`DexFormatError`, never IndexError or a hang.
+
+Format reference: https://source.android.com/docs/core/runtime/dex-format
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Container, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+
+HEADER_SIZE = 0x70
+_U32 = struct.Struct("<I")
+_HEADER = struct.Struct("<8sI20sIIIIIIIIIIIIIIIIIIII")
+NO_INDEX = 0xFFFFFFFF
+
+
+class DexFormatError(ValueError):
+    """The bytes are not a well-formed dex file (the message says which table is broken)."""
+
+
+@dataclass(frozen=True)
+class DexHeader:
+    version: str
+    file_size: int
+    string_ids_size: int
+    string_ids_off: int
+    type_ids_size: int
+    type_ids_off: int
+    proto_ids_size: int
+    proto_ids_off: int
+    field_ids_size: int
+    field_ids_off: int
+    method_ids_size: int
+    method_ids_off: int
+    class_defs_size: int
+    class_defs_off: int
+    data_size: int
+    data_off: int
+
+
+def _uleb128(data: bytes | memoryview, pos: int) -> tuple[int, int]:
+    """Decode an unsigned LEB128 at `pos`; return (value, next position)."""
+    result = 0
+    shift = 0
+    end = len(data)
+    while True:
+        if pos >= end:
+            raise DexFormatError("uleb128 runs past the end of the file")
+        byte = data[pos]
+        pos += 1
+        result |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            return result, pos
+        shift += 7
+        if shift > 35:
+            raise DexFormatError("uleb128 longer than 5 bytes")
+
+
+def decode_mutf8(raw: bytes) -> str:
+    """Decode dex 'modified UTF-8'. Nearly every dex string is plain UTF-8, tried first."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    # MUTF-8 encodes NUL as C0 80 and supplementary characters as two 3-byte surrogates.
+    units: list[int] = []
+    i, n = 0, len(raw)
+    while i < n:
+        b = raw[i]
+        if b < 0x80:
+            units.append(b)
+            i += 1
+        elif b & 0xE0 == 0xC0 and i + 1 < n:
+            units.append(((b & 0x1F) << 6) | (raw[i + 1] & 0x3F))
+            i += 2
+        elif b & 0xF0 == 0xE0 and i + 2 < n:
+            units.append(((b & 0x0F) << 12) | ((raw[i + 1] & 0x3F) << 6) | (raw[i + 2] & 0x3F))
+            i += 3
+        else:
+            units.append(0xFFFD)
+            i += 1
+    return struct.pack(f"<{len(units)}H", *units).decode("utf-16-le", errors="replace")
+
+
+def descriptor_to_class_name(descriptor: str) -> str:
+    """'Lcom/foo/Bar$Baz;' -> 'com.foo.Bar$Baz'; array and primitive descriptors are kept as is."""
+    if descriptor.startswith("L") and descriptor.endswith(";"):
+        return descriptor[1:-1].replace("/", ".")
+    return descriptor
+
+
+class DexFile:
+    """Lazy, bounds-checked view of one dex file's id tables."""
+
+    def __init__(self, data: bytes, name: str = "classes.dex") -> None:
+        self.name = name
+        self.data = data
+        self.header = self._read_header()
+        self._strings: dict[int, str] = {}
+
+    # ------------------------------------------------------------------ header / tables
+    def _read_header(self) -> DexHeader:
+        data = self.data
+        if len(data) < HEADER_SIZE:
+            raise DexFormatError(f"{len(data)} bytes is shorter than a dex header")
+        fields = _HEADER.unpack_from(data, 0)
+        magic = fields[0]
+        if magic[:4] != b"dex\n" or magic[7] != 0:
+            raise DexFormatError("bad dex magic")
+        endian_tag = fields[5]
+        if endian_tag != 0x12345678:
+            raise DexFormatError("unsupported endianness tag")
+        header = DexHeader(
+            version=magic[4:7].decode("ascii", errors="replace"),
+            file_size=fields[3],
+            string_ids_size=fields[9],
+            string_ids_off=fields[10],
+            type_ids_size=fields[11],
+            type_ids_off=fields[12],
+            proto_ids_size=fields[13],
+            proto_ids_off=fields[14],
+            field_ids_size=fields[15],
+            field_ids_off=fields[16],
+            method_ids_size=fields[17],
+            method_ids_off=fields[18],
+            class_defs_size=fields[19],
+            class_defs_off=fields[20],
+            data_size=fields[21],
+            data_off=fields[22],
+        )
+        self._check_table("string_ids", header.string_ids_off, header.string_ids_size, 4)
+        self._check_table("type_ids", header.type_ids_off, header.type_ids_size, 4)
+        self._check_table("proto_ids", header.proto_ids_off, header.proto_ids_size, 12)
+        self._check_table("field_ids", header.field_ids_off, header.field_ids_size, 8)
+        self._check_table("method_ids", header.method_ids_off, header.method_ids_size, 8)
+        self._check_table("class_defs", header.class_defs_off, header.class_defs_size, 32)
+        return header
+
+    def _check_table(self, what: str, off: int, count: int, item_size: int) -> None:
+        if count and (off < HEADER_SIZE or off + count * item_size > len(self.data)):
+            raise DexFormatError(f"{what} table ({count} items at {off:#x}) is outside the file")
+
+    # ------------------------------------------------------------------ ids
+    def string(self, idx: int) -> str:
+        """The string with id `idx` (decoded once, then cached)."""
+        cached = self._strings.get(idx)
+        if cached is not None:
+            return cached
+        h = self.header
+        if not 0 <= idx < h.string_ids_size:
+            raise DexFormatError(f"string index {idx} out of range")
+        (off,) = _U32.unpack_from(self.data, h.string_ids_off + 4 * idx)
+        _utf16_len, start = _uleb128(self.data, off)
+        end = self.data.find(b"\x00", start)
+        if end < 0:
+            raise DexFormatError(f"string {idx} is not NUL-terminated")
+        text = decode_mutf8(self.data[start:end])
+        self._strings[idx] = text
+        return text
+
+    def type_descriptor(self, idx: int) -> str:
+        """The descriptor ('Lcom/foo/Bar;') of type id `idx`."""
+        h = self.header
+        if not 0 <= idx < h.type_ids_size:
+            raise DexFormatError(f"type index {idx} out of range")
+        (string_idx,) = _U32.unpack_from(self.data, h.type_ids_off + 4 * idx)
+        return self.string(string_idx)
+
+    @cached_property
+    def class_def_type_ids(self) -> tuple[int, ...]:
+        """Type id of every class_def, in table order."""
+        h = self.header
+        unpack = _U32.unpack_from
+        data = self.data
+        base = h.class_defs_off
+        return tuple(unpack(data, base + 32 * i)[0] for i in range(h.class_defs_size))
+
+    @cached_property
+    def class_names(self) -> tuple[str, ...]:
+        """Dotted names of every class defined in this dex, in table order."""
+        return tuple(
+            descriptor_to_class_name(self.type_descriptor(t)) for t in self.class_def_type_ids
+        )
+
+
+def read_class_names(data: bytes, name: str = "classes.dex") -> tuple[str, ...]:
+    """Dotted names of the classes a dex defines; raises DexFormatError on a malformed dex."""
+    return DexFile(data, name).class_names
+
+
+# =========================================================================== code scanning
+#
+# Everything below reads method bodies. The call-site scanner (scanner.detect.callsites) looks
+# up the few method / string ids it cares about by binary search (the id tables are sorted by the
+# spec), so a dex is never decoded wholesale.
+
+_U16 = struct.Struct("<H")
+_CODE_ITEM = struct.Struct("<HHHHII")
+CODE_ITEM_HEADER = 16
+TYPE_CALL_SITE_ID_ITEM = 0x0007
+TYPE_METHOD_HANDLE_ITEM = 0x0008
+
+
+def _instruction_widths() -> bytes:
+    """Width in 16-bit code units of every Dalvik opcode (payload pseudo-instructions aside)."""
+    width = [1] * 256  # 10x, 11x, 11n, 12x, 10t and the unused opcodes
+    spans = {
+        2: [0x02, 0x05, 0x08, 0x13, 0x15, 0x16, 0x19, 0x1A, 0x1C, 0x1F, 0x20, 0x22, 0x23, 0x29,
+            0xFE, 0xFF, *range(0x2D, 0x3E), *range(0x44, 0x6E), *range(0x90, 0xB0),
+            *range(0xD0, 0xE3)],
+        3: [0x03, 0x06, 0x09, 0x14, 0x17, 0x1B, 0x24, 0x25, 0x26, 0x2A, 0x2B, 0x2C, 0xFC, 0xFD,
+            *range(0x6E, 0x73), *range(0x74, 0x79)],
+        4: [0xFA, 0xFB],
+        5: [0x18],
+    }
+    for units, opcodes in spans.items():
+        for op in opcodes:
+            width[op] = units
+    return bytes(width)
+
+
+INSTRUCTION_WIDTHS = _instruction_widths()
+INVOKE_OPCODES = frozenset([*range(0x6E, 0x73), *range(0x74, 0x79), 0xFA, 0xFB])
+"""invoke-virtual/super/direct/static/interface (+ /range) and invoke-polymorphic (+ /range):
+the method id is the 16-bit word after the opcode unit."""
+INVOKE_CUSTOM_OPCODES = frozenset([0xFC, 0xFD])
+"""invoke-custom (+ /range): the word after the opcode unit is a call_site id."""
+CONST_STRING = 0x1A
+CONST_STRING_JUMBO = 0x1B
+
+
+@dataclass(frozen=True)
+class MethodCode:
+    """One method that has a body: its method id and where its instructions are."""
+
+    method_idx: int
+    access_flags: int
+    insns_off: int
+    """File offset of the first code unit."""
+    insns_units: int
+    """Number of 16-bit code units."""
+
+
+@dataclass(frozen=True)
+class CodeRefs:
+    """What one method body references, restricted to the ids the caller asked about."""
+
+    methods: tuple[int, ...]
+    """Method ids named by invoke-* instructions (invoke-custom contributes the method handles
+    of its call site: bootstrap method and method-handle arguments)."""
+    strings: tuple[int, ...]
+    """String ids loaded by const-string / const-string/jumbo."""
+
+
+def _check_span(data: bytes, off: int, size: int, what: str) -> None:
+    if off < 0 or size < 0 or off + size > len(data):
+        raise DexFormatError(f"{what} at {off:#x} (+{size}) is outside the file")
+
+
+def _payload_units(data: bytes, pos: int, end: int) -> int:
+    """Width of the switch / array payload at `pos` (its first unit is 0x0100, 0x0200 or 0x0300)."""
+    if pos + 8 > end:
+        raise DexFormatError(f"payload at {pos:#x} runs past the method's code")
+    ident = data[pos + 1]
+    (size,) = _U16.unpack_from(data, pos + 2)
+    if ident == 1:  # packed-switch-payload: ident, size, first_key (2 units), targets (2 each)
+        return 4 + 2 * int(size)
+    if ident == 2:  # sparse-switch-payload: ident, size, keys and targets (2 units each)
+        return 2 + 4 * int(size)
+    # fill-array-data-payload: ident, element_width, size (2 units), data padded to a unit
+    (count,) = _U32.unpack_from(data, pos + 4)
+    return 4 + (int(count) * int(size) + 1) // 2
+
+
+class DexCode(DexFile):
+    """A `DexFile` that can also look ids up by value and read method bodies."""
+
+    # ------------------------------------------------------------------ lookups by value
+    def _u32_at(self, off: int) -> int:
+        _check_span(self.data, off, 4, "u32")
+        return int(_U32.unpack_from(self.data, off)[0])
+
+    def string_index(self, text: str) -> int | None:
+        """Id of the string equal to `text`, by binary search (string_ids are sorted)."""
+        lo = self._string_lower_bound(text)
+        if lo < self.header.string_ids_size and self.string(lo) == text:
+            return lo
+        return None
+
+    def _string_lower_bound(self, text: str) -> int:
+        # The spec orders strings by UTF-16 code units, which UTF-16-BE bytes compare like.
+        key = text.encode("utf-16-be", errors="surrogatepass")
+        lo, hi = 0, self.header.string_ids_size
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.string(mid).encode("utf-16-be", errors="surrogatepass") < key:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    def strings_with_prefix(self, prefix: str, limit: int = 10_000) -> list[int]:
+        """Ids of the strings starting with `prefix` (at most `limit`), by binary search."""
+        out: list[int] = []
+        idx = self._string_lower_bound(prefix)
+        while idx < self.header.string_ids_size and len(out) < limit:
+            if not self.string(idx).startswith(prefix):
+                break
+            out.append(idx)
+            idx += 1
+        return out
+
+    def type_index(self, descriptor: str) -> int | None:
+        """Id of the type with descriptor 'Landroid/foo/Bar;', or None when not referenced."""
+        string_idx = self.string_index(descriptor)
+        if string_idx is None:
+            return None
+        h = self.header
+        lo, hi = 0, h.type_ids_size
+        while lo < hi:  # type_ids are sorted by string id
+            mid = (lo + hi) // 2
+            if _U32.unpack_from(self.data, h.type_ids_off + 4 * mid)[0] < string_idx:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < h.type_ids_size and self._u32_at(h.type_ids_off + 4 * lo) == string_idx:
+            return lo
+        return None
+
+    def method_id(self, idx: int) -> tuple[int, int, int]:
+        """(class type id, proto id, name string id) of method id `idx`."""
+        h = self.header
+        if not 0 <= idx < h.method_ids_size:
+            raise DexFormatError(f"method index {idx} out of range")
+        off = h.method_ids_off + 8 * idx
+        class_idx, proto_idx = struct.unpack_from("<HH", self.data, off)
+        return class_idx, proto_idx, int(_U32.unpack_from(self.data, off + 4)[0])
+
+    def methods_of_class(self, type_idx: int) -> range:
+        """Method ids whose defining class is `type_idx` (method_ids are sorted by class first)."""
+        h = self.header
+        data, base = self.data, h.method_ids_off
+
+        def bound(strict: bool) -> int:
+            lo, hi = 0, h.method_ids_size
+            while lo < hi:
+                mid = (lo + hi) // 2
+                value = _U16.unpack_from(data, base + 8 * mid)[0]
+                if value < type_idx or (strict and value == type_idx):
+                    lo = mid + 1
+                else:
+                    hi = mid
+            return lo
+
+        return range(bound(False), bound(True))
+
+    def method_name(self, idx: int) -> str:
+        return self.string(self.method_id(idx)[2])
+
+    def method_class(self, idx: int) -> str:
+        return descriptor_to_class_name(self.type_descriptor(self.method_id(idx)[0]))
+
+    def proto_descriptor(self, proto_idx: int) -> str:
+        """'(ILjava/lang/String;)V' for proto id `proto_idx`."""
+        h = self.header
+        if not 0 <= proto_idx < h.proto_ids_size:
+            raise DexFormatError(f"proto index {proto_idx} out of range")
+        _shorty, return_type, params_off = struct.unpack_from(
+            "<III", self.data, h.proto_ids_off + 12 * proto_idx
+        )
+        params: list[str] = []
+        if params_off:
+            count = self._u32_at(params_off)
+            _check_span(self.data, params_off + 4, 2 * count, "parameter type_list")
+            params = [
+                self.type_descriptor(_U16.unpack_from(self.data, params_off + 4 + 2 * i)[0])
+                for i in range(count)
+            ]
+        return f"({''.join(params)}){self.type_descriptor(return_type)}"
+
+    # ------------------------------------------------------------------ map / call sites
+    @cached_property
+    def map_sections(self) -> dict[int, tuple[int, int]]:
+        """map_list: item type -> (count, offset). Empty when the dex has no map."""
+        (map_off,) = struct.unpack_from("<I", self.data, 0x34)
+        if not map_off:
+            return {}
+        count = self._u32_at(map_off)
+        _check_span(self.data, map_off + 4, 12 * count, "map_list")
+        out: dict[int, tuple[int, int]] = {}
+        for i in range(count):
+            item_type, _unused, size, offset = struct.unpack_from(
+                "<HHII", self.data, map_off + 4 + 12 * i
+            )
+            out[item_type] = (size, offset)
+        return out
+
+    def call_site_methods(self, call_site_idx: int) -> tuple[int, ...]:
+        """Method ids of the method handles in a call site (bootstrap method, then arguments)."""
+        count, base = self.map_sections.get(TYPE_CALL_SITE_ID_ITEM, (0, 0))
+        if not 0 <= call_site_idx < count:
+            raise DexFormatError(f"call site index {call_site_idx} out of range")
+        array_off = self._u32_at(base + 4 * call_site_idx)
+        handles = [
+            value
+            for value_type, value in _EncodedArrayReader(self.data, array_off).values()
+            if value_type == 0x16  # VALUE_METHOD_HANDLE
+        ]
+        return tuple(m for m in (self._method_handle_target(h) for h in handles) if m is not None)
+
+    def _method_handle_target(self, handle_idx: int) -> int | None:
+        count, base = self.map_sections.get(TYPE_METHOD_HANDLE_ITEM, (0, 0))
+        if not 0 <= handle_idx < count:
+            raise DexFormatError(f"method handle index {handle_idx} out of range")
+        _check_span(self.data, base + 8 * handle_idx, 8, "method_handle_item")
+        kind, _unused, member = struct.unpack_from("<HHH", self.data, base + 8 * handle_idx)
+        return member if kind >= 4 else None  # 0-3 are field accessors, 4-8 invoke methods
+
+    # ------------------------------------------------------------------ method bodies
+    def iter_method_code(self) -> Iterator[MethodCode]:
+        """Every method with a body, class by class (direct methods, then virtual methods)."""
+        data = self.data
+        h = self.header
+        n = len(data)
+        for i in range(h.class_defs_size):
+            (class_data_off,) = _U32.unpack_from(data, h.class_defs_off + 32 * i + 24)
+            if not class_data_off:
+                continue
+            pos = class_data_off
+            counts = []
+            for _ in range(4):
+                value, pos = _uleb128(data, pos)
+                counts.append(value)
+            for _ in range(counts[0] + counts[1]):  # fields: field_idx_diff, access_flags
+                _, pos = _uleb128(data, pos)
+                _, pos = _uleb128(data, pos)
+            for method_count in (counts[2], counts[3]):
+                method_idx = 0
+                for _ in range(method_count):
+                    diff, pos = _uleb128(data, pos)
+                    access, pos = _uleb128(data, pos)
+                    code_off, pos = _uleb128(data, pos)
+                    method_idx += diff
+                    if method_idx >= h.method_ids_size:
+                        raise DexFormatError(f"class_data at {class_data_off:#x}: bad method index")
+                    if not code_off:
+                        continue
+                    if code_off + CODE_ITEM_HEADER > n:
+                        raise DexFormatError(f"code_item at {code_off:#x} is outside the file")
+                    insns_units = _CODE_ITEM.unpack_from(data, code_off)[5]
+                    start = code_off + CODE_ITEM_HEADER
+                    if start + 2 * insns_units > n:
+                        raise DexFormatError(f"code_item at {code_off:#x} runs past the end")
+                    yield MethodCode(method_idx, access, start, insns_units)
+
+    def code_refs(
+        self, code: MethodCode, methods: Container[int], strings: Container[int],
+        call_sites: Container[int] = frozenset(),
+    ) -> CodeRefs:
+        """Decode one method body; keep the invoked method ids in `methods`, the const-string ids
+        in `strings`, and the method handles of invoke-custom call sites in `call_sites`."""
+        data = self.data
+        widths = INSTRUCTION_WIDTHS
+        invokes = INVOKE_OPCODES
+        pos = code.insns_off
+        end = pos + 2 * code.insns_units
+        found_methods: list[int] = []
+        found_strings: list[int] = []
+        while pos < end:
+            op = data[pos]
+            if op == 0 and 1 <= data[pos + 1] <= 3:
+                pos += 2 * _payload_units(data, pos, end)
+                if pos > end:
+                    raise DexFormatError(f"payload in code at {code.insns_off:#x} overruns it")
+                continue
+            nxt = pos + 2 * widths[op]
+            if nxt > end:
+                raise DexFormatError(f"instruction at {pos:#x} runs past the method's code")
+            if op in invokes:
+                idx = data[pos + 2] | data[pos + 3] << 8
+                if idx in methods:
+                    found_methods.append(idx)
+            elif op == CONST_STRING:
+                idx = data[pos + 2] | data[pos + 3] << 8
+                if idx in strings:
+                    found_strings.append(idx)
+            elif op == CONST_STRING_JUMBO:
+                idx = int(_U32.unpack_from(data, pos + 2)[0])
+                if idx in strings:
+                    found_strings.append(idx)
+            elif op in INVOKE_CUSTOM_OPCODES:
+                idx = data[pos + 2] | data[pos + 3] << 8
+                if idx in call_sites:
+                    found_methods += [m for m in self.call_site_methods(idx) if m in methods]
+            pos = nxt
+        return CodeRefs(tuple(found_methods), tuple(found_strings))
+
+
+class _EncodedArrayReader:
+    """Reads an encoded_array_item (call sites), returning (value type, value) pairs."""
+
+    def __init__(self, data: bytes, off: int) -> None:
+        self.data = data
+        self.pos = off
+
+    def values(self) -> list[tuple[int, int]]:
+        size, self.pos = _uleb128(self.data, self.pos)
+        return [self._value() for _ in range(size)]
+
+    def _value(self) -> tuple[int, int]:
+        data = self.data
+        if self.pos >= len(data):
+            raise DexFormatError("encoded value runs past the end of the file")
+        head = data[self.pos]
+        self.pos += 1
+        value_type, arg = head & 0x1F, head >> 5
+        if value_type == 0x1C:  # VALUE_ARRAY
+            inner = _EncodedArrayReader(data, self.pos)
+            inner.values()
+            self.pos = inner.pos
+            return value_type, 0
+        if value_type == 0x1D:  # VALUE_ANNOTATION: type_idx, size, (name_idx, value)*
+            _, self.pos = _uleb128(data, self.pos)
+            count, self.pos = _uleb128(data, self.pos)
+            for _ in range(count):
+                _, self.pos = _uleb128(data, self.pos)
+                self._value()
+            return value_type, 0
+        if value_type in (0x1E, 0x1F):  # VALUE_NULL, VALUE_BOOLEAN: no payload bytes
+            return value_type, arg
+        _check_span(data, self.pos, arg + 1, "encoded value")
+        value = int.from_bytes(data[self.pos : self.pos + arg + 1], "little")
+        self.pos += arg + 1
+        return value_type, value
