@@ -1,0 +1,24 @@
+.class public Lcom/rakufun/shop/BootReceiver;
+.super Landroid/content/BroadcastReceiver;
+.source "BootReceiver.java"
+
+
+# direct methods
+.method public constructor <init>()V
+    .locals 0
+
+    invoke-direct {p0}, Landroid/content/BroadcastReceiver;-><init>()V
+
+    return-void
+.end method
+
+
+# virtual methods
+.method public onReceive(Landroid/content/Context;Landroid/content/Intent;)V
+    .locals 0
+
+    # Self-startup: re-register for push after a reboot.
+    invoke-static {p1}, Lcn/jpush/android/api/JPushInterface;->init(Landroid/content/Context;)V
+
+    return-void
+.end method
