@@ -224,6 +224,10 @@ def permission_levels() -> dict[str, str]:
     return {name: entry["protection_level"] for name, entry in doc["permissions"].items()}
 
 
-def categories_of_permission(name: str, caps: Iterable[Capability] | None = None) -> tuple[str, ...]:
+def categories_of_permission(
+    name: str, caps: Iterable[Capability] | None = None
+) -> tuple[str, ...]:
     """Capability ids whose permission list names `name`."""
-    return tuple(c.id for c in (caps if caps is not None else capabilities()) if name in c.permissions)
+    return tuple(
+        c.id for c in (caps if caps is not None else capabilities()) if name in c.permissions
+    )

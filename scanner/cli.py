@@ -28,11 +28,19 @@ def cli(debug: bool) -> None:
 
 @cli.command()
 @click.argument("app", type=click.Path(path_type=Path))
-@click.option("--json", "json_out", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the full result as JSON (schema: docs/json-schema.md).")
-@click.option("--signatures", "extra_signatures", multiple=True,
-              type=click.Path(path_type=Path, dir_okay=False),
-              help="Add SDK signatures from an εxodus-format tracker JSON (repeatable).")
+@click.option(
+    "--json",
+    "json_out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the full result as JSON (schema: docs/json-schema.md).",
+)
+@click.option(
+    "--signatures",
+    "extra_signatures",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Add SDK signatures from an εxodus-format tracker JSON (repeatable).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing to the terminal.")
 def scan(app: Path, json_out: Path | None, extra_signatures: tuple[Path, ...], quiet: bool) -> None:
     """Scan APP (an APK, jar, aar or native library) for permissions, startup behaviour and SDKs."""

@@ -1,4 +1,4 @@
-"""Detect stage: `AppInventory` × signatures → `ScanResult`."""
+"""Detect stage: `AppInventory` x signatures → `ScanResult`."""
 
 from __future__ import annotations
 

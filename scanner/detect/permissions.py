@@ -20,7 +20,11 @@ def classify_permissions(
         elements = tuple(sorted({e for e, _ in entries}))
         max_sdks = [m for _, m in entries]
         # A maxSdkVersion only limits the request when every declaration carries one.
-        max_sdk = max(m for m in max_sdks if m is not None) if all(m is not None for m in max_sdks) else None
+        max_sdk = (
+            max(m for m in max_sdks if m is not None)
+            if all(m is not None for m in max_sdks)
+            else None
+        )
         detail = ", ".join(elements) + (f" maxSdkVersion={max_sdk}" if max_sdk is not None else "")
         out.append(
             PermissionFinding(

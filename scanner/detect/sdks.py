@@ -108,9 +108,7 @@ class SdkIndex:
         return named or self.owners_of_class(component)
 
     def meta_data_owners(self, key: str) -> tuple[str, ...]:
-        return tuple(
-            s.id for s in self.signatures if any(fnmatchcase(key, p) for p in s.meta_data)
-        )
+        return tuple(s.id for s in self.signatures if any(fnmatchcase(key, p) for p in s.meta_data))
 
     def example_owners(self, example: str) -> set[str]:
         """Every SDK an example name (class, .so, component or meta-data key) is attributed to."""
@@ -227,7 +225,9 @@ def _objc_match(cls: str, sig: SdkSignature) -> bool:
 def _objc_owners(classes: Sequence[str], index: SdkIndex) -> list[str]:
     if not classes:
         return []
-    return [s.id for s in index.signatures if s.objc_classes and any(_objc_match(c, s) for c in classes)]
+    return [
+        s.id for s in index.signatures if s.objc_classes and any(_objc_match(c, s) for c in classes)
+    ]
 
 
 def _dedupe(items: Iterable[Evidence]) -> list[Evidence]:

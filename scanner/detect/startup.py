@@ -58,7 +58,8 @@ def detect_startup(
         foreign = [
             a
             for a in dict.fromkeys(comp.actions)
-            if a in assoc_actions or (a not in self_actions and not a.startswith(_SYSTEM_ACTION_PREFIXES))
+            if a in assoc_actions
+            or (a not in self_actions and not a.startswith(_SYSTEM_ACTION_PREFIXES))
         ]
         for action in foreign:
             out.append(
@@ -67,12 +68,20 @@ def detect_startup(
                     component=comp.name,
                     component_kind=comp.kind,
                     trigger=action,
-                    reason=f"exported {comp.kind.value} without a permission; other apps can start it with {action}",
+                    reason=(
+                        f"exported {comp.kind.value} without a permission; "
+                        f"other apps can start it with {action}"
+                    ),
                     owner=owner,
                     evidence=Evidence("intent_filter", comp.name, action, where),
                 )
             )
-        if not foreign and comp.explicit_exported and comp.kind is not ComponentKind.RECEIVER and not comp.actions:
+        if (
+            not foreign
+            and comp.explicit_exported
+            and comp.kind is not ComponentKind.RECEIVER
+            and not comp.actions
+        ):
             trigger = "provider" if comp.kind is ComponentKind.PROVIDER else "exported"
             out.append(
                 StartupBehaviour(
@@ -80,9 +89,13 @@ def detect_startup(
                     component=comp.name,
                     component_kind=comp.kind,
                     trigger=trigger,
-                    reason=f"{comp.kind.value} is exported without a permission; any app can start it",
+                    reason=(
+                        f"{comp.kind.value} is exported without a permission; any app can start it"
+                    ),
                     owner=owner,
-                    evidence=Evidence("component", comp.name, f"exported={comp.explicit_exported}", where),
+                    evidence=Evidence(
+                        "component", comp.name, f"exported={comp.explicit_exported}", where
+                    ),
                 )
             )
     return tuple(out)

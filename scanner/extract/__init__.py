@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from scanner.errors import AppInputError
+from scanner.errors import AppInputError, LimitExceeded
 from scanner.extract.archive import DEFAULT_LIMITS, Limits, ZipReader
 from scanner.extract.dex import DexFormatError, read_class_names
 from scanner.extract.manifest import ManifestFacts, parse_binary_manifest, parse_text_manifest
@@ -62,7 +62,9 @@ def _read_head(path: Path) -> bytes:
         raise AppInputError(path, f"cannot be read ({exc.strerror or exc})") from exc
 
 
-def extract_app(path: Path, limits: Limits = DEFAULT_LIMITS, keep_code: bool = False) -> ExtractedApp:
+def extract_app(
+    path: Path, limits: Limits = DEFAULT_LIMITS, keep_code: bool = False
+) -> ExtractedApp:
     """Read an app binary into an inventory. Raises AppInputError (exit code 2) on bad input."""
     if not path.exists():
         raise AppInputError(path, "no such file")
@@ -113,10 +115,14 @@ def _zip_kind(path: Path, zf: ZipReader) -> AppKind:
         return AppKind.JAR
     if has_manifest:
         return AppKind.APK
-    raise AppInputError(path, "unknown file type: a zip archive without AndroidManifest.xml, dex or class files")
+    raise AppInputError(
+        path, "unknown file type: a zip archive without AndroidManifest.xml, dex or class files"
+    )
 
 
-def _natives(zf: ZipReader, pattern: re.Pattern[str], warnings: list[str]) -> tuple[NativeLibrary, ...]:
+def _natives(
+    zf: ZipReader, pattern: re.Pattern[str], warnings: list[str]
+) -> tuple[NativeLibrary, ...]:
     """Read every native library; each distinct file name is parsed once (one ABI is enough)."""
     paths = [n for n in zf.names() if pattern.match(n)]
     by_name: dict[str, list[str]] = {}
@@ -124,9 +130,13 @@ def _natives(zf: ZipReader, pattern: re.Pattern[str], warnings: list[str]) -> tu
         by_name.setdefault(p.rsplit("/", 1)[-1], []).append(p)
     out: list[NativeLibrary] = []
     for name, group in by_name.items():
-        group.sort(key=lambda p: next((i for i, abi in enumerate(_PREFERRED_ABIS) if f"/{abi}/" in p), 99))
+        group.sort(
+            key=lambda p: next((i for i, abi in enumerate(_PREFERRED_ABIS) if f"/{abi}/" in p), 99)
+        )
         try:
             parsed = read_native(group[0], zf.read(group[0]))
+        except LimitExceeded:
+            raise
         except AppInputError as exc:
             warnings.append(str(exc.message))
             continue
@@ -181,6 +191,8 @@ def _extract_apk(path: Path, zf: ZipReader, sha: str, size: int, keep_code: bool
         try:
             data = zf.read(name)
             names = read_class_names(data, name)
+        except LimitExceeded:
+            raise
         except AppInputError as exc:
             warnings.append(exc.message)
             continue
@@ -195,13 +207,25 @@ def _extract_apk(path: Path, zf: ZipReader, sha: str, size: int, keep_code: bool
         if keep_code:
             blobs.append(CodeBlob(name=name, format="dex", data=data))
     natives = _natives(zf, re.compile(r"^lib/[^/]+/[^/]+\.so$"), warnings)
-    inventory = _inventory(path, AppKind.APK, sha, size, facts, natives, units, classes,
-                           _assets(zf, "assets/"), warnings)
+    inventory = _inventory(
+        path,
+        AppKind.APK,
+        sha,
+        size,
+        facts,
+        natives,
+        units,
+        classes,
+        _assets(zf, "assets/"),
+        warnings,
+    )
     return ExtractedApp(inventory, tuple(blobs))
 
 
 def _class_name_of_entry(entry: str) -> str | None:
-    if not entry.endswith(".class") or entry.startswith("META-INF/") and "/versions/" not in entry:
+    if not entry.endswith(".class"):
+        return None
+    if entry.startswith("META-INF/") and "/versions/" not in entry:
         return None
     if entry.startswith("META-INF/versions/"):
         entry = entry.split("/", 3)[-1]
@@ -261,7 +285,9 @@ def _collect_classes(
         count += 1
         classes.add(cls)
         if keep_code:
-            blobs.append(CodeBlob(name=f"{unit_name}!/{entry}", format="class", data=zf.read(entry)))
+            blobs.append(
+                CodeBlob(name=f"{unit_name}!/{entry}", format="class", data=zf.read(entry))
+            )
     units.append(CodeUnit(path=unit_name, format="jar", class_count=count))
 
 

@@ -152,7 +152,9 @@ def facts_from_tree(root: Any, label_resolver: Any = None) -> ManifestFacts:
                 permissions.append(
                     PermissionRequest(
                         name=name,
-                        element="uses-permission-sdk-23" if element != "uses-permission" else element,
+                        element="uses-permission-sdk-23"
+                        if element != "uses-permission"
+                        else element,
                         max_sdk=_int(_attr(p, "maxSdkVersion")),
                     )
                 )
@@ -200,8 +202,15 @@ def facts_from_tree(root: Any, label_resolver: Any = None) -> ManifestFacts:
             elif tag == "intent":
                 actions = [a for a in (_attr(x, "name") for x in _children(child, "action")) if a]
                 queries.append(QueriedPackage("intent", ",".join(actions) or "<intent>"))
-    if label and label.startswith("@") and label_resolver is not None:
-        label = label_resolver(label) or label
+    if label_resolver is not None:
+        if label and label.startswith("@"):
+            label = label_resolver(label) or label
+        meta = [
+            MetaData(m.name, label_resolver(m.value) or m.value, m.owner)
+            if m.value and m.value.startswith("@")
+            else m
+            for m in meta
+        ]
     return ManifestFacts(
         package=package,
         version_name=_attr(root, "versionName"),
@@ -228,8 +237,10 @@ def parse_binary_manifest(
         printer = AXMLPrinter(data)
         root = printer.get_xml_obj()
     except Exception as exc:  # androguard raises many types on hostile AXML
-        raise AppInputError(source, f"malformed AndroidManifest.xml ({type(exc).__name__})") from exc
-    if root is None or not printer.is_valid() and _local(getattr(root, "tag", "")) != "manifest":
+        raise AppInputError(
+            source, f"malformed AndroidManifest.xml ({type(exc).__name__})"
+        ) from exc
+    if root is None or (not printer.is_valid() and _local(getattr(root, "tag", "")) != "manifest"):
         raise AppInputError(source, "malformed AndroidManifest.xml (no <manifest> element)")
     try:
         return facts_from_tree(root, _label_resolver(arsc))
@@ -253,14 +264,18 @@ def _label_resolver(arsc: Callable[[], bytes | None] | None) -> Any:
     if arsc is None:
         return None
 
+    parsed: list[Any] = []
+
     def resolve(ref: str) -> str | None:
         from androguard.core.axml import ARSCParser, ARSCResTableConfig
 
         try:
-            table = arsc()
-            if not table:
+            if not parsed:
+                table = arsc()
+                parsed.append(ARSCParser(table) if table else None)
+            parser = parsed[0]
+            if parser is None:
                 return None
-            parser = ARSCParser(table)
             res_id, _package = parser.parse_id(ref)
             configs = parser.get_resolved_res_configs(res_id, ARSCResTableConfig.default_config())
             if configs:

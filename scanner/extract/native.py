@@ -183,17 +183,23 @@ def _collect_macho_or_elf(data: bytes, objc: set[str], jni: set[str]) -> None:
             _collect_macho_or_elf(member, objc, jni)
         return
     fat = lief.MachO.parse(data)
-    if fat is None:
+    if fat is None or len(fat) == 0:
         # A fat file of static archives: lief cannot parse it, so split the fat header by hand.
-        for member in _fat_slices(data):
-            if member[:8] == b"!<arch>\n":
-                _collect_macho_or_elf(member, objc, jni)
+        # Every architecture slice defines the same classes: the first one is enough.
+        slices = [m for m in _fat_slices(data) if m[:8] == b"!<arch>\n"]
+        if slices:
+            _collect_macho_or_elf(slices[0], objc, jni)
         return
-    for binary in fat:
-        for sym_name in _symbols_of(binary):
-            cls = _objc_class(sym_name)
-            if cls and len(objc) < MAX_OBJC_CLASSES:
-                objc.add(cls)
+    undefined = lief.MachO.Symbol.TYPE.UNDEFINED
+    binary = fat.at(0)
+    if binary is None:
+        return
+    for sym in binary.symbols:
+        if sym.type == undefined:
+            continue  # a reference to a class defined elsewhere, not a definition
+        cls = _objc_class(str(sym.name))
+        if cls and len(objc) < MAX_OBJC_CLASSES:
+            objc.add(cls)
 
 
 def _fat_slices(data: bytes) -> list[bytes]:

@@ -25,8 +25,11 @@ def print_scan(result: ScanResult, console: Console) -> None:
             table.add_column(col)
         for p in result.permissions:
             style = _LEVEL_STYLE.get(p.protection_level, "")
-            table.add_row(escape(p.name), f"[{style}]{p.protection_level}[/]" if style else p.protection_level,
-                          ", ".join(p.categories))
+            table.add_row(
+                escape(p.name),
+                f"[{style}]{p.protection_level}[/]" if style else p.protection_level,
+                ", ".join(p.categories),
+            )
         console.print(table)
     if result.startup:
         table = Table(title="Startup behaviour")
@@ -40,16 +43,24 @@ def print_scan(result: ScanResult, console: Console) -> None:
         for col in ("path", "format", "JNI classes"):
             table.add_column(col)
         for lib in inv.native_libraries:
-            table.add_row(escape(lib.path), lib.format if not lib.error else f"{lib.format} ({escape(lib.error)})",
-                          str(len(lib.jni_classes)))
+            table.add_row(
+                escape(lib.path),
+                lib.format if not lib.error else f"{lib.format} ({escape(lib.error)})",
+                str(len(lib.jni_classes)),
+            )
         console.print(table)
     table = Table(title=f"SDKs ({sum(1 for d in result.sdks if d.status == 'present')} present)")
     for col in ("sdk", "category", "status", "classes", "evidence"):
         table.add_column(col)
     for d in result.sdks:
         kinds = sorted({e.kind for e in d.evidence})
-        table.add_row(f"{escape(d.name)} [dim]({d.sdk_id})[/dim]", d.category, d.status,
-                      str(d.class_count), ", ".join(kinds))
+        table.add_row(
+            f"{escape(d.name)} [dim]({d.sdk_id})[/dim]",
+            d.category,
+            d.status,
+            str(d.class_count),
+            ", ".join(kinds),
+        )
     console.print(table)
     for w in inv.warnings:
         console.print(f"[yellow]warning:[/yellow] {escape(w)}")

@@ -1,0 +1,135 @@
+"""The command line, called in-process through main(argv) -> exit code."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from conftest import REPO, sample_apk
+
+from scanner.cli import main
+
+SCHEMA = json.loads((REPO / "reports" / "schema" / "scan-result.schema.json").read_text())
+EXODUS = REPO.parent / "shared" / "data" / "exodus_trackers.json"
+
+
+def test_scan_writes_json_that_matches_the_schema(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out.json"
+    assert main(["scan", str(sample_apk("shopping-demo")), "--json", str(out)]) == 0
+    doc = json.loads(out.read_text())
+    jsonschema.validate(doc, SCHEMA)
+    assert doc["app"]["package"] == "com.rakufun.shop"
+    assert {s["id"] for s in doc["sdks"] if s["status"] == "present"} >= {"alipay", "jpush"}
+    assert all(s["evidence"] for s in doc["sdks"])
+    assert "Rakufun Shop" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name", ["video-demo", "plain-notes", "label-xss", "shopping-demo-v2"])
+def test_every_sample_validates(tmp_path: Path, name: str) -> None:
+    out = tmp_path / "out.json"
+    assert main(["scan", str(sample_apk(name)), "--json", str(out), "-q"]) == 0
+    jsonschema.validate(json.loads(out.read_text()), SCHEMA)
+
+
+def test_schema_rejects_a_result_missing_evidence(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    main(["scan", str(sample_apk("shopping-demo")), "--json", str(out), "-q"])
+    doc = json.loads(out.read_text())
+    doc["sdks"][0]["evidence"] = []
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(doc, SCHEMA)
+
+
+def test_bad_input_is_one_line_exit_2_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "junk.apk"
+    bad.write_bytes(b"this is not a zip")
+    out = tmp_path / "out.json"
+    assert main(["scan", str(bad), "--json", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(bad) in err and "Traceback" not in err
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == [bad]
+
+
+def test_debug_shows_the_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "junk.apk"
+    bad.write_bytes(b"nope")
+    assert main(["--debug", "scan", str(bad)]) == 2
+    assert "Traceback" in capsys.readouterr().err
+
+
+def test_usage_error_is_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["scan"]) == 2
+    assert main(["no-such-command"]) == 2
+
+
+def test_unwritable_output_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "missing-dir" / "out.json"
+    assert main(["scan", str(sample_apk("plain-notes")), "--json", str(out), "-q"]) == 2
+    assert "missing-dir" in capsys.readouterr().err
+
+
+def test_exodus_signatures_add_trackers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # A jar holding one class of a tracker that only εxodus knows (Teemo, com.databerries).
+    import zipfile
+
+    jar = tmp_path / "teemo.jar"
+    with zipfile.ZipFile(jar, "w") as zf:
+        zf.writestr("com/databerries/Geo.class", b"\xca\xfe\xba\xbe")
+        zf.writestr("com/example/App.class", b"\xca\xfe\xba\xbe")
+    out = tmp_path / "out.json"
+    assert main(["scan", str(jar), "--json", str(out), "-q"]) == 0
+    assert json.loads(out.read_text())["sdks"] == []
+    assert main(["scan", str(jar), "--json", str(out), "-q", "--signatures", str(EXODUS)]) == 0
+    doc = json.loads(out.read_text())
+    assert [s["name"] for s in doc["sdks"]] == ["Teemo"]
+    assert "exodus:exodus_trackers.json" in doc["signature_sets"]
+
+
+def test_exodus_import_does_not_duplicate_builtin_sdks(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    assert (
+        main(
+            [
+                "scan",
+                str(sample_apk("video-demo")),
+                "--json",
+                str(out),
+                "-q",
+                "--signatures",
+                str(EXODUS),
+            ]
+        )
+        == 0
+    )
+    ids = [s["id"] for s in json.loads(out.read_text())["sdks"]]
+    assert "appsflyer" in ids
+    assert not any(i.startswith("exodus-") for i in ids), ids
+
+
+def test_bad_signature_file_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "trackers.json"
+    bad.write_text('{"not": "trackers"}')
+    assert main(["scan", str(sample_apk("plain-notes")), "--signatures", str(bad)]) == 2
+    assert str(bad) in capsys.readouterr().err
+
+
+def test_signatures_validate_command(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["signatures", "validate"]) == 0
+    assert "valid" in capsys.readouterr().out
+
+
+def test_python_dash_m_entry_point() -> None:
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "scanner", "--version"], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0 and "privacy-scan" in proc.stdout
