@@ -1,0 +1,663 @@
+# ruff: noqa: RUF001  (Chinese text and punctuation are the point of this module)
+"""Decide, for every capability category, whether a policy discloses it, and which third parties
+it names, with the sentences that say so.
+
+Matching runs once over the whole normalised text (Simplified, lower case, same length as the
+original); each match is then judged in its segment: excluded phrases, cookie context, negation
+(a denial), IP-derived location (approximate, not precise), heading-only mentions.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+from scanner.catalog import SdkSignature
+from scanner.policy.model import (
+    CategoryDisclosure,
+    Language,
+    PolicyAnalysis,
+    PolicyDocument,
+    PolicyEvidence,
+    Segment,
+    Status,
+    ThirdPartyDisclosure,
+)
+from scanner.policy.normalize import cased, lower, normalise, traditional_share
+from scanner.policy.vocabulary import (
+    CATEGORY_IDS,
+    TermMatcher,
+    Vocabulary,
+    has_cjk,
+    load_vocabulary,
+    term_key,
+    word_regex,
+)
+
+SDK_CATEGORY_TO_GENERIC = {
+    "ads": "advertising",
+    "attribution": "analytics",
+    "crash": "analytics",
+    "apm": "analytics",
+    "risk": "security",
+}
+"""The SDK signature category, as the generic third-party category a policy would use."""
+
+CONTEXT_COMPATIBLE = {
+    "advertising": {"ads", "attribution"},
+    "analytics": {"analytics", "attribution", "crash", "apm"},
+    "security": {"risk", "device_id"},
+    "payment": {"payment"},
+    "push": {"push"},
+    "login": {"login", "social"},
+    "maps": {"maps", "location"},
+    "share": {"social"},
+    "customer_support": {"customer_support"},
+}
+"""Generic category words in a sentence -> SDK categories they point to, to tell apart SDKs that
+share a name (友盟 is analytics, push and share; Facebook is login and analytics)."""
+
+_LEGAL_SUFFIX = re.compile(
+    r"(?:,?\s+(?:inc|llc|ltd|limited|gmbh|corp|corporation|co|plc|s\.a|ag|bv|pte)\.?)+$", re.I
+)
+_URLISH = re.compile(r"://|www\.|@|\.(?:com|cn|net|org|io|co|jp|html?)\b", re.I)
+_CLAUSE_BREAK_ZH = re.compile(r"[，,；;。：:]")
+
+
+# --------------------------------------------------------------------------- compiled cues
+
+
+@dataclass(frozen=True)
+class _LangCues:
+    active: re.Pattern[str]
+    direct: re.Pattern[str]
+    passive: re.Pattern[str]
+    subject: re.Pattern[str]
+    contrast: re.Pattern[str]
+    conditional: re.Pattern[str]
+    direct_window: int
+    window: int
+    passive_window: int
+    near: int
+    """Characters either side of a term searched for cookie and location qualifiers."""
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    vocab: Vocabulary
+    terms: TermMatcher
+    excludes: dict[str, re.Pattern[str]]
+    generic_location: frozenset[str]
+    cookie: re.Pattern[str]
+    coarse: re.Pattern[str]
+    precise: re.Pattern[str]
+    en: _LangCues
+    zh: _LangCues
+    generic_en: re.Pattern[str]
+    generic_zh: re.Pattern[str]
+    self_named: dict[str, re.Pattern[str]]
+    category_words: dict[str, re.Pattern[str]]
+    negative_values: frozenset[str]
+
+
+def _alt(words: Iterable[str]) -> str:
+    ordered = sorted({w.lower() for w in words}, key=len, reverse=True)
+    return "|".join(r"[\s\-]+".join(map(re.escape, w.split())) for w in ordered)
+
+
+@cache
+def _compiled() -> _Compiled:
+    vocab = load_vocabulary()
+    cues = vocab.cues
+    terms: dict[str, list[str]] = {}
+    for cat in vocab.categories:
+        for term in cat.searched_terms:
+            bucket = terms.setdefault(term, [])
+            if cat.id not in bucket:
+                bucket.append(cat.id)
+    precise = {term_key(t) for t in vocab.category("location_precise").searched_terms}
+    coarse = {term_key(t) for t in vocab.category("location_coarse").searched_terms}
+
+    def lang_cues(lang: str) -> _LangCues:
+        neg = cues["negation"][lang]
+        cue, verb, passive = _alt(neg["cues"]), _alt(neg["verbs"]), _alt(neg["passive"])
+        subjects = _alt(cues["user_subject"][lang])
+        if lang == "en":
+            direct_cues = _alt(
+                c for c in neg["cues"] if c not in {"not", "nor", "neither", "without", "no longer"}
+            )
+            return _LangCues(
+                active=re.compile(
+                    rf"(?<![a-z])(?:{cue})(?![a-z])(?:[\s,]+[a-z']+){{0,3}}?[\s,]+(?:{verb})[a-z]*"
+                ),
+                direct=re.compile(rf"(?<![a-z])(?:{direct_cues})(?![a-z])"),
+                passive=re.compile(rf"(?<![a-z])(?:{passive})\s+(?:[a-z]+\s+)?(?:{verb})[a-z]*"),
+                subject=re.compile(rf"(?<![a-z])(?:{subjects})\s+(?:[a-z]+\s+)?$"),
+                contrast=word_regex(cues["contrast"][lang]),
+                conditional=word_regex(cues["conditional_exceptions"][lang]),
+                direct_window=neg["direct_window"],
+                window=neg["window"],
+                passive_window=neg["passive_window"],
+                near=60,
+            )
+        direct_cues = _alt(c for c in neg["cues"] if len(c) > 1)
+        return _LangCues(
+            active=re.compile(rf"(?:{cue})[^，。；,;：:]{{0,6}}?(?:{verb})"),
+            direct=re.compile(rf"(?:{direct_cues})"),
+            passive=re.compile(rf"(?:{passive})[^，。；,;]{{0,3}}?(?:{verb})"),
+            subject=re.compile(rf"(?:{subjects})[^，。；]{{0,2}}$"),
+            contrast=word_regex(cues["contrast"][lang]),
+            conditional=word_regex(cues["conditional_exceptions"][lang]),
+            direct_window=neg["direct_window"],
+            window=neg["window"],
+            passive_window=neg["passive_window"],
+            near=18,
+        )
+
+    tp = cues["third_party"]
+    cat_words = {
+        name: [w for lang in ("en", "zh-Hans") for w in d[lang]]
+        for name, d in tp["categories"].items()
+    }
+    all_cue_en = _alt(w for words in cat_words.values() for w in words if not has_cjk(w))
+    all_cue_zh = _alt(w for words in cat_words.values() for w in words if has_cjk(w))
+    nouns_en = _alt(tp["party_nouns"]["en"])
+    nouns_zh = _alt(tp["party_nouns"]["zh-Hans"])
+    return _Compiled(
+        vocab=vocab,
+        terms=TermMatcher(terms),
+        excludes={
+            cat.id: word_regex([w for lang in ("en", "zh-Hans") for w in cat.exclude[lang]])
+            for cat in vocab.categories
+            if any(cat.exclude.values())
+        },
+        generic_location=frozenset(precise & coarse),
+        cookie=word_regex(vocab.cue_words("cookie_context")),
+        coarse=word_regex(vocab.cue_words("coarse_location_qualifiers")),
+        precise=word_regex(vocab.cue_words("precise_location_markers")),
+        en=lang_cues("en"),
+        zh=lang_cues("zh-Hans"),
+        generic_en=re.compile(
+            rf"(?<![a-z])(?P<cues>(?:{all_cue_en})(?:\s*(?:,|and|or|&|/)\s*(?:{all_cue_en}))*)"
+            rf"(?:[\s\-]+[a-z]+)?[\s\-]+(?:{nouns_en})(?![a-z])"
+        ),
+        generic_zh=re.compile(
+            rf"(?P<cues>(?:{all_cue_zh})(?:[、和及与/或]?(?:{all_cue_zh}))*)"
+            rf"\s?[^，。；、\s]{{0,4}}?\s?(?:{nouns_zh})"
+        ),
+        self_named={
+            name: word_regex([w for lang in ("en", "zh-Hans") for w in d[lang]])
+            for name, d in tp["self_named_parties"].items()
+        },
+        category_words={name: word_regex(words) for name, words in cat_words.items()},
+        negative_values=frozenset(term_key(v) for v in vocab.cue_words("table_negative_values")),
+    )
+
+
+# --------------------------------------------------------------------------- per document
+
+
+@dataclass
+class _SegmentCues:
+    zh: bool
+    active: list[tuple[int, int]]
+    direct: list[tuple[int, int]]
+    passive: list[tuple[int, int]]
+    conditional: bool
+    table_denied: bool
+
+
+@dataclass
+class _Doc:
+    doc: PolicyDocument
+    cased: str
+    """Simplified, half-width, straight quotes; same length as the text."""
+    norm: str
+    """`cased`, lower-cased."""
+    compiled: _Compiled
+    starts: list[int] = field(default_factory=list)
+    cues: dict[int, _SegmentCues] = field(default_factory=dict)
+    contexts: dict[int, frozenset[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.starts = [s.start for s in self.doc.segments]
+
+    def segment_at(self, offset: int) -> int | None:
+        index = bisect.bisect_right(self.starts, offset) - 1
+        if index >= 0 and offset < self.doc.segments[index].end:
+            return index
+        return None
+
+    def segment_cues(self, index: int) -> _SegmentCues:
+        found = self.cues.get(index)
+        if found is not None:
+            return found
+        seg = self.doc.segments[index]
+        text = self.norm[seg.start : seg.end]
+        zh = len(re.findall(r"[\u4e00-\u9fff]", text)) > 0.2 * max(1, len(re.findall(r"\w", text)))
+        lc = self.compiled.zh if zh else self.compiled.en
+
+        def spans(regex: re.Pattern[str]) -> list[tuple[int, int]]:
+            return [(m.start() + seg.start, m.end() + seg.start) for m in regex.finditer(text)]
+
+        found = _SegmentCues(
+            zh=zh,
+            active=spans(lc.active),
+            direct=spans(lc.direct),
+            passive=spans(lc.passive),
+            conditional=lc.conditional.search(text) is not None,
+            table_denied=self._table_denied(seg),
+        )
+        self.cues[index] = found
+        return found
+
+    def _table_denied(self, seg: Segment) -> bool:
+        if seg.kind != "table_row" or not seg.header:
+            return False
+        roles = self.compiled.vocab.header_roles(seg.header)
+        used = roles.get("used")
+        if used is None or used >= len(seg.cells):
+            return False
+        return term_key(normalise(seg.cells[used])) in self.compiled.negative_values
+
+    def context(self, index: int) -> frozenset[str]:
+        """Generic third-party categories named in a segment (login, payment, ...)."""
+        found = self.contexts.get(index)
+        if found is None:
+            seg = self.doc.segments[index]
+            text = self.norm[seg.start : seg.end]
+            found = frozenset(
+                name for name, regex in self.compiled.category_words.items() if regex.search(text)
+            )
+            self.contexts[index] = found
+        return found
+
+    def evidence(
+        self, index: int, start: int, end: int, polarity: str = "positive"
+    ) -> PolicyEvidence:
+        seg = self.doc.segments[index]
+        return PolicyEvidence(
+            text=self.doc.text[seg.start : seg.end],
+            heading=seg.heading,
+            start=seg.start,
+            end=seg.end,
+            term=self.doc.text[start:end],
+            term_start=start,
+            strength=seg.kind,
+            polarity="denial" if polarity == "denial" else "positive",
+        )
+
+
+def _is_denied(d: _Doc, index: int, start: int, end: int) -> bool:
+    cues = d.segment_cues(index)
+    if cues.table_denied:
+        return True
+    if cues.conditional:
+        return False
+    lc = d.compiled.zh if cues.zh else d.compiled.en
+    seg = d.doc.segments[index]
+    for spans, limit in ((cues.active, lc.window), (cues.direct, lc.direct_window)):
+        for s, e in spans:
+            if s >= start:
+                break
+            gap = d.norm[e:start] if e <= start else ""
+            if len(gap) > limit or lc.contrast.search(gap):
+                continue
+            if cues.zh and re.search(r"[。；;]", gap):
+                continue
+            if lc.subject.search(d.norm[max(seg.start, s - 24) : s]):
+                continue
+            return True
+    for s, _e in cues.passive:
+        if s < end or s - end > lc.passive_window:
+            continue
+        gap = d.norm[end:s]
+        if lc.contrast.search(gap) or (cues.zh and _CLAUSE_BREAK_ZH.search(gap)):
+            continue
+        return True
+    return False
+
+
+def _window(d: _Doc, seg: Segment, start: int, end: int, near: int) -> str:
+    return d.norm[max(seg.start, start - near) : min(seg.end, end + near)]
+
+
+def _categories_of_match(
+    d: _Doc, index: int, start: int, end: int, categories: Sequence[str]
+) -> list[str]:
+    """The categories a term match really supports, after exclusions and qualifiers."""
+    seg = d.doc.segments[index]
+    c = d.compiled
+    lc = c.zh if d.segment_cues(index).zh else c.en
+    near = _window(d, seg, start, end, lc.near)
+    if c.cookie.search(near):
+        return []
+    kept = []
+    for category in categories:
+        exclude = c.excludes.get(category)
+        if exclude is not None:
+            around = d.norm[max(seg.start, start - 30) : min(seg.end, end + 30)]
+            offset = max(seg.start, start - 30)
+            if any(
+                m.start() + offset <= start and m.end() + offset >= end
+                for m in exclude.finditer(around)
+            ):
+                continue
+        kept.append(category)
+    generic = term_key(d.norm[start:end]).rstrip("s") in {k.rstrip("s") for k in c.generic_location}
+    if (
+        "location_precise" in kept
+        and generic
+        and c.coarse.search(near)
+        and not c.precise.search(near)
+    ):
+        kept.remove("location_precise")
+    return kept
+
+
+def _disclosures(d: _Doc) -> tuple[CategoryDisclosure, ...]:
+    found: dict[str, list[PolicyEvidence]] = {cid: [] for cid in CATEGORY_IDS}
+    seen: set[tuple[str, int, str]] = set()
+    for start, end, categories in d.compiled.terms.finditer(d.norm):
+        index = d.segment_at(start)
+        if index is None:
+            continue
+        kept = _categories_of_match(d, index, start, end, categories)
+        if not kept:
+            continue
+        polarity = "denial" if _is_denied(d, index, start, end) else "positive"
+        for category in kept:
+            key = (category, index, polarity)
+            if key in seen:
+                continue
+            seen.add(key)
+            found[category].append(d.evidence(index, start, end, polarity))
+    # Precise location covers approximate location (ACCESS_FINE_LOCATION implies COARSE).
+    if not any(
+        e.polarity == "positive" and e.strength != "heading" for e in found["location_coarse"]
+    ):
+        found["location_coarse"].extend(
+            e for e in found["location_precise"] if e.polarity == "positive"
+        )
+    out = []
+    for cat in d.compiled.vocab.categories:
+        evidence = found[cat.id]
+        evidence.sort(key=lambda e: (e.polarity != "positive", e.strength == "heading", e.start))
+        out.append(
+            CategoryDisclosure(
+                category=cat.id,
+                status=_status(evidence),
+                evidence=tuple(evidence),
+                searched_terms=cat.searched_terms,
+            )
+        )
+    return tuple(out)
+
+
+def _status(evidence: Sequence[PolicyEvidence]) -> Status:
+    positive = [e for e in evidence if e.polarity == "positive"]
+    if any(e.strength != "heading" for e in positive):
+        return "disclosed"
+    if any(e.polarity == "denial" for e in evidence):
+        return "denied"
+    if positive:
+        return "heading_only"
+    return "not_mentioned"
+
+
+# --------------------------------------------------------------------------- third parties
+
+
+@dataclass(frozen=True)
+class _SdkIndex:
+    by_id: dict[str, SdkSignature]
+    alias_cased: TermMatcher
+    alias_cjk: TermMatcher
+    vendors: TermMatcher
+
+
+def _vendor_name(vendor: str) -> str:
+    name = vendor.split(" (")[0].strip()
+    return _LEGAL_SUFFIX.sub("", name).strip(" ,")
+
+
+@cache
+def _sdk_index(sdks: tuple[SdkSignature, ...]) -> _SdkIndex:
+    cased_aliases: dict[str, list[str]] = {}
+    cjk_aliases: dict[str, list[str]] = {}
+    vendors: dict[str, list[str]] = {}
+    for sdk in sdks:
+        names = {*sdk.aliases_en, *sdk.aliases_zh, sdk.name.split(" (")[0].strip()}
+        for alias in names:
+            if len(alias) < 2:
+                continue
+            target = cjk_aliases if has_cjk(alias) else cased_aliases
+            bucket = target.setdefault(normalise(alias) if has_cjk(alias) else alias, [])
+            if sdk.id not in bucket:
+                bucket.append(sdk.id)
+        vendor = _vendor_name(sdk.vendor)
+        if len(vendor) >= 3 and not has_cjk(vendor):
+            vendors.setdefault(vendor, []).append(sdk.id)
+    return _SdkIndex(
+        by_id={s.id: s for s in sdks},
+        alias_cased=TermMatcher(cased_aliases, case_sensitive=True),
+        alias_cjk=TermMatcher(cjk_aliases),
+        vendors=TermMatcher(vendors, case_sensitive=True),
+    )
+
+
+def _generic_of(sdk: SdkSignature) -> str:
+    return SDK_CATEGORY_TO_GENERIC.get(sdk.category, sdk.category)
+
+
+def _resolve(d: _Doc, index: int, candidates: Sequence[str], sdks: _SdkIndex) -> list[str]:
+    """Narrow SDKs that share a name to those the sentence's purpose points to."""
+    context = d.context(index)
+    wanted = set().union(*(CONTEXT_COMPATIBLE.get(c, set()) for c in context)) if context else set()
+    chosen = [c for c in candidates if sdks.by_id[c].category in wanted]
+    return chosen
+
+
+def _in_url(text: str, start: int, end: int) -> bool:
+    left = start
+    while left > 0 and not text[left - 1].isspace() and text[left - 1] not in "（(「《":
+        left -= 1
+    right = end
+    while right < len(text) and not text[right].isspace() and text[right] not in "）)」》，。":
+        right += 1
+    return _URLISH.search(text[left:right]) is not None
+
+
+def _sdk_table(d: _Doc, seg: Segment) -> dict[str, int] | None:
+    if seg.kind != "table_row" or not seg.header:
+        return None
+    roles = d.compiled.vocab.header_roles(seg.header)
+    if "company" in roles or (
+        "name" in roles and re.search(r"(?i)sdk|第三方|third", seg.header[roles["name"]])
+    ):
+        return roles
+    return None
+
+
+def _third_parties(d: _Doc, sdks: Sequence[SdkSignature]) -> tuple[ThirdPartyDisclosure, ...]:
+    index_ = _sdk_index(tuple(sdks))
+    cased_text = d.cased
+    named: dict[str, list[PolicyEvidence]] = {}
+    names: dict[str, str] = {}
+    companies: dict[str, list[PolicyEvidence]] = {}
+    claimed: list[tuple[int, int]] = []
+    named_rows: set[int] = set()
+
+    def add(sdk_id: str, seg_index: int, start: int, end: int) -> None:
+        evidence = named.setdefault(sdk_id, [])
+        names.setdefault(sdk_id, d.doc.text[start:end])
+        if all(e.start != d.doc.segments[seg_index].start for e in evidence):
+            evidence.append(d.evidence(seg_index, start, end))
+        named_rows.add(seg_index)
+
+    matches = [(s, e, ids, True) for s, e, ids in index_.alias_cased.finditer(cased_text)]
+    matches += [(s, e, ids, True) for s, e, ids in index_.alias_cjk.finditer(d.norm)]
+    matches += [(s, e, ids, False) for s, e, ids in index_.vendors.finditer(cased_text)]
+    matches.sort(key=lambda m: (m[0], -(m[1] - m[0]), not m[3]))
+    deferred: list[tuple[int, int, list[str], bool, int]] = []
+    named_in: dict[int, set[str]] = {}
+    for start, end, ids, is_alias in matches:
+        if any(s < end and start < e for s, e in claimed):
+            continue
+        seg_index = d.segment_at(start)
+        if seg_index is None or (
+            not has_cjk(d.doc.text[start:end]) and _in_url(d.doc.text, start, end)
+        ):
+            continue
+        claimed.append((start, end))
+        if is_alias and len(ids) == 1:
+            add(ids[0], seg_index, start, end)
+            named_in.setdefault(seg_index, set()).add(ids[0])
+        else:
+            deferred.append((start, end, ids, is_alias, seg_index))
+    # A name shared by several SDKs (友盟, a company name, a bare vendor) adds nothing when the
+    # same sentence or row already names one of them, or, for a vendor, any SDK at all.
+    for start, end, ids, is_alias, seg_index in deferred:
+        already = named_in.get(seg_index, set())
+        if already & set(ids) or (already and not is_alias):
+            continue
+        chosen = _resolve(d, seg_index, ids, index_)
+        if chosen:
+            for sdk_id in chosen:
+                add(sdk_id, seg_index, start, end)
+        elif is_alias:
+            for sdk_id in ids:
+                add(sdk_id, seg_index, start, end)
+        else:
+            vendor = d.doc.text[start:end]
+            evidence = companies.setdefault(vendor, [])
+            if all(e.start != d.doc.segments[seg_index].start for e in evidence):
+                evidence.append(d.evidence(seg_index, start, end))
+
+    out: list[ThirdPartyDisclosure] = []
+    for sdk_id in sorted(named):
+        evidence = named[sdk_id]
+        in_table = any(e.strength == "table_row" for e in evidence)
+        out.append(
+            ThirdPartyDisclosure(
+                sdk_id=sdk_id,
+                name=names[sdk_id],
+                kind="table_row" if in_table else "named",
+                category=_generic_of(index_.by_id[sdk_id]),
+                evidence=tuple(evidence),
+            )
+        )
+    for vendor in sorted(companies):
+        if any(names[s] == vendor for s in names):
+            continue
+        out.append(ThirdPartyDisclosure(None, vendor, "named", None, tuple(companies[vendor])))
+
+    sdk_rows: set[int] = set()
+    for seg_index, seg in enumerate(d.doc.segments):
+        roles = _sdk_table(d, seg)
+        if roles is None:
+            continue
+        sdk_rows.add(seg_index)
+        if seg_index in named_rows:
+            continue
+        name_col = roles.get("name", roles.get("company"))
+        name = seg.cells[name_col] if name_col is not None and name_col < len(seg.cells) else ""
+        if not name.strip():
+            continue
+        purpose_col = roles.get("purpose")
+        category = None
+        if purpose_col is not None and purpose_col < len(seg.cells):
+            purpose = normalise(seg.cells[purpose_col])
+            category = next(
+                (n for n, r in d.compiled.category_words.items() if r.search(purpose)), None
+            )
+        out.append(
+            ThirdPartyDisclosure(
+                None,
+                name,
+                "table_row",
+                category,
+                (d.evidence(seg_index, seg.start, seg.start + len(name)),),
+            )
+        )
+
+    out.extend(_generic(d, claimed, sdk_rows))
+    return tuple(out)
+
+
+def _generic(
+    d: _Doc, claimed: Sequence[tuple[int, int]], sdk_rows: set[int]
+) -> list[ThirdPartyDisclosure]:
+    c = d.compiled
+    found: dict[str, list[PolicyEvidence]] = {}
+    names: dict[str, str] = {}
+    hits: list[tuple[int, int, set[str]]] = []
+    for regex in (c.generic_en, c.generic_zh):
+        for m in regex.finditer(d.norm):
+            cues = m.group("cues")
+            cats = {n for n, r in c.category_words.items() if r.search(cues)}
+            hits.append((m.start(), m.end(), cats))
+    for name, regex in c.self_named.items():
+        for m in regex.finditer(d.norm):
+            hits.append((m.start(), m.end(), {name}))
+    hits.sort()
+    for start, end, cats in hits:
+        if any(s < end and start < e for s, e in claimed):
+            continue
+        seg_index = d.segment_at(start)
+        if seg_index is None or seg_index in sdk_rows:
+            continue
+        if _is_denied(d, seg_index, start, end):
+            continue
+        for cat in sorted(cats):
+            evidence = found.setdefault(cat, [])
+            names.setdefault(cat, d.doc.text[start:end])
+            if all(e.start != d.doc.segments[seg_index].start for e in evidence):
+                evidence.append(d.evidence(seg_index, start, end))
+    order = list(c.category_words)
+    return [
+        ThirdPartyDisclosure(None, names[cat], "generic", cat, tuple(found[cat]))
+        for cat in sorted(found, key=order.index)
+    ]
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def detect_language(text: str) -> Language:
+    """en, zh-Hans, zh-Hant, or mixed when neither English nor Chinese dominates."""
+    chinese, changed = traditional_share(text)
+    latin_words = len(re.findall(r"[A-Za-z]{2,}", text))
+    chinese_words = chinese / 1.6
+    total = chinese_words + latin_words
+    if total == 0 or chinese_words <= 0.2 * total:
+        return "en"
+    if chinese_words < 0.6 * total:
+        return "mixed"
+    return "zh-Hant" if changed > 0.06 * chinese else "zh-Hans"
+
+
+def analyse_policy(
+    doc: PolicyDocument, sdks: Sequence[SdkSignature] | None = None
+) -> PolicyAnalysis:
+    """What `doc` discloses: one `CategoryDisclosure` per taxonomy category, and third parties.
+
+    `sdks` are the SDK signatures whose names and aliases are looked for (default: the bundled
+    ones)."""
+    if sdks is None:
+        from scanner.catalog import builtin_sdks
+
+        sdks = builtin_sdks()
+    simplified = cased(doc.text)
+    d = _Doc(doc=doc, cased=simplified, norm=lower(simplified), compiled=_compiled())
+    return PolicyAnalysis(
+        source=doc.source,
+        format=doc.format,
+        encoding=doc.encoding,
+        language=detect_language(doc.text),
+        categories=_disclosures(d),
+        third_parties=_third_parties(d, sdks),
+    )

@@ -1,0 +1,278 @@
+# ruff: noqa: RUF001  (Chinese punctuation and typographic quotes are matched on purpose)
+"""The policy vocabulary (signatures/policy/): terms per capability category and language, and the
+cues that keep keyword matching honest (negation, cookies, IP-derived location, third parties).
+
+Terms are written in English and Simplified Chinese only; Traditional Chinese text is converted
+to Simplified before matching (see `scanner.policy.normalize`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from scanner.errors import SignatureError
+from scanner.resources import data_dir
+
+CATEGORY_IDS: tuple[str, ...] = (
+    "camera", "album", "storage", "phone_state", "device_id", "clipboard", "self_startup",
+    "associated_startup", "location_precise", "location_coarse", "microphone", "contacts", "sms",
+    "call_log", "calendar", "installed_apps", "network_identifiers", "body_sensors", "accounts",
+)  # fmt: skip
+"""The capability taxonomy, in its fixed order."""
+
+LANGUAGES = ("en", "zh-Hans")
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_SEPARATORS = re.compile(r"[\s\-]+")
+
+
+def has_cjk(text: str) -> bool:
+    """True when `text` holds a Chinese character."""
+    return _CJK_CHAR.search(text) is not None
+
+
+def term_key(text: str) -> str:
+    """Spelling-insensitive key: lower case, no spaces or hyphens, straight apostrophes."""
+    return _SEPARATORS.sub("", text.lower().replace("’", "'"))
+
+
+# --------------------------------------------------------------------------- term matcher
+
+
+def _trie_pattern(terms: Iterable[str], fold_case: bool = True) -> str:
+    """A regex alternation shaped as a trie: fast in `re`, and greedy, so the longest term wins."""
+    trie: dict[str, Any] = {}
+    for term in terms:
+        node = trie
+        folded = term.lower() if fold_case else term
+        for ch in _SEPARATORS.sub(" ", folded.replace("’", "'")).strip():
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any], prev: str) -> str:
+        alternatives = []
+        for ch in sorted(k for k in node if k):
+            if ch == " ":
+                piece = r"[\s\-]*"
+            else:
+                piece = re.escape(ch)
+                if prev and prev != " " and (has_cjk(prev) != has_cjk(ch)):
+                    piece = r"\s?" + piece
+            alternatives.append(piece + emit(node[ch], ch))
+        if not alternatives:
+            return ""
+        body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(trie, "")
+
+
+class TermMatcher:
+    """Finds vocabulary terms in normalised (lower-case, Simplified) text.
+
+    Terms with a Chinese character match anywhere; other terms match whole words, with an optional
+    plural ending. Each match reports the payloads of its term (e.g. category ids)."""
+
+    def __init__(self, terms: Mapping[str, Sequence[str]], case_sensitive: bool = False) -> None:
+        self._payloads: dict[str, list[str]] = {}
+        self._case_sensitive = case_sensitive
+        for term, payloads in terms.items():
+            key = self._key(term)
+            bucket = self._payloads.setdefault(key, [])
+            bucket.extend(p for p in payloads if p not in bucket)
+        cjk = [t for t in terms if has_cjk(t)]
+        ascii_ = [t for t in terms if not has_cjk(t)]
+        patterns = []
+        if ascii_:
+            plural = "" if case_sensitive else "(?:e?s)?"
+            patterns.append(rf"(?<![A-Za-z0-9_])(?:{self._trie(ascii_)}){plural}(?![A-Za-z0-9_])")
+        if cjk:
+            patterns.append(f"(?:{self._trie(cjk)})")
+        self._regex = re.compile("|".join(patterns)) if patterns else None
+
+    def _trie(self, terms: Sequence[str]) -> str:
+        return _trie_pattern(terms, fold_case=not self._case_sensitive)
+
+    def _key(self, text: str) -> str:
+        return _SEPARATORS.sub("", text) if self._case_sensitive else term_key(text)
+
+    def finditer(self, text: str) -> Iterator[tuple[int, int, list[str]]]:
+        """(start, end, payloads) of every match, left to right, not overlapping."""
+        if self._regex is None:
+            return
+        for match in self._regex.finditer(text):
+            key = self._key(match.group())
+            payloads = self._payloads.get(key)
+            if payloads is None and not self._case_sensitive:
+                for suffix in ("es", "s"):
+                    if key.endswith(suffix) and key[: -len(suffix)] in self._payloads:
+                        payloads = self._payloads[key[: -len(suffix)]]
+                        break
+            if payloads:
+                yield match.start(), match.end(), payloads
+
+
+def word_regex(words: Iterable[str], cjk_anywhere: bool = True) -> re.Pattern[str]:
+    """Alternation of cue words/phrases for lower-case text: whole words for Latin ones."""
+    ascii_ = sorted({w.lower() for w in words if not has_cjk(w)}, key=len, reverse=True)
+    cjk = sorted({w for w in words if has_cjk(w)}, key=len, reverse=True)
+    parts = []
+    if ascii_:
+        alternation = "|".join(r"[\s\-]+".join(map(re.escape, a.split())) for a in ascii_)
+        parts.append(rf"(?<![A-Za-z0-9_])(?:{alternation})(?![A-Za-z0-9_])")
+    if cjk:
+        parts.append("|".join(map(re.escape, cjk)))
+    return re.compile("|".join(parts) if parts else r"(?!x)x")
+
+
+# --------------------------------------------------------------------------- data files
+
+
+@dataclass(frozen=True)
+class CategoryVocabulary:
+    """The terms of one capability category (signatures/policy/categories/<id>.json)."""
+
+    id: str
+    terms: Mapping[str, tuple[str, ...]]
+    """Language (en, zh-Hans) -> terms."""
+    exclude: Mapping[str, tuple[str, ...]]
+    """Language -> phrases that contain a term but are not about the capability."""
+    examples: Mapping[str, Mapping[str, tuple[str, ...]]]
+    """Language (en, zh-Hans, zh-Hant) -> positive / negative example sentences."""
+    sources: tuple[str, ...]
+
+    @property
+    def searched_terms(self) -> tuple[str, ...]:
+        """Every term looked for, English first."""
+        return tuple(t for lang in LANGUAGES for t in self.terms.get(lang, ()))
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """All policy vocabulary, compiled."""
+
+    categories: tuple[CategoryVocabulary, ...]
+    cues: Mapping[str, Any]
+
+    def category(self, category_id: str) -> CategoryVocabulary:
+        """The vocabulary of one category."""
+        for cat in self.categories:
+            if cat.id == category_id:
+                return cat
+        raise KeyError(category_id)
+
+    def cue_words(self, *path: str) -> tuple[str, ...]:
+        """All words under cues[path...] for every language, flattened."""
+        node: Any = self.cues
+        for key in path:
+            node = node[key]
+        if isinstance(node, Mapping):
+            return tuple(w for lang in LANGUAGES for w in node.get(lang, ()))
+        return tuple(node)
+
+    def header_roles(self, cells: Sequence[str]) -> dict[str, int]:
+        """Role (name, company, purpose, data, link, permission, used) -> column index, for a
+        table header row; empty when the row does not read like a header."""
+        from scanner.policy.normalize import normalise
+
+        headers = self.cues["table_headers"]
+        roles: dict[str, int] = {}
+        for index, cell in enumerate(cells):
+            key = term_key(normalise(cell.strip().strip("：:*")))
+            if not key or len(key) > 24:
+                continue
+            for role, words in headers.items():
+                if role in roles:
+                    continue
+                if any(term_key(w) == key for lang in LANGUAGES for w in words.get(lang, ())):
+                    roles[role] = index
+                    break
+        if len(roles) >= 2 or ("permission" in roles and len(cells) >= 2):
+            return roles
+        return {}
+
+
+def policy_data_dir() -> Path:
+    """signatures/policy/ in a checkout or an installed wheel."""
+    return data_dir("signatures") / "policy"
+
+
+def _read(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SignatureError(path, f"cannot read policy vocabulary: {exc}") from exc
+
+
+def validate_vocabulary(folder: Path | None = None) -> list[str]:
+    """Every problem in the policy vocabulary files; empty when all are valid."""
+    folder = folder or policy_data_dir()
+    problems: list[str] = []
+    schemas = {
+        name: jsonschema.Draft202012Validator(_read(folder / "schema" / f"{name}.schema.json"))
+        for name in ("category", "cues")
+    }
+    seen = set()
+    for path in sorted((folder / "categories").glob("*.json")):
+        try:
+            doc = _read(path)
+        except SignatureError as exc:
+            problems.append(str(exc))
+            continue
+        for err in schemas["category"].iter_errors(doc):
+            where = "/".join(str(p) for p in err.absolute_path) or "<root>"
+            problems.append(f"{path.name}: {where}: {err.message}")
+        if isinstance(doc, dict):
+            if doc.get("id") != path.stem:
+                problems.append(f"{path.name}: id {doc.get('id')!r} does not match the file name")
+            seen.add(doc.get("id"))
+            for lang, terms in doc.get("terms", {}).items():
+                for term in terms:
+                    if lang == "zh-Hans" and not has_cjk(term) and term.isascii():
+                        continue
+                    if lang == "en" and has_cjk(term):
+                        problems.append(f"{path.name}: en term {term!r} holds Chinese")
+    for missing in sorted(set(CATEGORY_IDS) - seen):
+        problems.append(f"categories/{missing}.json: missing (every taxonomy category needs one)")
+    for extra in sorted(seen - set(CATEGORY_IDS), key=str):
+        problems.append(f"categories/{extra}.json: not a taxonomy category")
+    try:
+        cues = _read(folder / "cues.json")
+        for err in schemas["cues"].iter_errors(cues):
+            where = "/".join(str(p) for p in err.absolute_path) or "<root>"
+            problems.append(f"cues.json: {where}: {err.message}")
+    except SignatureError as exc:
+        problems.append(str(exc))
+    return problems
+
+
+@cache
+def load_vocabulary() -> Vocabulary:
+    """The bundled vocabulary, validated (SignatureError listing every problem otherwise)."""
+    folder = policy_data_dir()
+    problems = validate_vocabulary(folder)
+    if problems:
+        raise SignatureError(folder, "; ".join(problems))
+    categories = []
+    for category_id in CATEGORY_IDS:
+        doc = _read(folder / "categories" / f"{category_id}.json")
+        categories.append(
+            CategoryVocabulary(
+                id=category_id,
+                terms={lang: tuple(doc["terms"].get(lang, ())) for lang in LANGUAGES},
+                exclude={lang: tuple(doc.get("exclude", {}).get(lang, ())) for lang in LANGUAGES},
+                examples={
+                    lang: {kind: tuple(v) for kind, v in ex.items()}
+                    for lang, ex in doc.get("examples", {}).items()
+                },
+                sources=tuple(doc["sources"]),
+            )
+        )
+    return Vocabulary(categories=tuple(categories), cues=_read(folder / "cues.json"))
