@@ -6,10 +6,13 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import traceback
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
@@ -26,13 +29,78 @@ def cli(debug: bool) -> None:
     """Audit a mobile app against its own privacy policy, statically."""
 
 
+_SEVERITIES = ["info", "low", "medium", "high"]
+
+
+def _setting(value: Any, settings: dict[str, Any], key: str, base: Path | None) -> Any:
+    """A command-line value, else the config file's (paths relative to the config file)."""
+    if value not in (None, (), False):
+        return value
+    found = settings.get(key)
+    if found is None:
+        return value
+    if key in ("policy", "baseline", "json", "sarif", "html", "markdown") and base is not None:
+        text = str(found)
+        return text if "://" in text else str(base.parent / text)
+    if key == "signatures" and base is not None:
+        items = found if isinstance(found, list) else [found]
+        return tuple(base.parent / str(p) for p in items)
+    return found
+
+
 @cli.command()
 @click.argument("app", type=click.Path(path_type=Path))
+@click.option(
+    "--policy",
+    "policy_source",
+    metavar="POLICY",
+    help="The app's privacy policy (file or http(s) URL) to cross-check against.",
+)
 @click.option(
     "--json",
     "json_out",
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write the full result as JSON (schema: docs/json-schema.md).",
+)
+@click.option(
+    "--sarif",
+    "sarif_out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write findings as SARIF 2.1.0 for code-scanning UIs.",
+)
+@click.option(
+    "--html",
+    "html_out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write a self-contained HTML discrepancy report.",
+)
+@click.option(
+    "--markdown",
+    "markdown_out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write a Markdown summary (for a pull-request comment).",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(_SEVERITIES),
+    default=None,
+    help="Exit 1 when a finding at or above this severity remains (default: high).",
+)
+@click.option("--exit-zero", is_flag=True, help="Always exit 0 when the scan itself worked.")
+@click.option(
+    "--baseline",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Accepted findings (with justifications) to leave out of the gate.",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write every current finding to a baseline file, to be justified and committed.",
+)
+@click.option(
+    "--compare-to",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A previous release's --json result: list what this release adds.",
 )
 @click.option(
     "--signatures",
@@ -41,22 +109,150 @@ def cli(debug: bool) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Add SDK signatures from an εxodus-format tracker JSON (repeatable).",
 )
+@click.option("--no-code", is_flag=True, help="Skip the call-site analysis of dex / class files.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Processes for the code analysis (default 1).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing to the terminal.")
-def scan(app: Path, json_out: Path | None, extra_signatures: tuple[Path, ...], quiet: bool) -> None:
-    """Scan APP (an APK, jar, aar or native library) for permissions, startup behaviour and SDKs."""
+def scan(
+    app: Path,
+    policy_source: str | None,
+    json_out: Path | None,
+    sarif_out: Path | None,
+    html_out: Path | None,
+    markdown_out: Path | None,
+    fail_on: str | None,
+    exit_zero: bool,
+    baseline: Path | None,
+    write_baseline: Path | None,
+    compare_to: Path | None,
+    extra_signatures: tuple[Path, ...],
+    no_code: bool,
+    jobs: int | None,
+    quiet: bool,
+) -> int:
+    """Scan APP (an APK, jar, aar or native library); with --policy, report discrepancies."""
+    from scanner.compare import audit as run_audit
+    from scanner.compare.baseline import apply_baseline, baseline_document, load_baseline
+    from scanner.config import load_config
     from scanner.pipeline import load_signatures, scan_app
-    from scanner.report.json_report import render_json
+    from scanner.report.formats import OutputFormat, render
+    from scanner.report.json_report import audit_to_dict
     from scanner.report.terminal import print_scan
 
-    sigset = load_signatures(extra_signatures)
-    result = scan_app(app, sigset)
-    if json_out is not None:
-        write_atomic(json_out, render_json(result))
-    if not quiet:
-        console = Console(highlight=False)
-        for note in sigset.notes:
-            console.print(f"[dim]{note}[/dim]")
-        print_scan(result, console)
+    settings, cfg = load_config(Path.cwd())
+    policy_source = _setting(policy_source, settings, "policy", cfg)
+    fail_on = _setting(fail_on, settings, "fail_on", cfg) or "high"
+    if fail_on not in _SEVERITIES:
+        raise click.BadParameter(f"fail_on must be one of {', '.join(_SEVERITIES)}")
+    baseline = _setting(baseline, settings, "baseline", cfg)
+    extra_signatures = _setting(extra_signatures, settings, "signatures", cfg)
+    outputs = {
+        OutputFormat.JSON: _setting(json_out, settings, "json", cfg),
+        OutputFormat.SARIF: _setting(sarif_out, settings, "sarif", cfg),
+        OutputFormat.HTML: _setting(html_out, settings, "html", cfg),
+        OutputFormat.MARKDOWN: _setting(markdown_out, settings, "markdown", cfg),
+    }
+    exit_zero = bool(_setting(exit_zero, settings, "exit_zero", cfg))
+    no_code = bool(_setting(no_code, settings, "no_code", cfg))
+    jobs = int(_setting(jobs, settings, "jobs", cfg) or 1)
+
+    console = Console(highlight=False, quiet=quiet, width=None if sys.stdout.isatty() else 140)
+    status = Console(stderr=True, quiet=quiet)
+    sigset = load_signatures(tuple(Path(p) for p in extra_signatures))
+    accepted = load_baseline(Path(baseline)) if baseline else None
+    with status.status(f"Scanning {app.name}…", spinner="dots"):
+        result = scan_app(app, sigset, code=not no_code, jobs=jobs)
+        analysis = None
+        if policy_source:
+            status.log(f"Reading policy {policy_source}") if status.is_terminal else None
+            from scanner.policy import analyse_policy, load_policy
+
+            analysis = analyse_policy(load_policy(str(policy_source)), sigset.signatures)
+        outcome = run_audit(result, analysis)
+    if accepted is not None:
+        outcome = apply_baseline(outcome, accepted)
+
+    generated_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    rendered = {fmt: render(fmt, outcome, generated_at) for fmt, path in outputs.items() if path}
+    for fmt, text in rendered.items():
+        write_atomic(Path(outputs[fmt]), text)
+    if write_baseline is not None:
+        write_atomic(
+            write_baseline,
+            json.dumps(baseline_document(outcome), indent=2, ensure_ascii=False) + "\n",
+        )
+
+    for note in sigset.notes:
+        console.print(f"[dim]{note}[/dim]")
+    print_scan(result, console)
+    if analysis is not None:
+        _print_findings(outcome, console)
+    if compare_to is not None:
+        from scanner.compare.diff import diff_results, render_diff
+
+        console.print(
+            render_diff(diff_results(_read_result(compare_to), audit_to_dict(outcome))),
+            markup=False,
+        )
+    threshold = _SEVERITIES.index(fail_on)
+    failing = [f for f in outcome.findings if f.severity.rank >= threshold]
+    if failing and not exit_zero:
+        console.print(f"[bold red]{len(failing)} finding(s) at or above {fail_on}[/bold red]")
+        return int(ExitCode.FINDINGS)
+    return int(ExitCode.OK)
+
+
+def _print_findings(outcome: Any, console: Console) -> None:
+    try:
+        from scanner.report.findings_terminal import print_findings
+    except ImportError:
+        from rich.markup import escape
+
+        for f in outcome.findings:
+            console.print(f"{f.severity.value:6} {f.rule.id} {escape(f.message)}")
+        return
+    print_findings(outcome, console)
+
+
+def _read_result(path: Path) -> dict[str, Any]:
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ScanError(path, f"cannot read a privacy-scan JSON result ({exc})") from exc
+    if not isinstance(doc, dict) or "schema_version" not in doc:
+        raise ScanError(path, "not a privacy-scan JSON result (no schema_version)")
+    return doc
+
+
+@cli.command("diff")
+@click.argument("old", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("new", type=click.Path(path_type=Path, dir_okay=False))
+def diff_command(old: Path, new: Path) -> int:
+    """List what NEW adds over OLD: SDKs, permissions, behaviours, findings.
+
+    OLD and NEW are results written by `scan --json`, or app files (scanned first).
+    Exits 1 when NEW adds an SDK, a permission or a behaviour.
+    """
+    from scanner.compare.diff import diff_results, render_diff
+
+    docs = [_result_or_scan(p) for p in (old, new)]
+    d = diff_results(docs[0], docs[1])
+    click.echo(render_diff(d), nl=False)
+    return int(ExitCode.FINDINGS) if d.adds_anything else int(ExitCode.OK)
+
+
+def _result_or_scan(path: Path) -> dict[str, Any]:
+    if path.suffix.lower() == ".json":
+        return _read_result(path)
+    from scanner.compare import audit as run_audit
+    from scanner.pipeline import scan_app
+    from scanner.report.json_report import audit_to_dict
+
+    return audit_to_dict(run_audit(scan_app(path), None))
 
 
 @cli.group()

@@ -213,6 +213,35 @@ class SdkDetection:
 
 
 @dataclass(frozen=True)
+class CallSiteUse:
+    """A place in the app's code that calls an API exercising a capability."""
+
+    category: str
+    api_class: str
+    api_method: str
+    access: str
+    """read | write | use"""
+    caller_class: str
+    caller_method: str
+    caller_descriptor: str
+    code_unit: str
+    """classes2.dex, or jar!/path/Foo.class"""
+    evidence_kind: str
+    """invoke (a real call) | reflection_string (the API named in a string: weaker) |
+    const_string (a constant such as content://sms or android_id)"""
+    owner: str | None
+    """SDK id whose package holds the caller, None for the app's own code."""
+
+    @property
+    def api(self) -> str:
+        return f"{self.api_class}.{self.api_method}" if self.api_method else self.api_class
+
+    @property
+    def caller(self) -> str:
+        return f"{self.caller_class}.{self.caller_method}{self.caller_descriptor}"
+
+
+@dataclass(frozen=True)
 class CapabilityUse:
     """Roll-up of a capability category for one app."""
 
@@ -221,6 +250,8 @@ class CapabilityUse:
     """Requested permissions that map to this category."""
     startup: int = 0
     """Number of startup behaviours of this kind (self/associated startup only)."""
+    call_sites: int = 0
+    """Number of call sites in code that exercise it (reads and uses, not writes)."""
 
 
 @dataclass(frozen=True)
@@ -233,3 +264,6 @@ class ScanResult:
     sdks: tuple[SdkDetection, ...]
     capabilities: tuple[CapabilityUse, ...]
     signature_sets: tuple[str, ...] = field(default=("builtin",))
+    call_sites: tuple[CallSiteUse, ...] = ()
+    code_analysed: bool = False
+    """False when call sites were not looked for (--no-code), so an empty list means nothing."""

@@ -40,9 +40,19 @@ def load_signatures(extra: Sequence[Path] = ()) -> SignatureSet:
 
 
 def scan_app(
-    path: Path, signatures: SignatureSet | None = None, limits: Limits = DEFAULT_LIMITS
+    path: Path,
+    signatures: SignatureSet | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    code: bool = True,
+    jobs: int = 1,
 ) -> ScanResult:
-    """Scan one app binary and classify what it contains."""
+    """Scan one app binary: manifest, SDKs and (unless code=False) sensitive call sites."""
     sigset = signatures or load_signatures()
-    extracted = extract_app(path, limits)
-    return detect(extracted.inventory, sigset.signatures, signature_sets=sigset.names)
+    extracted = extract_app(path, limits, keep_code=code)
+    return detect(
+        extracted.inventory,
+        sigset.signatures,
+        signature_sets=sigset.names,
+        code=extracted.code if code else None,
+        jobs=jobs,
+    )

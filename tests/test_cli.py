@@ -133,3 +133,33 @@ def test_python_dash_m_entry_point() -> None:
         [sys.executable, "-m", "scanner", "--version"], capture_output=True, text=True, check=False
     )
     assert proc.returncode == 0 and "privacy-scan" in proc.stdout
+
+
+def test_audit_json_matches_the_schema(tmp_path: Path) -> None:
+    out = tmp_path / "audit.json"
+    policy = REPO / "samples" / "policies" / "rakufun-shop-policy.md"
+    assert (
+        main(
+            [
+                "scan",
+                str(sample_apk("shopping-demo")),
+                "--policy",
+                str(policy),
+                "--json",
+                str(out),
+                "-q",
+                "--exit-zero",
+            ]
+        )
+        == 0
+    )
+    doc = json.loads(out.read_text())
+    jsonschema.validate(doc, SCHEMA)
+    assert doc["summary"]["worst"] == "high"
+    assert {c["owner"] for c in doc["call_sites"] if c["category"] == "clipboard"} == {
+        None,
+        "umeng-analytics",
+    }
+    doc["findings"][0]["severity"] = "critical"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(doc, SCHEMA)

@@ -1,4 +1,4 @@
-"""Detect stage: `AppInventory` x signatures → `ScanResult`."""
+"""Detect stage: `AppInventory` x signatures (x code) -> `ScanResult`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,41 @@ from scanner.catalog import Capability, SdkSignature, capabilities, permission_l
 from scanner.detect.permissions import classify_permissions
 from scanner.detect.sdks import SdkIndex, detect_sdks
 from scanner.detect.startup import detect_startup
-from scanner.model import AppInventory, CapabilityUse, ScanResult
+from scanner.extract import CodeBlob
+from scanner.model import AppInventory, CallSiteUse, CapabilityUse, ScanResult
+
+
+def find_code_uses(
+    code: Sequence[CodeBlob],
+    caps: Sequence[Capability],
+    index: SdkIndex,
+    jobs: int = 1,
+    warnings: list[str] | None = None,
+) -> tuple[CallSiteUse, ...]:
+    """Call sites of capability APIs in dex / class files, each attributed to its owner."""
+    from scanner.detect import callsites
+
+    dex = [(b.name, b.data) for b in code if b.format == "dex"]
+    classes = [(b.name, b.data) for b in code if b.format == "class"]
+    found = list(callsites.find_call_sites(dex, caps, jobs=jobs, errors=warnings))
+    class_scanner = getattr(callsites, "find_class_file_call_sites", None)
+    if classes and class_scanner is not None:
+        found += class_scanner(classes, caps)
+    return tuple(
+        CallSiteUse(
+            category=c.category,
+            api_class=c.api_class if c.evidence_kind != "const_string" else repr(c.string),
+            api_method=c.api_method if c.evidence_kind != "const_string" else "",
+            access=c.access,
+            caller_class=c.caller_class,
+            caller_method=c.caller_method,
+            caller_descriptor=c.caller_descriptor,
+            code_unit=c.code_unit,
+            evidence_kind=c.evidence_kind,
+            owner=index.owner_of_class(c.caller_class),
+        )
+        for c in found
+    )
 
 
 def detect(
@@ -16,17 +50,29 @@ def detect(
     sdks: Sequence[SdkSignature],
     caps: Sequence[Capability] | None = None,
     signature_sets: tuple[str, ...] = ("builtin",),
+    code: Sequence[CodeBlob] | None = None,
+    jobs: int = 1,
 ) -> ScanResult:
+    """Classify an inventory; with `code`, also find and attribute sensitive call sites."""
     caps = capabilities() if caps is None else caps
     index = SdkIndex(sdks)
     permissions = classify_permissions(inv, caps, permission_levels())
     startup = detect_startup(inv, caps, index)
+    warnings: list[str] = []
+    call_sites = find_code_uses(code, caps, index, jobs, warnings) if code is not None else ()
     uses = []
     for cap in caps:
         perms = tuple(p.name for p in permissions if cap.id in p.categories)
         starts = sum(1 for s in startup if s.kind == cap.id)
-        if perms or starts:
-            uses.append(CapabilityUse(category=cap.id, permissions=perms, startup=starts))
+        calls = sum(1 for c in call_sites if c.category == cap.id and c.access != "write")
+        if perms or starts or calls:
+            uses.append(
+                CapabilityUse(category=cap.id, permissions=perms, startup=starts, call_sites=calls)
+            )
+    if warnings:
+        from dataclasses import replace
+
+        inv = replace(inv, warnings=inv.warnings + tuple(warnings))
     return ScanResult(
         inventory=inv,
         permissions=permissions,
@@ -34,4 +80,6 @@ def detect(
         sdks=detect_sdks(inv, index),
         capabilities=tuple(uses),
         signature_sets=signature_sets,
+        call_sites=call_sites,
+        code_analysed=code is not None,
     )

@@ -190,13 +190,15 @@ def _collect_macho_or_elf(data: bytes, objc: set[str], jni: set[str]) -> None:
         if slices:
             _collect_macho_or_elf(slices[0], objc, jni)
         return
-    undefined = lief.MachO.Symbol.TYPE.UNDEFINED
     binary = fat.at(0)
     if binary is None:
         return
     for sym in binary.symbols:
-        if sym.type == undefined:
-            continue  # a reference to a class defined elsewhere, not a definition
+        # n_type: N_STAB debug entries (0xe0) and N_UNDF (type bits 0) are not definitions; an
+        # undefined _OBJC_CLASS_$_X only references a class defined elsewhere.
+        raw = int(sym.raw_type)
+        if raw & 0xE0 or raw & 0x0E == 0:
+            continue
         cls = _objc_class(str(sym.name))
         if cls and len(objc) < MAX_OBJC_CLASSES:
             objc.add(cls)

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from typing import Any
 
 from scanner import __version__
+from scanner.compare.model import AuditResult, Finding, Severity
 from scanner.model import Component, NativeLibrary, ScanResult
 
 SCHEMA_VERSION = "1.0"
@@ -74,3 +75,49 @@ def scan_to_dict(result: ScanResult) -> dict[str, Any]:
 
 def render_json(result: ScanResult) -> str:
     return json.dumps(scan_to_dict(result), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def finding_to_dict(f: Finding) -> dict[str, Any]:
+    from scanner.policy.render import _evidence
+
+    return {
+        "fingerprint": f.fingerprint,
+        "rule": {"id": f.rule.id, "name": f.rule.name},
+        "severity": f.severity.value,
+        "message": f.message,
+        "subject": f.subject,
+        "category": f.category,
+        "sdk": f.sdk_id,
+        "app_evidence": [asdict(e) for e in f.app_evidence],
+        "policy_evidence": [_evidence(e) for e in f.policy_evidence],
+        "searched_terms": list(f.searched_terms),
+    }
+
+
+def audit_to_dict(audit: AuditResult) -> dict[str, Any]:
+    """The scan document plus the policy analysis, the findings and a summary."""
+    from scanner.policy import analysis_to_dict
+
+    doc = scan_to_dict(audit.scan)
+    doc["call_sites"] = [{**asdict(c), "api": c.api} for c in audit.scan.call_sites]
+    doc["code_analysed"] = audit.scan.code_analysed
+    doc["policy"] = analysis_to_dict(audit.policy) if audit.policy else None
+    doc["findings"] = [finding_to_dict(f) for f in audit.findings]
+    doc["suppressed"] = [
+        {**finding_to_dict(f), "justification": why} for f, why in audit.suppressed
+    ]
+    counts = {s.value: 0 for s in Severity}
+    for f in audit.findings:
+        counts[f.severity.value] += 1
+    worst = audit.worst()
+    doc["summary"] = {
+        "findings": len(audit.findings),
+        "suppressed": len(audit.suppressed),
+        "by_severity": counts,
+        "worst": worst.value if worst else None,
+    }
+    return doc
+
+
+def render_audit_json(audit: AuditResult) -> str:
+    return json.dumps(audit_to_dict(audit), indent=2, ensure_ascii=False) + "\n"

@@ -49,6 +49,22 @@ def print_scan(result: ScanResult, console: Console) -> None:
                 str(len(lib.jni_classes)),
             )
         console.print(table)
+    reads = [c for c in result.call_sites if c.access != "write"]
+    if reads:
+        table = Table(title=f"Sensitive call sites ({len(reads)}; writes not shown)")
+        for col in ("capability", "API", "caller", "owner"):
+            table.add_column(col)
+        for c in sorted(reads, key=lambda c: (c.category, c.owner or "", c.caller_class)):
+            api = (
+                c.api if c.evidence_kind == "invoke" else f"{c.api} [dim]({c.evidence_kind})[/dim]"
+            )
+            table.add_row(
+                c.category,
+                escape(api) if c.evidence_kind == "invoke" else api,
+                escape(f"{c.caller_class}.{c.caller_method}"),
+                c.owner or "app",
+            )
+        console.print(table)
     table = Table(title=f"SDKs ({sum(1 for d in result.sdks if d.status == 'present')} present)")
     for col in ("sdk", "category", "status", "classes", "evidence"):
         table.add_column(col)

@@ -1,0 +1,38 @@
+"""Every file output format, mapped exhaustively to its renderer."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import assert_never
+
+from scanner.compare.model import AuditResult
+
+
+class OutputFormat(StrEnum):
+    JSON = "json"
+    SARIF = "sarif"
+    HTML = "html"
+    MARKDOWN = "markdown"
+
+
+def render(fmt: OutputFormat, audit: AuditResult, generated_at: str) -> str:
+    """Turn an audit into the text of one output format."""
+    match fmt:
+        case OutputFormat.JSON:
+            from scanner.report.json_report import render_audit_json
+
+            return render_audit_json(audit)
+        case OutputFormat.SARIF:
+            from scanner.report.sarif import render_sarif
+
+            return render_sarif(audit)
+        case OutputFormat.HTML:
+            from scanner.report.html import render_html
+
+            return render_html(audit, generated_at=generated_at)
+        case OutputFormat.MARKDOWN:
+            from scanner.report.markdown import render_markdown
+
+            return render_markdown(audit)
+        case _:
+            assert_never(fmt)
