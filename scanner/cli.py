@@ -18,7 +18,7 @@ import click
 from rich.console import Console
 
 from scanner import __version__
-from scanner.errors import ExitCode, ScanError
+from scanner.errors import ExitCode, LimitExceeded, ScanError, TimeBudgetExceeded, time_budget
 from scanner.outputs import write_atomic
 
 
@@ -30,6 +30,7 @@ def cli(debug: bool) -> None:
 
 
 _SEVERITIES = ["info", "low", "medium", "high"]
+DEFAULT_TIMEOUT = 600.0
 
 
 def _setting(value: Any, settings: dict[str, Any], key: str, base: Path | None) -> Any:
@@ -49,7 +50,7 @@ def _setting(value: Any, settings: dict[str, Any], key: str, base: Path | None) 
 
 
 @cli.command()
-@click.argument("app", type=click.Path(path_type=Path))
+@click.argument("apps", metavar="APP...", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--policy",
     "policy_source",
@@ -116,9 +117,15 @@ def _setting(value: Any, settings: dict[str, Any], key: str, base: Path | None) 
     default=None,
     help="Processes for the code analysis (default 1).",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=None,
+    help=f"Time budget per app in seconds (default {DEFAULT_TIMEOUT:g}).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing to the terminal.")
 def scan(
-    app: Path,
+    apps: tuple[Path, ...],
     policy_source: str | None,
     json_out: Path | None,
     sarif_out: Path | None,
@@ -132,9 +139,15 @@ def scan(
     extra_signatures: tuple[Path, ...],
     no_code: bool,
     jobs: int | None,
+    timeout: float | None,
     quiet: bool,
 ) -> int:
-    """Scan APP (an APK, jar, aar or native library); with --policy, report discrepancies."""
+    """Scan APP (an APK, jar, aar or native library); with --policy, report discrepancies.
+
+    Several APPs, or folders of them, are scanned one by one: a failure is reported for that app
+    and the scan goes on; output files get the app's name inserted (report.app.html) and the
+    exit code is the worst of all.
+    """
     from scanner.compare import audit as run_audit
     from scanner.compare.baseline import apply_baseline, baseline_document, load_baseline
     from scanner.config import load_config
@@ -160,50 +173,99 @@ def scan(
     no_code = bool(_setting(no_code, settings, "no_code", cfg))
     jobs = int(_setting(jobs, settings, "jobs", cfg) or 1)
 
+    timeout = float(_setting(timeout, settings, "timeout", cfg) or DEFAULT_TIMEOUT)
+
     console = Console(highlight=False, quiet=quiet, width=None if sys.stdout.isatty() else 140)
     status = Console(stderr=True, quiet=quiet)
     sigset = load_signatures(tuple(Path(p) for p in extra_signatures))
     accepted = load_baseline(Path(baseline)) if baseline else None
-    with status.status(f"Scanning {app.name}…", spinner="dots"):
-        result = scan_app(app, sigset, code=not no_code, jobs=jobs)
-        analysis = None
-        if policy_source:
-            status.log(f"Reading policy {policy_source}") if status.is_terminal else None
-            from scanner.policy import analyse_policy, load_policy
+    targets = expand_targets(apps)
+    batch = len(targets) > 1 or any(p.is_dir() for p in apps)
+    analysis = None
+    if policy_source:
+        from scanner.policy import analyse_policy, load_policy
 
+        with status.status(f"Reading policy {policy_source}…", spinner="dots"):
             analysis = analyse_policy(load_policy(str(policy_source)), sigset.signatures)
-        outcome = run_audit(result, analysis)
-    if accepted is not None:
-        outcome = apply_baseline(outcome, accepted)
-
-    generated_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    rendered = {fmt: render(fmt, outcome, generated_at) for fmt, path in outputs.items() if path}
-    for fmt, text in rendered.items():
-        write_atomic(Path(outputs[fmt]), text)
-    if write_baseline is not None:
-        write_atomic(
-            write_baseline,
-            json.dumps(baseline_document(outcome), indent=2, ensure_ascii=False) + "\n",
-        )
-
     for note in sigset.notes:
         console.print(f"[dim]{note}[/dim]")
-    print_scan(result, console)
-    if analysis is not None:
-        _print_findings(outcome, console)
-    if compare_to is not None:
-        from scanner.compare.diff import diff_results, render_diff
 
-        console.print(
-            render_diff(diff_results(_read_result(compare_to), audit_to_dict(outcome))),
-            markup=False,
-        )
-    threshold = _SEVERITIES.index(fail_on)
-    failing = [f for f in outcome.findings if f.severity.rank >= threshold]
-    if failing and not exit_zero:
-        console.print(f"[bold red]{len(failing)} finding(s) at or above {fail_on}[/bold red]")
-        return int(ExitCode.FINDINGS)
-    return int(ExitCode.OK)
+    worst = ExitCode.OK
+    generated_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    for app in targets:
+        try:
+            with status.status(f"Scanning {app.name}…", spinner="dots"), time_budget(timeout):
+                result = scan_app(app, sigset, code=not no_code, jobs=jobs)
+                outcome = run_audit(result, analysis)
+        except TimeBudgetExceeded as exc:
+            err: ScanError = LimitExceeded(app, f"time budget of {timeout:g} s exceeded ({exc})")
+            if not batch:
+                raise err from None
+            worst = max(worst, _report_failure(err))
+            continue
+        except ScanError as exc:
+            if not batch:
+                raise
+            worst = max(worst, _report_failure(exc))
+            continue
+        if accepted is not None:
+            outcome = apply_baseline(outcome, accepted)
+        for fmt, path in outputs.items():
+            if path:
+                target = _per_app(Path(path), app) if batch else Path(path)
+                write_atomic(target, render(fmt, outcome, generated_at))
+        if write_baseline is not None:
+            write_atomic(
+                _per_app(write_baseline, app) if batch else write_baseline,
+                json.dumps(baseline_document(outcome), indent=2, ensure_ascii=False) + "\n",
+            )
+        print_scan(result, console)
+        if analysis is not None:
+            _print_findings(outcome, console)
+        if compare_to is not None:
+            from scanner.compare.diff import diff_results, render_diff
+
+            previous = _read_result(compare_to)
+            console.print(render_diff(diff_results(previous, audit_to_dict(outcome))), markup=False)
+        threshold = _SEVERITIES.index(fail_on)
+        failing = [f for f in outcome.findings if f.severity.rank >= threshold]
+        if failing and not exit_zero:
+            console.print(f"[bold red]{len(failing)} finding(s) at or above {fail_on}[/bold red]")
+            worst = max(worst, ExitCode.FINDINGS)
+    return int(worst)
+
+
+def _report_failure(exc: ScanError) -> ExitCode:
+    """In a batch, one app's failure is a line on stderr; the others are still scanned."""
+    click.echo(f"privacy-scan: error: {exc.source}: {exc.message}", err=True)
+    return ExitCode.INPUT_ERROR
+
+
+_APP_SUFFIXES = {".apk", ".apks", ".aar", ".jar", ".so", ".a", ".ipa"}
+MAX_BATCH = 10_000
+
+
+def expand_targets(paths: Sequence[Path]) -> list[Path]:
+    """Files as given; folders expand to the app-like files inside them (recursively, sorted)."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in _APP_SUFFIXES
+            )
+            if not found:
+                raise ScanError(path, "folder holds no .apk, .aar, .jar, .so or .a file")
+            out += found
+        else:
+            out.append(path)
+        if len(out) > MAX_BATCH:
+            raise ScanError(path, f"more than {MAX_BATCH} apps in one batch")
+    return out
+
+
+def _per_app(path: Path, app: Path) -> Path:
+    """report.html + app.apk -> report.app.html, so a batch writes one file per app."""
+    return path.with_name(f"{path.stem}.{app.stem}{path.suffix}")
 
 
 def _print_findings(outcome: Any, console: Console) -> None:

@@ -2,7 +2,7 @@
 
 Looked up in the current folder; command-line options win over the file. Keys are the long
 option names with '_' or '-': policy, fail_on, baseline, signatures, json, sarif, html,
-markdown, jobs, exit_zero, no_code.
+markdown, jobs, exit_zero, no_code, timeout.
 """
 
 from __future__ import annotations

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import IntEnum
 from pathlib import Path
+from types import FrameType
 
 
 class ExitCode(IntEnum):
@@ -42,3 +47,36 @@ class SignatureError(ScanError):
 
 class LimitExceeded(AppInputError):
     """An input exceeded a safety limit (inflate cap, entry count, time budget)."""
+
+
+class TimeBudgetExceeded(BaseException):
+    """Raised by `time_budget` when a scan runs too long.
+
+    A BaseException so that the broad `except Exception` guards around third-party parsers
+    (androguard, lief) cannot swallow it; the CLI turns it into LimitExceeded (exit code 2).
+    """
+
+
+@contextmanager
+def time_budget(seconds: float) -> Iterator[None]:
+    """Interrupt the enclosed work after `seconds` of wall-clock time (main thread, POSIX).
+
+    Elsewhere (a worker thread, Windows) the budget is not enforced.
+    """
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    if not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum: int, frame: FrameType | None) -> None:
+        raise TimeBudgetExceeded(f"stopped after {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -163,3 +163,40 @@ def test_audit_json_matches_the_schema(tmp_path: Path) -> None:
     doc["findings"][0]["severity"] = "critical"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(doc, SCHEMA)
+
+
+def test_batch_scans_every_app_and_keeps_going(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    apps = tmp_path / "apps"
+    apps.mkdir()
+    for name in ("plain-notes", "video-demo"):
+        (apps / f"{name}.apk").write_bytes(sample_apk(name).read_bytes())
+    (apps / "broken.apk").write_bytes(b"not a zip at all")
+    out = tmp_path / "out"
+    out.mkdir()
+    code = main(["scan", str(apps), "--json", str(out / "r.json"), "-q"])
+    assert code == 2  # the worst result: one app could not be read
+    assert sorted(p.name for p in out.iterdir()) == ["r.plain-notes.json", "r.video-demo.json"]
+    err = capsys.readouterr().err
+    assert "broken.apk" in err and err.count("\n") == 1
+
+
+def test_batch_exit_code_is_the_worst_gate_result(tmp_path: Path) -> None:
+    policy = REPO / "samples" / "policies" / "rakufun-shop-policy.md"
+    plain, shop = str(sample_apk("plain-notes")), str(sample_apk("shopping-demo"))
+    assert main(["scan", plain, plain, "--policy", str(policy), "-q"]) == 0
+    assert main(["scan", plain, shop, "--policy", str(policy), "-q"]) == 1
+
+
+def test_time_budget_gives_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    from scanner.errors import TimeBudgetExceeded, time_budget
+
+    with pytest.raises(TimeBudgetExceeded), time_budget(0.05):
+        while True:
+            pass
+
+
+def test_empty_folder_is_an_input_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["scan", str(tmp_path)]) == 2
+    assert "no .apk" in capsys.readouterr().err

@@ -92,3 +92,11 @@ def test_other_real_apps_scan_cleanly(name: str) -> None:
 def test_appium_server_reads_all_sixteen_dex_files() -> None:
     result = _scan("appium-uiautomator2-server-v10.6.6.apk")
     assert len(result.inventory.code_units) == 16
+
+
+def test_time_budget_stops_a_long_scan(capsys: pytest.CaptureFixture[str]) -> None:
+    from scanner.cli import main
+
+    assert main(["scan", str(real_world_file("Yosemite.apk")), "--timeout", "0.05", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "time budget of 0.05 s exceeded" in err and err.count("\n") == 1

@@ -25,9 +25,8 @@ def find_code_uses(
     dex = [(b.name, b.data) for b in code if b.format == "dex"]
     classes = [(b.name, b.data) for b in code if b.format == "class"]
     found = list(callsites.find_call_sites(dex, caps, jobs=jobs, errors=warnings))
-    class_scanner = getattr(callsites, "find_class_file_call_sites", None)
-    if classes and class_scanner is not None:
-        found += class_scanner(classes, caps)
+    if classes:
+        found += callsites.find_class_file_call_sites(classes, caps, errors=warnings)
     return tuple(
         CallSiteUse(
             category=c.category,
