@@ -222,10 +222,6 @@ def _sdk_is_active(sdk: SdkDetection, scan: ScanResult) -> bool:
     )
 
 
-def _sdk_searched_terms(sdk_id: str, sdk_aliases: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
-    return sdk_aliases.get(sdk_id, ())
-
-
 def vendor_key(vendor: str) -> str:
     """'Google LLC' / 'Google' -> 'google'; 'Meta Platforms, Inc.' / 'Meta' -> 'meta'."""
     return re.split(r"[\s(,\uff08]", vendor.strip(), maxsplit=1)[0].lower()
@@ -259,59 +255,41 @@ def _sdk_findings(
         covering = [
             tp for cat in GENERIC_COVERAGE.get(sdk.category, ()) for tp in generic.get(cat, ())
         ]
-        evidence = sdk.evidence[:MAX_EVIDENCE]
         vendor_tp = named_vendors.get(vendor_key(sdk.vendor))
         if vendor_tp is not None:
-            findings.append(
-                Finding(
-                    rule=rules.SDK_VENDOR_ONLY,
-                    severity=Severity.LOW,
-                    message=(
-                        f"{sdk.name} ({sdk.category}) is embedded; the policy names its vendor "
-                        f"({vendor_tp.name}, for {vendor_tp.sdk_id}) but not this SDK.{idle_note}"
-                    ),
-                    subject=sdk.sdk_id,
-                    category=None,
-                    sdk_id=sdk.sdk_id,
-                    app_evidence=evidence,
-                    policy_evidence=vendor_tp.evidence[:3],
-                    searched_terms=_sdk_searched_terms(sdk.sdk_id, sdk_aliases),
-                )
+            rule, severity = rules.SDK_VENDOR_ONLY, Severity.LOW
+            policy_evidence = vendor_tp.evidence[:3]
+            message = (
+                f"{sdk.name} ({sdk.category}) is embedded; the policy names its vendor "
+                f"({vendor_tp.name}, for {vendor_tp.sdk_id}) but not this SDK."
             )
-            continue
-        if covering:
-            findings.append(
-                Finding(
-                    rule=rules.SDK_GENERIC_ONLY,
-                    severity=Severity.MEDIUM if active else Severity.LOW,
-                    message=(
-                        f"{sdk.name} ({sdk.vendor}, {sdk.category}) is covered only by a generic "
-                        f"disclosure of {covering[0].category} partners; the policy does not "
-                        f"name it.{idle_note}"
-                    ),
-                    subject=sdk.sdk_id,
-                    category=None,
-                    sdk_id=sdk.sdk_id,
-                    app_evidence=evidence,
-                    policy_evidence=tuple(e for tp in covering for e in tp.evidence)[:3],
-                    searched_terms=_sdk_searched_terms(sdk.sdk_id, sdk_aliases),
-                )
+        elif covering:
+            rule = rules.SDK_GENERIC_ONLY
+            severity = Severity.MEDIUM if active else Severity.LOW
+            policy_evidence = tuple(e for tp in covering for e in tp.evidence)[:3]
+            message = (
+                f"{sdk.name} ({sdk.vendor}, {sdk.category}) is covered only by a generic "
+                f"disclosure of {covering[0].category} partners; the policy does not name it."
             )
-            continue
+        else:
+            rule = rules.UNDISCLOSED_SDK
+            severity = Severity.HIGH if active else Severity.MEDIUM
+            policy_evidence = ()
+            message = (
+                f"{sdk.name} ({sdk.vendor}, {sdk.category}) is embedded "
+                f"({sdk.class_count} classes) but the policy does not disclose it."
+            )
         findings.append(
             Finding(
-                rule=rules.UNDISCLOSED_SDK,
-                severity=Severity.HIGH if active else Severity.MEDIUM,
-                message=(
-                    f"{sdk.name} ({sdk.vendor}, {sdk.category}) is embedded "
-                    f"({sdk.class_count} classes) but the policy does not disclose it.{idle_note}"
-                ),
+                rule=rule,
+                severity=severity,
+                message=message + idle_note,
                 subject=sdk.sdk_id,
                 category=None,
                 sdk_id=sdk.sdk_id,
-                app_evidence=evidence,
-                policy_evidence=(),
-                searched_terms=_sdk_searched_terms(sdk.sdk_id, sdk_aliases),
+                app_evidence=sdk.evidence[:MAX_EVIDENCE],
+                policy_evidence=policy_evidence,
+                searched_terms=sdk_aliases.get(sdk.sdk_id, ()),
             )
         )
     present = {d.sdk_id for d in scan.sdks if d.status == "present"}
