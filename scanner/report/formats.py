@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import assert_never
 
-from scanner.compare.model import AuditResult
+from scanner.compare.model import AuditResult, Severity
 
 
 class OutputFormat(StrEnum):
@@ -15,8 +15,10 @@ class OutputFormat(StrEnum):
     MARKDOWN = "markdown"
 
 
-def render(fmt: OutputFormat, audit: AuditResult, generated_at: str) -> str:
-    """Turn an audit into the text of one output format."""
+def render(
+    fmt: OutputFormat, audit: AuditResult, generated_at: str, fail_on: Severity = Severity.HIGH
+) -> str:
+    """Turn an audit into the text of one output format; `fail_on` sets the pass/fail wording."""
     match fmt:
         case OutputFormat.JSON:
             from scanner.report.json_report import render_audit_json
@@ -29,10 +31,10 @@ def render(fmt: OutputFormat, audit: AuditResult, generated_at: str) -> str:
         case OutputFormat.HTML:
             from scanner.report.html import render_html
 
-            return render_html(audit, generated_at=generated_at)
+            return render_html(audit, generated_at=generated_at, fail_on=fail_on)
         case OutputFormat.MARKDOWN:
             from scanner.report.markdown import render_markdown
 
-            return render_markdown(audit)
+            return render_markdown(audit, fail_on=fail_on)
         case _:
             assert_never(fmt)
