@@ -150,6 +150,7 @@ def scan(
     """
     from scanner.compare import audit as run_audit
     from scanner.compare.baseline import apply_baseline, baseline_document, load_baseline
+    from scanner.compare.model import Severity
     from scanner.config import load_config
     from scanner.pipeline import load_signatures, scan_app
     from scanner.report.formats import OutputFormat, render
@@ -213,7 +214,7 @@ def scan(
         for fmt, path in outputs.items():
             if path:
                 target = _per_app(Path(path), app) if batch else Path(path)
-                write_atomic(target, render(fmt, outcome, generated_at))
+                write_atomic(target, render(fmt, outcome, generated_at, Severity(fail_on)))
         if write_baseline is not None:
             write_atomic(
                 _per_app(write_baseline, app) if batch else write_baseline,

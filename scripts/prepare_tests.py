@@ -39,7 +39,9 @@ def install_chromium() -> bool:
         print("chromium is missing and apt-get is not usable: HTML browser tests will skip")
         return False
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"]):
+    # The CJK font only makes Chinese policy sentences legible in screenshots.
+    packages = ["chromium", "fonts-wqy-microhei"]
+    for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", *packages]):
         print("+", " ".join(cmd), flush=True)
         if subprocess.run(cmd, check=False, env=env, stdout=subprocess.DEVNULL).returncode != 0:
             return False

@@ -200,3 +200,15 @@ def test_time_budget_gives_a_clear_error(capsys: pytest.CaptureFixture[str]) -> 
 def test_empty_folder_is_an_input_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["scan", str(tmp_path)]) == 2
     assert "no .apk" in capsys.readouterr().err
+
+
+def test_every_output_format_renders_and_is_written(tmp_path: Path) -> None:
+    from scanner.report.formats import OutputFormat
+
+    policy = REPO / "samples" / "policies" / "rakufun-shop-policy.md"
+    args = ["scan", str(sample_apk("shopping-demo")), "--policy", str(policy), "-q", "--exit-zero"]
+    for fmt in OutputFormat:
+        out = tmp_path / f"report.{fmt.value}"
+        assert main([*args, f"--{fmt.value}", str(out)]) == 0
+        text = out.read_text(encoding="utf-8")
+        assert "Rakufun Shop" in text or "com.rakufun.shop" in text, fmt
