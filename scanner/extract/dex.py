@@ -283,6 +283,11 @@ def _payload_units(data: bytes, pos: int, end: int) -> int:
 class DexCode(DexFile):
     """A `DexFile` that can also look ids up by value and read method bodies."""
 
+    def __init__(self, data: bytes, name: str = "classes.dex") -> None:
+        super().__init__(data, name)
+        self._call_site_arrays: dict[int, list[tuple[int, int]]] = {}
+        self._encoded_values_read = 0
+
     # ------------------------------------------------------------------ lookups by value
     def _u32_at(self, off: int) -> int:
         _check_span(self.data, off, 4, "u32")
@@ -387,6 +392,17 @@ class DexCode(DexFile):
         return f"({''.join(params)}){self.type_descriptor(return_type)}"
 
     # ------------------------------------------------------------------ map / call sites
+    def code_section(self) -> tuple[int, int]:
+        """[start, end) of the code_item section per the map, else of the data section."""
+        sections = self.map_sections
+        n = len(self.data)
+        if 0x2001 in sections:
+            start = sections[0x2001][1]
+            later = [off for _count, off in sections.values() if off > start]
+            return min(start, n), min(min(later, default=n), n)
+        h = self.header
+        return min(h.data_off, n), min(h.data_off + h.data_size, n)
+
     @cached_property
     def map_sections(self) -> dict[int, tuple[int, int]]:
         """map_list: item type -> (count, offset). Empty when the dex has no map."""
@@ -409,10 +425,17 @@ class DexCode(DexFile):
         if not 0 <= call_site_idx < count:
             raise DexFormatError(f"call site index {call_site_idx} out of range")
         array_off = self._u32_at(base + 4 * call_site_idx)
+        cached = self._call_site_arrays.get(array_off)
+        if cached is None:
+            reader = _EncodedArrayReader(self.data, array_off)
+            cached = reader.values()
+            # Call sites may share or overlap arrays in a hostile file: bound the total work.
+            self._encoded_values_read += len(cached) + reader.pos - array_off
+            if self._encoded_values_read > 2 * len(self.data):
+                raise DexFormatError("call site arrays overlap (more values than the file holds)")
+            self._call_site_arrays[array_off] = cached
         handles = [
-            value
-            for value_type, value in _EncodedArrayReader(self.data, array_off).values()
-            if value_type == 0x16  # VALUE_METHOD_HANDLE
+            value for value_type, value in cached if value_type == 0x16  # VALUE_METHOD_HANDLE
         ]
         return tuple(m for m in (self._method_handle_target(h) for h in handles) if m is not None)
 
@@ -425,41 +448,81 @@ class DexCode(DexFile):
         return member if kind >= 4 else None  # 0-3 are field accessors, 4-8 invoke methods
 
     # ------------------------------------------------------------------ method bodies
-    def iter_method_code(self) -> Iterator[MethodCode]:
-        """Every method with a body, class by class (direct methods, then virtual methods)."""
+    def method_code_offsets(self) -> list[tuple[int, int, int]]:
+        """(code_item offset, method id, access flags) of every method with a body, in class_def
+        order. The hot loop of the call-site scan, so uleb128 decoding is inlined."""
         data = self.data
         h = self.header
         n = len(data)
-        for i in range(h.class_defs_size):
-            (class_data_off,) = _U32.unpack_from(data, h.class_defs_off + 32 * i + 24)
-            if not class_data_off:
-                continue
-            pos = class_data_off
-            counts = []
-            for _ in range(4):
-                value, pos = _uleb128(data, pos)
-                counts.append(value)
-            for _ in range(counts[0] + counts[1]):  # fields: field_idx_diff, access_flags
-                _, pos = _uleb128(data, pos)
-                _, pos = _uleb128(data, pos)
-            for method_count in (counts[2], counts[3]):
-                method_idx = 0
-                for _ in range(method_count):
-                    diff, pos = _uleb128(data, pos)
-                    access, pos = _uleb128(data, pos)
-                    code_off, pos = _uleb128(data, pos)
-                    method_idx += diff
-                    if method_idx >= h.method_ids_size:
-                        raise DexFormatError(f"class_data at {class_data_off:#x}: bad method index")
-                    if not code_off:
-                        continue
-                    if code_off + CODE_ITEM_HEADER > n:
-                        raise DexFormatError(f"code_item at {code_off:#x} is outside the file")
-                    insns_units = _CODE_ITEM.unpack_from(data, code_off)[5]
-                    start = code_off + CODE_ITEM_HEADER
-                    if start + 2 * insns_units > n:
-                        raise DexFormatError(f"code_item at {code_off:#x} runs past the end")
-                    yield MethodCode(method_idx, access, start, insns_units)
+        method_limit = h.method_ids_size
+        out: list[tuple[int, int, int]] = []
+        append = out.append
+        unpack = _U32.unpack_from
+        try:
+            for i in range(h.class_defs_size):
+                (pos,) = unpack(data, h.class_defs_off + 32 * i + 24)
+                if not pos:
+                    continue
+                counts = [0, 0, 0, 0]
+                for k in range(4):
+                    value = data[pos]
+                    pos += 1
+                    if value >= 0x80:
+                        value, pos = _uleb128(data, pos - 1)
+                    counts[k] = value
+                for _ in range(2 * (counts[0] + counts[1])):  # field_idx_diff, access_flags
+                    while data[pos] >= 0x80:
+                        pos += 1
+                    pos += 1
+                for method_count in (counts[2], counts[3]):
+                    method_idx = 0
+                    for _ in range(method_count):
+                        diff = data[pos]
+                        pos += 1
+                        if diff >= 0x80:
+                            diff, pos = _uleb128(data, pos - 1)
+                        access = data[pos]
+                        pos += 1
+                        if access >= 0x80:
+                            access, pos = _uleb128(data, pos - 1)
+                        # code_off: 3 or 4 bytes in any dex over 16 KiB; decoded inline
+                        b0, b1, b2 = data[pos], data[pos + 1], data[pos + 2]
+                        if b0 < 0x80 or b1 < 0x80:
+                            code_off, pos = _uleb128(data, pos)
+                        elif b2 < 0x80:
+                            code_off = (b0 & 0x7F) | (b1 & 0x7F) << 7 | b2 << 14
+                            pos += 3
+                        elif data[pos + 3] < 0x80:
+                            code_off = ((b0 & 0x7F) | (b1 & 0x7F) << 7 | (b2 & 0x7F) << 14
+                                        | data[pos + 3] << 21)
+                            pos += 4
+                        else:
+                            code_off, pos = _uleb128(data, pos)
+                        method_idx += diff
+                        if code_off:
+                            append((code_off, method_idx, access))
+                    if method_idx >= method_limit:
+                        raise DexFormatError(f"class_def {i}: method index {method_idx} too big")
+        except IndexError as exc:
+            raise DexFormatError("class_data runs past the end of the file") from exc
+        if out and max(out)[0] + CODE_ITEM_HEADER > n:
+            raise DexFormatError(f"code_item at {max(out)[0]:#x} is outside the file")
+        return out
+
+    def method_code(self, code_off: int, method_idx: int, access_flags: int = 0) -> MethodCode:
+        """The code_item at `code_off`, bounds-checked."""
+        if code_off < HEADER_SIZE or code_off + CODE_ITEM_HEADER > len(self.data):
+            raise DexFormatError(f"code_item at {code_off:#x} is outside the file")
+        insns_units = _CODE_ITEM.unpack_from(self.data, code_off)[5]
+        start = code_off + CODE_ITEM_HEADER
+        if start + 2 * insns_units > len(self.data):
+            raise DexFormatError(f"code_item at {code_off:#x} runs past the end of the file")
+        return MethodCode(method_idx, access_flags, start, insns_units)
+
+    def iter_method_code(self) -> Iterator[MethodCode]:
+        """Every method with a body, class by class (direct methods, then virtual methods)."""
+        for code_off, method_idx, access in self.method_code_offsets():
+            yield self.method_code(code_off, method_idx, access)
 
     def code_refs(
         self, code: MethodCode, methods: Container[int], strings: Container[int],
@@ -507,9 +570,14 @@ class DexCode(DexFile):
 class _EncodedArrayReader:
     """Reads an encoded_array_item (call sites), returning (value type, value) pairs."""
 
-    def __init__(self, data: bytes, off: int) -> None:
+    MAX_DEPTH = 16
+
+    def __init__(self, data: bytes, off: int, depth: int = 0) -> None:
+        if depth > self.MAX_DEPTH:
+            raise DexFormatError("encoded values nested too deep")
         self.data = data
         self.pos = off
+        self.depth = depth
 
     def values(self) -> list[tuple[int, int]]:
         size, self.pos = _uleb128(self.data, self.pos)
@@ -523,16 +591,18 @@ class _EncodedArrayReader:
         self.pos += 1
         value_type, arg = head & 0x1F, head >> 5
         if value_type == 0x1C:  # VALUE_ARRAY
-            inner = _EncodedArrayReader(data, self.pos)
+            inner = _EncodedArrayReader(data, self.pos, self.depth + 1)
             inner.values()
             self.pos = inner.pos
             return value_type, 0
         if value_type == 0x1D:  # VALUE_ANNOTATION: type_idx, size, (name_idx, value)*
             _, self.pos = _uleb128(data, self.pos)
             count, self.pos = _uleb128(data, self.pos)
+            inner = _EncodedArrayReader(data, self.pos, self.depth + 1)
             for _ in range(count):
-                _, self.pos = _uleb128(data, self.pos)
-                self._value()
+                _, inner.pos = _uleb128(data, inner.pos)
+                inner._value()
+            self.pos = inner.pos
             return value_type, 0
         if value_type in (0x1E, 0x1F):  # VALUE_NULL, VALUE_BOOLEAN: no payload bytes
             return value_type, arg

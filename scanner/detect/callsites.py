@@ -1,0 +1,419 @@
+"""Call sites of privacy-relevant framework APIs in dex code and JVM class files.
+
+A call site is one method of the app that invokes an API a capability lists (for instance
+`com.umeng.commonsdk.utils.ClipboardHelper.readShareCode` calls
+`android.content.ClipboardManager.getPrimaryClip`). Three kinds of evidence, strongest first:
+
+- ``invoke``: an invoke instruction names the API method;
+- ``reflection_string``: one method loads both the API's class name and its method name as string
+  constants (``Class.forName("android.telephony.TelephonyManager").getMethod("getDeviceId")``);
+- ``const_string``: a method loads a string constant the capability lists (``content://sms``,
+  ``android_id``).
+
+Matching is exact on the class the instruction names, as the dex / class file records it: a call
+through a subclass (`Activity.getSystemService`) or an app-defined subclass of an API class is
+not attributed to the framework class unless the capability data lists that class too. No class
+hierarchy is resolved.
+
+Speed: a dex is not decoded wholesale. The API methods and strings are looked up in the sorted id
+tables by binary search; a regular expression then finds the byte patterns of instructions that
+could reference them, and only the methods holding such a candidate are decoded instruction by
+instruction (the decode confirms the candidate is a real, aligned instruction).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import struct
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+from scanner.catalog import ApiSignature, Capability
+from scanner.extract.classfile import ClassFile, ClassFormatError
+from scanner.extract.dex import (
+    CODE_ITEM_HEADER,
+    CONST_STRING,
+    CONST_STRING_JUMBO,
+    INVOKE_CUSTOM_OPCODES,
+    INVOKE_OPCODES,
+    TYPE_CALL_SITE_ID_ITEM,
+    DexCode,
+    DexFormatError,
+    MethodCode,
+    descriptor_to_class_name,
+)
+
+EVIDENCE_INVOKE = "invoke"
+EVIDENCE_REFLECTION = "reflection_string"
+EVIDENCE_CONST_STRING = "const_string"
+PARALLEL_MIN_BYTES = 8 << 20
+"""Below this much dex in total, worker processes cost more than they save (docs/performance.md)."""
+
+
+@dataclass(frozen=True, order=True)
+class CallSite:
+    """One app method that uses a capability's API (or string), with the evidence kind."""
+
+    caller_class: str
+    """Dotted class that holds the calling method (com.example.Foo$Bar)."""
+    caller_method: str
+    """Name of the calling method (<init> for constructors)."""
+    caller_descriptor: str
+    """Its JVM descriptor, e.g. '(I)V'."""
+    api_class: str
+    """Dotted API class as the instruction names it; empty for const_string evidence."""
+    api_method: str
+    """API method name; empty for const_string evidence."""
+    category: str
+    """Capability id (clipboard, location, ...)."""
+    access: str
+    """read | write | use (from the capability data; 'use' for const_string evidence)."""
+    code_unit: str
+    """Where the caller is: classes2.dex, or jar!/com/foo/Bar.class."""
+    evidence_kind: str
+    """invoke | reflection_string | const_string"""
+    string: str = ""
+    """The string constant found, for const_string evidence."""
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What to look for; picklable so worker processes get it."""
+
+    apis: tuple[ApiSignature, ...]
+    strings: tuple[tuple[str, str], ...]
+    """(capability id, string) pairs."""
+
+
+def _plan(caps: Sequence[Capability]) -> _Plan:
+    return _Plan(
+        apis=tuple(api for cap in caps for api in cap.apis),
+        strings=tuple((cap.id, s) for cap in caps for s in cap.strings if s),
+    )
+
+
+def string_matches(pattern: str, value: str) -> bool:
+    """A capability string matches itself, and a URI pattern also matches its sub-paths."""
+    if value == pattern:
+        return True
+    if "://" in pattern:
+        return value.startswith(pattern if pattern.endswith("/") else pattern + "/")
+    return False
+
+
+def _dex_descriptor(class_name: str) -> str:
+    return "L" + class_name.replace(".", "/") + ";"
+
+
+# --------------------------------------------------------------------------- dex
+
+
+class _DexScan:
+    """The ids one dex uses for the plan's APIs and strings, and the scan over its code."""
+
+    def __init__(self, dex: DexCode, plan: _Plan) -> None:
+        self.dex = dex
+        self.api_methods: dict[int, list[ApiSignature]] = {}
+        self.cap_strings: dict[int, list[tuple[str, str]]] = {}
+        self.reflect_classes: dict[int, list[ApiSignature]] = {}
+        self.reflect_names: dict[str, int] = {}
+        self.call_sites: set[int] = set()
+        self._resolve_methods(plan.apis)
+        self._resolve_strings(plan)
+
+    def _resolve_methods(self, apis: Sequence[ApiSignature]) -> None:
+        dex = self.dex
+        by_class: dict[str, list[ApiSignature]] = {}
+        for api in apis:
+            by_class.setdefault(api.class_name, []).append(api)
+        for class_name, wanted in by_class.items():
+            type_idx = dex.type_index(_dex_descriptor(class_name))
+            if type_idx is None:
+                continue
+            names = {api.method for api in wanted}
+            for method_idx in dex.methods_of_class(type_idx):
+                name = dex.method_name(method_idx)
+                if name in names:
+                    self.api_methods[method_idx] = [a for a in wanted if a.method == name]
+        if self.api_methods and TYPE_CALL_SITE_ID_ITEM in dex.map_sections:
+            count = dex.map_sections[TYPE_CALL_SITE_ID_ITEM][0]
+            self.call_sites = {
+                i
+                for i in range(count)
+                if any(m in self.api_methods for m in dex.call_site_methods(i))
+            }
+
+    def _resolve_strings(self, plan: _Plan) -> None:
+        dex = self.dex
+        for category, pattern in plan.strings:
+            ids = (
+                dex.strings_with_prefix(pattern)
+                if "://" in pattern
+                else [i for i in [dex.string_index(pattern)] if i is not None]
+            )
+            for idx in ids:
+                if string_matches(pattern, dex.string(idx)):
+                    self.cap_strings.setdefault(idx, []).append((category, pattern))
+        for api in plan.apis:
+            class_idx = dex.string_index(api.class_name)
+            if class_idx is None:
+                continue
+            name_idx = dex.string_index(api.method)
+            if name_idx is None:
+                continue
+            self.reflect_classes.setdefault(class_idx, []).append(api)
+            self.reflect_names[api.method] = name_idx
+
+    def _needles(self) -> dict[int, set[int]]:
+        """Opcode -> the ids (the 16- or 32-bit word after the opcode unit) worth decoding for."""
+        needles: dict[int, set[int]] = {}
+        for op in INVOKE_OPCODES:
+            needles[op] = {i for i in self.api_methods if i <= 0xFFFF}
+        triggers = set(self.cap_strings) | set(self.reflect_classes)
+        needles[CONST_STRING] = {i for i in triggers if i <= 0xFFFF}
+        needles[CONST_STRING_JUMBO] = triggers
+        for op in INVOKE_CUSTOM_OPCODES:
+            needles[op] = set(self.call_sites)
+        return {op: ids for op, ids in needles.items() if ids}
+
+    def candidate_positions(self) -> list[int]:
+        """File offsets of byte patterns that look like an instruction referencing a wanted id.
+
+        One regular expression of byte classes only (opcode, then the low and high byte of the
+        id): the regex engine checks a class in constant time, whatever the number of ids, and
+        the few false positives it lets through are dropped by an exact check here. Whether a
+        candidate is a real, aligned instruction is settled by decoding its method."""
+        needles = self._needles()
+        if not needles:
+            return []
+        words = set().union(*needles.values())
+
+        def byte_class(values: Iterable[int]) -> bytes:
+            return b"[" + b"".join(re.escape(bytes([v])) for v in sorted(set(values))) + b"]"
+
+        pattern = re.compile(
+            byte_class(needles)
+            + b"(?=."
+            + byte_class(w & 0xFF for w in words)
+            + byte_class(w >> 8 & 0xFF for w in words)
+            + b")",
+            re.DOTALL,
+        )
+        data = self.dex.data
+        start, end = self.dex.code_section()
+        out: list[int] = []
+        for match in pattern.finditer(data, start, end):
+            pos = match.start()
+            op = data[pos]
+            if op == CONST_STRING_JUMBO:
+                word = int.from_bytes(data[pos + 2 : pos + 6], "little")
+            else:
+                word = data[pos + 2] | data[pos + 3] << 8
+            if word in needles[op]:
+                out.append(pos)
+        return out
+
+    def candidate_methods(self) -> list[MethodCode]:
+        """The methods whose body holds a candidate position (each once, in file order)."""
+        positions = self.candidate_positions()
+        if not positions:
+            return []
+        offsets = sorted(self.dex.method_code_offsets())
+        starts = [off + CODE_ITEM_HEADER for off, _, _ in offsets]
+        hits: dict[int, MethodCode] = {}
+        budget = len(self.dex.data) // 2  # code items never overlap: their units fit the file
+        for pos in positions:
+            i = bisect.bisect_right(starts, pos) - 1
+            if i < 0 or offsets[i][0] in hits:
+                continue
+            code = self.dex.method_code(*offsets[i])
+            if pos < code.insns_off + 2 * code.insns_units and (pos - code.insns_off) % 2 == 0:
+                hits[offsets[i][0]] = code
+                budget -= code.insns_units
+                if budget < 0:
+                    raise DexFormatError("code items overlap (more code than the file holds)")
+        return [hits[k] for k in sorted(hits)]
+
+    def call_sites_of(self, code: MethodCode, unit: str) -> set[CallSite]:
+        dex = self.dex
+        wanted_strings = set(self.cap_strings) | set(self.reflect_classes)
+        wanted_strings.update(self.reflect_names.values())
+        refs = dex.code_refs(code, self.api_methods, wanted_strings, self.call_sites)
+        triggers = set(self.cap_strings) | set(self.reflect_classes)
+        if not refs.methods and triggers.isdisjoint(refs.strings):
+            return set()
+        class_idx, proto_idx, name_idx = dex.method_id(code.method_idx)
+        caller = (
+            descriptor_to_class_name(dex.type_descriptor(class_idx)),
+            dex.string(name_idx),
+            dex.proto_descriptor(proto_idx),
+        )
+        out: set[CallSite] = set()
+        for method_idx in refs.methods:
+            api_class = dex.method_class(method_idx)
+            for api in self.api_methods[method_idx]:
+                out.add(
+                    CallSite(
+                        *caller,
+                        api_class,
+                        api.method,
+                        api.category,
+                        api.access,
+                        unit,
+                        EVIDENCE_INVOKE,
+                    )
+                )
+        loaded = set(refs.strings)
+        for string_idx in loaded:
+            for category, _pattern in self.cap_strings.get(string_idx, ()):
+                out.add(
+                    CallSite(
+                        *caller,
+                        "",
+                        "",
+                        category,
+                        "use",
+                        unit,
+                        EVIDENCE_CONST_STRING,
+                        dex.string(string_idx),
+                    )
+                )
+            for api in self.reflect_classes.get(string_idx, ()):
+                if self.reflect_names.get(api.method) in loaded:
+                    out.add(
+                        CallSite(
+                            *caller,
+                            api.class_name,
+                            api.method,
+                            api.category,
+                            api.access,
+                            unit,
+                            EVIDENCE_REFLECTION,
+                        )
+                    )
+        return out
+
+
+def dex_call_sites(name: str, data: bytes, caps: Sequence[Capability]) -> tuple[CallSite, ...]:
+    """Call sites in one dex file. Raises DexFormatError (naming `name`) on a malformed dex."""
+    return tuple(sorted(_scan_dex(name, data, _plan(caps))))
+
+
+def _scan_dex(name: str, data: bytes, plan: _Plan) -> set[CallSite]:
+    try:
+        scan = _DexScan(DexCode(data, name), plan)
+        out: set[CallSite] = set()
+        for code in scan.candidate_methods():
+            out |= scan.call_sites_of(code, name)
+        return out
+    except DexFormatError as exc:
+        raise DexFormatError(f"{name}: {exc}") from exc
+    except (IndexError, ValueError, OverflowError, struct.error) as exc:
+        # Every read is meant to be bounds-checked; this keeps a missed check a format error.
+        raise DexFormatError(f"{name}: malformed dex ({exc})") from exc
+
+
+def _scan_dex_job(args: tuple[str, bytes, _Plan]) -> set[CallSite] | DexFormatError:
+    """One unit's call sites, or its format error as a value (so one bad dex in a worker does
+    not cancel the others)."""
+    try:
+        return _scan_dex(*args)
+    except DexFormatError as exc:
+        return exc
+
+
+def find_call_sites(
+    units: Iterable[tuple[str, bytes]],
+    caps: Sequence[Capability],
+    jobs: int = 1,
+    errors: list[str] | None = None,
+) -> tuple[CallSite, ...]:
+    """Call sites of the capabilities' APIs and strings in dex files given as (name, bytes).
+
+    `jobs` > 1 spreads the dex files over that many processes when there are several and enough
+    bytes to pay for it. A malformed dex raises DexFormatError, or when `errors` is a list, is
+    reported there ("classes2.dex: ...") and skipped. Sorted, one entry per (caller, API, kind).
+    """
+    plan = _plan(caps)
+    todo = sorted(units, key=lambda u: -len(u[1]))  # biggest first keeps the workers busy
+    found: set[CallSite] = set()
+    parallel = jobs > 1 and len(todo) > 1 and sum(len(d) for _, d in todo) >= PARALLEL_MIN_BYTES
+    if parallel:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
+            results = list(pool.map(_scan_dex_job, [(n, d, plan) for n, d in todo]))
+    else:
+        results = [_scan_dex_job((n, d, plan)) for n, d in todo]
+    for result in results:
+        if isinstance(result, DexFormatError):
+            if errors is None:
+                raise result
+            errors.append(str(result))
+        else:
+            found |= result
+    return tuple(sorted(found))
+
+
+# --------------------------------------------------------------------------- JVM class files
+
+
+def _class_file_call_sites(name: str, data: bytes, plan: _Plan) -> set[CallSite]:
+    cf = ClassFile(data, name)
+    apis: dict[tuple[str, str], list[ApiSignature]] = {}
+    for api in plan.apis:
+        apis.setdefault((api.class_name, api.method), []).append(api)
+    reflect_classes = {api.class_name for api in plan.apis}
+    pool_strings = set(cf.string_constants())
+    wanted_strings = any(
+        string_matches(pattern, text) for _cat, pattern in plan.strings for text in pool_strings
+    ) or not reflect_classes.isdisjoint(pool_strings)
+    if not wanted_strings and not cf.bootstrap_methods and apis.keys().isdisjoint(
+        cf.referenced_methods()
+    ):
+        return set()  # nothing in the constant pool can match: skip decoding the code
+    caller_class = cf.class_name
+    out: set[CallSite] = set()
+    for method, descriptor, owner, api_name, _desc in cf.iter_calls():
+        for api in apis.get((owner, api_name), ()):
+            out.add(CallSite(caller_class, method, descriptor, owner, api_name, api.category,
+                             api.access, name, EVIDENCE_INVOKE))
+    if not wanted_strings:
+        return out
+    loaded: dict[tuple[str, str], set[str]] = {}
+    for method, descriptor, text in cf.iter_strings():
+        loaded.setdefault((method, descriptor), set()).add(text)
+    for (method, descriptor), texts in loaded.items():
+        for text in texts:
+            for category, pattern in plan.strings:
+                if string_matches(pattern, text):
+                    out.add(CallSite(caller_class, method, descriptor, "", "", category, "use",
+                                     name, EVIDENCE_CONST_STRING, text))
+        for api in plan.apis:
+            if api.class_name in texts and api.method in texts:
+                out.add(CallSite(caller_class, method, descriptor, api.class_name, api.method,
+                                 api.category, api.access, name, EVIDENCE_REFLECTION))
+    return out
+
+
+def find_class_file_call_sites(
+    classes: Iterable[tuple[str, bytes]],
+    caps: Sequence[Capability],
+    errors: list[str] | None = None,
+) -> tuple[CallSite, ...]:
+    """Call sites in JVM class files given as (name, bytes), e.g. ('x.jar!/a/B.class', ...).
+
+    Same matching and evidence kinds as `find_call_sites`. A malformed class file raises
+    ClassFormatError, or when `errors` is a list, is reported there and skipped.
+    """
+    plan = _plan(caps)
+    found: set[CallSite] = set()
+    for name, data in classes:
+        try:
+            found |= _class_file_call_sites(name, data, plan)
+        except (ClassFormatError, IndexError, ValueError, OverflowError, struct.error) as exc:
+            error = ClassFormatError(f"{name}: {exc}")
+            if errors is None:
+                raise error from exc
+            errors.append(str(error))
+    return tuple(sorted(found))
