@@ -212,3 +212,13 @@ def test_every_output_format_renders_and_is_written(tmp_path: Path) -> None:
         assert main([*args, f"--{fmt.value}", str(out)]) == 0
         text = out.read_text(encoding="utf-8")
         assert "Rakufun Shop" in text or "com.rakufun.shop" in text, fmt
+
+
+def test_output_file_has_ordinary_permissions(tmp_path: Path) -> None:
+    import os
+
+    out = tmp_path / "out.json"
+    assert main(["scan", str(sample_apk("plain-notes")), "--json", str(out), "-q"]) == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask
