@@ -20,6 +20,7 @@ from rich.console import Console
 from scanner import __version__
 from scanner.errors import ExitCode, LimitExceeded, ScanError, TimeBudgetExceeded, time_budget
 from scanner.outputs import write_atomic
+from scanner.policy.command import policy_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -345,15 +346,7 @@ def signatures_list() -> None:
         click.echo(f"{sig.id:28} {sig.category:16} {sig.name} ({sig.vendor})")
 
 
-def _register_optional_commands() -> None:
-    try:
-        from scanner.policy.command import policy_command
-    except ImportError:
-        return
-    cli.add_command(policy_command)
-
-
-_register_optional_commands()
+cli.add_command(policy_command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
