@@ -14,6 +14,7 @@ from typing import Any
 from lxml import etree
 
 from scanner.errors import AppInputError
+from scanner.extract.resources import load_table, resolve_string
 from scanner.model import (
     Component,
     ComponentKind,
@@ -261,19 +262,39 @@ def parse_text_manifest(data: bytes, source: str) -> ManifestFacts:
 
 
 def _label_resolver(arsc: Callable[[], bytes | None] | None) -> Any:
+    """A function resolving '@7F...' references to strings, reading resources.arsc once.
+
+    The purpose-built reader (scanner.extract.resources) answers every lookup of a table it can
+    read; androguard's full ARSCParser, which costs far more on large apps, is only built for a
+    table the fast reader rejects.
+    """
     if arsc is None:
         return None
+    loaded: dict[str, Any] = {}
 
-    parsed: list[Any] = []
+    def table_bytes() -> bytes | None:
+        if "bytes" not in loaded:
+            loaded["bytes"] = arsc()
+        data: bytes | None = loaded["bytes"]
+        return data
 
     def resolve(ref: str) -> str | None:
+        if "fast" not in loaded:
+            loaded["fast"] = load_table(table_bytes())
+        if loaded["fast"] is not None:
+            # None here means "not a simple value" (a style, an array): keep the reference.
+            found: str | None = resolve_string(loaded["fast"], ref)
+            return found
+        return _resolve_with_androguard(ref)
+
+    def _resolve_with_androguard(ref: str) -> str | None:
         from androguard.core.axml import ARSCParser, ARSCResTableConfig
 
         try:
-            if not parsed:
-                table = arsc()
-                parsed.append(ARSCParser(table) if table else None)
-            parser = parsed[0]
+            if "androguard" not in loaded:
+                data = table_bytes()
+                loaded["androguard"] = ARSCParser(data) if data else None
+            parser = loaded["androguard"]
             if parser is None:
                 return None
             res_id, _package = parser.parse_id(ref)
