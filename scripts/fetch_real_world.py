@@ -177,7 +177,7 @@ def run_client(argv: list[str], what: str) -> None:
 def download(pkg: Package, into: Path) -> Path:
     """Download `pkg` into the empty folder `into`; return the archive path."""
     if pkg.registry == "npm":
-        run_client(["npm", "pack", pkg.spec, "--pack-destination", str(into), "--silent"],
+        run_client(["npm", "pack", pkg.spec, "--pack-destination", str(into), "--loglevel=error"],
                    f"npm pack {pkg.spec}")
     else:
         fmt = "--no-binary=:all:" if pkg.registry == "pypi-sdist" else "--only-binary=:all:"

@@ -229,7 +229,8 @@ def build_dex(
     assert 0x70 + len(body) == data_off
     file_size = data_off + len(data)
     header = struct.pack(
-        "<8sI20sIIIIIIIIIIIIIIIIIIII", b"dex\n038\x00" if call_sites else b"dex\n035\x00", 0, b"\x00" * 20, file_size, 0x70,
+        "<8sI20sIIIIIIIIIIIIIIIIIIII", b"dex\n038\x00" if call_sites else b"dex\n035\x00", 0,
+        b"\x00" * 20, file_size, 0x70,
         0x12345678, 0, 0, map_off, n_str, string_ids_off, n_type, type_ids_off, n_proto,
         proto_ids_off, 0, 0, n_meth, method_ids_off, n_cls, class_defs_off, len(data), data_off)
     dex = bytearray(header + body + data)

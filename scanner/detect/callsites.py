@@ -156,8 +156,11 @@ class _DexScan:
             for idx in ids:
                 if string_matches(pattern, dex.string(idx)):
                     self.cap_strings.setdefault(idx, []).append((category, pattern))
+        class_string: dict[str, int | None] = {}
         for api in plan.apis:
-            class_idx = dex.string_index(api.class_name)
+            if api.class_name not in class_string:
+                class_string[api.class_name] = dex.string_index(api.class_name)
+            class_idx = class_string[api.class_name]
             if class_idx is None:
                 continue
             name_idx = dex.string_index(api.method)
@@ -221,7 +224,7 @@ class _DexScan:
         if not positions:
             return []
         offsets = sorted(self.dex.method_code_offsets())
-        starts = [off + CODE_ITEM_HEADER for off, _, _ in offsets]
+        starts = [off + CODE_ITEM_HEADER for off, _ in offsets]
         hits: dict[int, MethodCode] = {}
         budget = len(self.dex.data) // 2  # code items never overlap: their units fit the file
         for pos in positions:

@@ -242,7 +242,6 @@ class MethodCode:
     """One method that has a body: its method id and where its instructions are."""
 
     method_idx: int
-    access_flags: int
     insns_off: int
     """File offset of the first code unit."""
     insns_units: int
@@ -448,14 +447,14 @@ class DexCode(DexFile):
         return member if kind >= 4 else None  # 0-3 are field accessors, 4-8 invoke methods
 
     # ------------------------------------------------------------------ method bodies
-    def method_code_offsets(self) -> list[tuple[int, int, int]]:
-        """(code_item offset, method id, access flags) of every method with a body, in class_def
-        order. The hot loop of the call-site scan, so uleb128 decoding is inlined."""
+    def method_code_offsets(self) -> list[tuple[int, int]]:
+        """(code_item offset, method id) of every method with a body, in class_def order.
+        The hot loop of the call-site scan, so uleb128 decoding is inlined."""
         data = self.data
         h = self.header
         n = len(data)
         method_limit = h.method_ids_size
-        out: list[tuple[int, int, int]] = []
+        out: list[tuple[int, int]] = []
         append = out.append
         unpack = _U32.unpack_from
         try:
@@ -477,30 +476,41 @@ class DexCode(DexFile):
                 for method_count in (counts[2], counts[3]):
                     method_idx = 0
                     for _ in range(method_count):
+                        # uleb128 decoding inlined (a call per value costs a third of the scan)
                         diff = data[pos]
                         pos += 1
                         if diff >= 0x80:
-                            diff, pos = _uleb128(data, pos - 1)
-                        access = data[pos]
+                            diff &= 0x7F
+                            shift = 7
+                            while True:
+                                byte = data[pos]
+                                pos += 1
+                                diff |= (byte & 0x7F) << shift
+                                if byte < 0x80:
+                                    break
+                                shift += 7
+                                if shift > 28:
+                                    raise DexFormatError("uleb128 longer than 5 bytes")
+                        while data[pos] >= 0x80:  # access_flags: not needed
+                            pos += 1
                         pos += 1
-                        if access >= 0x80:
-                            access, pos = _uleb128(data, pos - 1)
-                        # code_off: 3 or 4 bytes in any dex over 16 KiB; decoded inline
-                        b0, b1, b2 = data[pos], data[pos + 1], data[pos + 2]
-                        if b0 < 0x80 or b1 < 0x80:
-                            code_off, pos = _uleb128(data, pos)
-                        elif b2 < 0x80:
-                            code_off = (b0 & 0x7F) | (b1 & 0x7F) << 7 | b2 << 14
-                            pos += 3
-                        elif data[pos + 3] < 0x80:
-                            code_off = ((b0 & 0x7F) | (b1 & 0x7F) << 7 | (b2 & 0x7F) << 14
-                                        | data[pos + 3] << 21)
-                            pos += 4
-                        else:
-                            code_off, pos = _uleb128(data, pos)
+                        code_off = data[pos]
+                        pos += 1
+                        if code_off >= 0x80:
+                            code_off &= 0x7F
+                            shift = 7
+                            while True:
+                                byte = data[pos]
+                                pos += 1
+                                code_off |= (byte & 0x7F) << shift
+                                if byte < 0x80:
+                                    break
+                                shift += 7
+                                if shift > 28:
+                                    raise DexFormatError("uleb128 longer than 5 bytes")
                         method_idx += diff
                         if code_off:
-                            append((code_off, method_idx, access))
+                            append((code_off, method_idx))
                     if method_idx >= method_limit:
                         raise DexFormatError(f"class_def {i}: method index {method_idx} too big")
         except IndexError as exc:
@@ -509,7 +519,7 @@ class DexCode(DexFile):
             raise DexFormatError(f"code_item at {max(out)[0]:#x} is outside the file")
         return out
 
-    def method_code(self, code_off: int, method_idx: int, access_flags: int = 0) -> MethodCode:
+    def method_code(self, code_off: int, method_idx: int) -> MethodCode:
         """The code_item at `code_off`, bounds-checked."""
         if code_off < HEADER_SIZE or code_off + CODE_ITEM_HEADER > len(self.data):
             raise DexFormatError(f"code_item at {code_off:#x} is outside the file")
@@ -517,12 +527,12 @@ class DexCode(DexFile):
         start = code_off + CODE_ITEM_HEADER
         if start + 2 * insns_units > len(self.data):
             raise DexFormatError(f"code_item at {code_off:#x} runs past the end of the file")
-        return MethodCode(method_idx, access_flags, start, insns_units)
+        return MethodCode(method_idx, start, insns_units)
 
     def iter_method_code(self) -> Iterator[MethodCode]:
         """Every method with a body, class by class (direct methods, then virtual methods)."""
-        for code_off, method_idx, access in self.method_code_offsets():
-            yield self.method_code(code_off, method_idx, access)
+        for code_off, method_idx in self.method_code_offsets():
+            yield self.method_code(code_off, method_idx)
 
     def code_refs(
         self, code: MethodCode, methods: Container[int], strings: Container[int],
