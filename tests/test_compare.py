@@ -251,3 +251,26 @@ def test_pyproject_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.chdir(tmp_path)
     assert _scan(str(sample_apk("shopping-demo")), "--json", "out.json") == 0
     assert json.loads((tmp_path / "out.json").read_text())["findings"]
+
+
+def test_associated_startup_from_code_alone_is_medium_and_from_the_manifest_high() -> None:
+    text = "We collect your device identifiers and read the clipboard for share codes."
+    result = audit(scan_app(sample_apk("shopping-demo")), analyse_policy(policy_from_text(text)))
+    assoc = {f.sdk_id: f for f in result.findings if f.subject == "associated_startup"}
+    # JCore both declares exported push services (manifest) and calls startService (code).
+    assert assoc["jcore"].severity is Severity.HIGH
+    kinds = {e.kind for e in assoc["jcore"].app_evidence}
+    assert {"intent_filter", "call_site"} <= kinds
+
+
+def test_code_only_associated_startup_is_medium() -> None:
+    from dataclasses import replace
+
+    scan = scan_app(sample_apk("shopping-demo"))
+    code_only = replace(
+        scan, startup=tuple(s for s in scan.startup if s.kind != "associated_startup")
+    )
+    text = "We collect your device identifiers and read the clipboard for share codes."
+    result = audit(code_only, analyse_policy(policy_from_text(text)))
+    assoc = [f for f in result.findings if f.subject == "associated_startup"]
+    assert [(f.sdk_id, f.severity) for f in assoc] == [("jcore", Severity.MEDIUM)]

@@ -188,7 +188,10 @@ def _capability_findings(
         strong: dict[str | None, bool] = {}
         for call in ex.calls:
             by_owner.setdefault(call.owner, []).append(_call_evidence(call))
-            strong[call.owner] = strong.get(call.owner, False) or call.evidence_kind == "invoke"
+            # An Intent aimed at a package, or startService, is associated startup only when the
+            # target is another app, which the code alone cannot show: weaker than a real read.
+            certain = call.evidence_kind == "invoke" and call.category != "associated_startup"
+            strong[call.owner] = strong.get(call.owner, False) or certain
         for start in ex.startup:
             by_owner.setdefault(start.owner, []).append(start.evidence)
             strong[start.owner] = True
