@@ -61,6 +61,19 @@ class ApiSignature:
 
 
 @dataclass(frozen=True)
+class FieldSignature:
+    """A framework static field whose read exercises a capability (a content Uri such as
+    MediaStore.Images.Media.EXTERNAL_CONTENT_URI)."""
+
+    class_name: str
+    """Dotted class that declares the field, nested classes with '$'."""
+    field: str
+    access: str
+    category: str
+    min_sdk: int | None = None
+
+
+@dataclass(frozen=True)
 class Capability:
     """A capability category of the taxonomy (`signatures/capabilities/<id>.json`)."""
 
@@ -73,6 +86,7 @@ class Capability:
     apis: tuple[ApiSignature, ...]
     strings: tuple[str, ...]
     sources: tuple[str, ...]
+    fields: tuple[FieldSignature, ...] = ()
 
 
 def _load_json(path: Path) -> Any:
@@ -212,6 +226,16 @@ def capabilities() -> tuple[Capability, ...]:
                 ),
                 strings=tuple(doc.get("strings", ())),
                 sources=tuple(doc["sources"]),
+                fields=tuple(
+                    FieldSignature(
+                        class_name=f["class"],
+                        field=f["field"],
+                        access=f["access"],
+                        category=doc["id"],
+                        min_sdk=f.get("min_sdk"),
+                    )
+                    for f in doc.get("fields", ())
+                ),
             )
         )
     return tuple(out)

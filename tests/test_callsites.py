@@ -8,19 +8,25 @@ from pathlib import Path
 import pytest
 from test_dex import (
     CLIP,
+    EXTERNAL,
     GET_CLIP,
+    INTERNAL,
+    OWN_FIELD,
     RETURN_VOID,
+    SGET_OBJECT,
+    SPUT_OBJECT,
     ClassSpec,
     Ids,
     MethodSpec,
     build_dex,
     const_string,
     const_string_jumbo,
+    field_op,
     invoke,
     payloads_hiding,
 )
 
-from scanner.catalog import ApiSignature, Capability
+from scanner.catalog import ApiSignature, Capability, FieldSignature
 from scanner.detect import callsites
 from scanner.detect.callsites import CallSite, find_call_sites, string_matches
 from scanner.extract.dex import DexFormatError
@@ -35,21 +41,26 @@ ACTIVITY_GET_SERVICE = (ACTIVITY, "getSystemService", OBJECT, (STRING,))
 
 
 def _cap(
-    cap_id: str, apis: list[tuple[str, str, str]], strings: tuple[str, ...] = ()
+    cap_id: str, apis: list[tuple[str, str, str]], strings: tuple[str, ...] = (),
+    fields: list[tuple[str, str, str]] | None = None,
 ) -> Capability:
     return Capability(
         id=cap_id, title_en=cap_id, title_zh=cap_id, description="", permissions=(),
         manifest_actions=(),
         apis=tuple(ApiSignature(cls, method, access, cap_id) for cls, method, access in apis),
         strings=strings, sources=("test",),
+        fields=tuple(FieldSignature(cls, name, access, cap_id)
+                     for cls, name, access in fields or ()),
     )
 
 
+MEDIA = "android.provider.MediaStore$Images$Media"
 CAPS = (
     _cap("clipboard", [("android.content.ClipboardManager", "getPrimaryClip", "read")]),
     _cap("services", [("android.content.Context", "getSystemService", "use")]),
     _cap("sms", [], ("content://sms",)),
     _cap("device_id", [], ("android_id",)),
+    _cap("album", [], fields=[(MEDIA, "EXTERNAL_CONTENT_URI", "read")]),
 )
 
 
@@ -70,6 +81,48 @@ def test_invoke_is_found_with_its_caller() -> None:
                  "android.content.ClipboardManager", "getPrimaryClip", "clipboard", "read",
                  "classes2.dex", "invoke"),
     )
+
+
+def _gallery(*methods: MethodSpec) -> bytes:
+    return build_dex([ClassSpec("Lcom/example/Gallery;", list(methods))],
+                     fields=[EXTERNAL, INTERNAL, OWN_FIELD])
+
+
+def test_static_field_read_is_a_call_site() -> None:
+    def load(ids: Ids) -> list[int]:
+        return [*field_op(SGET_OBJECT, 1, ids.field(*EXTERNAL)), *RETURN_VOID]
+
+    dex = _gallery(MethodSpec("load", ret="Landroid/database/Cursor;", code=load))
+    assert find_call_sites([("classes.dex", dex)], CAPS) == (
+        CallSite("com.example.Gallery", "load", "()Landroid/database/Cursor;", MEDIA,
+                 "EXTERNAL_CONTENT_URI", "album", "read", "classes.dex", "field_read"),
+    )
+
+
+def test_other_fields_writes_and_same_named_app_fields_are_not_call_sites() -> None:
+    def internal(ids: Ids) -> list[int]:
+        return [*field_op(SGET_OBJECT, 0, ids.field(*INTERNAL)), *RETURN_VOID]
+
+    def own(ids: Ids) -> list[int]:  # com.example.Gallery.EXTERNAL_CONTENT_URI
+        return [*field_op(SGET_OBJECT, 0, ids.field(*OWN_FIELD)), *RETURN_VOID]
+
+    def write(ids: Ids) -> list[int]:
+        return [*field_op(SPUT_OBJECT, 0, ids.field(*EXTERNAL)), *RETURN_VOID]
+
+    def hidden(ids: Ids) -> list[int]:
+        return [*payloads_hiding(ids.field(*EXTERNAL)), *RETURN_VOID]
+
+    dex = _gallery(MethodSpec("internal", code=internal), MethodSpec("own", code=own),
+                   MethodSpec("write", code=write), MethodSpec("hidden", code=hidden))
+    assert find_call_sites([("classes.dex", dex)], CAPS) == ()
+
+    def load(ids: Ids) -> list[int]:  # a nop first: the read is at an odd unit offset
+        return [0x0000, *field_op(SGET_OBJECT, 2, ids.field(*EXTERNAL)), *RETURN_VOID]
+
+    dex = _gallery(MethodSpec("internal", code=internal), MethodSpec("own", code=own),
+                   MethodSpec("write", code=write), MethodSpec("hidden", code=hidden),
+                   MethodSpec("load", code=load))
+    assert [s.caller_method for s in find_call_sites([("classes.dex", dex)], CAPS)] == ["load"]
 
 
 def test_subclass_target_is_not_attributed_to_the_framework_class() -> None:
@@ -202,6 +255,30 @@ def test_fixture_app_shopping_demo() -> None:
         ("com.umeng.commonsdk.internal.AppListCollector", "collect",
          "android.content.pm.PackageManager", "getInstalledPackages"),
     } <= pairs
+    album = [s for s in sites if s.category == "album"]
+    assert [(s.caller_class, s.caller_method, s.api_class, s.api_method, s.evidence_kind,
+             s.access) for s in album] == [
+        ("com.rakufun.shop.MainActivity", "loadAlbum", "android.provider.MediaStore$Images$Media",
+         "EXTERNAL_CONTENT_URI", "field_read", "read"),
+    ]
+
+
+def test_fixture_album_read_is_attributed_to_the_app() -> None:
+    path = SAMPLES / "shopping-demo.apk"
+    if not path.is_file():
+        pytest.skip("samples/apks/shopping-demo.apk not built (samples/build_apps.py)")
+    from scanner.catalog import builtin_sdks, capabilities
+    from scanner.detect import find_code_uses
+    from scanner.detect.sdks import SdkIndex
+    from scanner.extract import CodeBlob
+
+    with zipfile.ZipFile(path) as apk:
+        code = [CodeBlob(n, "dex", apk.read(n)) for n in apk.namelist() if n.endswith(".dex")]
+    uses = find_code_uses(code, capabilities(), SdkIndex(builtin_sdks()))
+    album = [u for u in uses if u.category == "album"]
+    assert [(u.caller_method, u.api_method, u.evidence_kind, u.owner) for u in album] == [
+        ("loadAlbum", "EXTERNAL_CONTENT_URI", "field_read", None)
+    ]
 
 
 def test_fixture_app_plain_notes_only_writes_the_clipboard() -> None:

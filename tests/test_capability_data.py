@@ -192,6 +192,60 @@ def test_a_framework_method_belongs_to_one_category() -> None:
     assert {k: v for k, v in owners.items() if len(v) > 1} == {}
 
 
+def test_field_names_are_dotted_java_names() -> None:
+    class_name = re.compile(
+        r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*(\.[A-Z][A-Za-z0-9_]*)(\$[A-Za-z0-9_]+)*$"
+    )
+    field = re.compile(r"^[A-Z][A-Z0-9_]*$")  # the framework's static fields are all caps
+    fields = [f for cap in catalog.capabilities() for f in cap.fields]
+    assert len(fields) >= 20
+    for f in fields:
+        assert class_name.match(f.class_name), f
+        assert field.match(f.field), f
+        assert "." not in f.class_name.split(".")[-1], f  # nested classes with '$'
+
+
+def test_a_framework_field_belongs_to_one_category() -> None:
+    owners: dict[tuple[str, str], list[str]] = {}
+    for cap in catalog.capabilities():
+        for f in cap.fields:
+            owners.setdefault((f.class_name, f.field), []).append(cap.id)
+    assert {k: v for k, v in owners.items() if len(v) > 1} == {}
+
+
+@pytest.mark.parametrize(
+    ("category", "class_name", "field"),
+    [
+        ("album", "android.provider.MediaStore$Images$Media", "EXTERNAL_CONTENT_URI"),
+        ("album", "android.provider.MediaStore$Video$Media", "EXTERNAL_CONTENT_URI"),
+        ("storage", "android.provider.MediaStore$Audio$Media", "EXTERNAL_CONTENT_URI"),
+        ("contacts", "android.provider.ContactsContract$Contacts", "CONTENT_URI"),
+        ("contacts", "android.provider.ContactsContract$CommonDataKinds$Phone", "CONTENT_URI"),
+        ("sms", "android.provider.Telephony$Sms", "CONTENT_URI"),
+        ("sms", "android.provider.Telephony$Sms$Inbox", "CONTENT_URI"),
+        ("call_log", "android.provider.CallLog$Calls", "CONTENT_URI"),
+        ("calendar", "android.provider.CalendarContract$Events", "CONTENT_URI"),
+        ("calendar", "android.provider.CalendarContract$Calendars", "CONTENT_URI"),
+        ("device_id", "android.os.Build", "SERIAL"),
+    ],
+)
+def test_content_uri_fields_belong_to_their_category(
+    category: str, class_name: str, field: str
+) -> None:
+    owners = [c.id for c in catalog.capabilities()
+              if any((f.class_name, f.field) == (class_name, field) for f in c.fields)]
+    assert owners == [category]
+
+
+def test_internal_volume_media_and_inlined_constants_are_not_fields() -> None:
+    listed = {(f.class_name, f.field) for c in catalog.capabilities() for f in c.fields}
+    # system sounds and images on the internal volume are not the user's album
+    assert ("android.provider.MediaStore$Images$Media", "INTERNAL_CONTENT_URI") not in listed
+    # Settings.Secure.ANDROID_ID is a String constant that javac / d8 inline: a string instead
+    assert not any(name == "ANDROID_ID" for _cls, name in listed)
+    assert "android_id" in _caps()["device_id"].strings
+
+
 def test_identifier_apis_are_device_id_not_phone_state() -> None:
     caps = _caps()
     tm = "android.telephony.TelephonyManager"
@@ -258,3 +312,21 @@ def test_supplement_agrees_with_aosp_data_shipped_by_androguard() -> None:
         level, *flags = aosp[name]["protectionLevel"].split("|")
         assert entry["protection_level"] == level, name
         assert set(entry["flags"]) == set(flags), name
+
+
+def test_schema_rejects_a_malformed_field_entry() -> None:
+    import jsonschema
+
+    schema = json.loads(
+        (data_dir("signatures") / "schema" / "capability.schema.json").read_text(encoding="utf-8")
+    )
+    doc = json.loads(
+        (data_dir("signatures") / "capabilities" / "album.json").read_text(encoding="utf-8")
+    )
+    jsonschema.validate(doc, schema)
+    for bad in ({"class": "android.provider.MediaStore$Images$Media", "access": "read"},
+                {"class": "a.B", "field": "X", "access": "peek"},
+                {"class": "a.B", "field": "X.Y", "access": "read"},
+                {"class": "a.B", "field": "X", "access": "read", "method": "query"}):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate({**doc, "fields": [bad]}, schema)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from realworld import real_world_file
 
-from scanner.catalog import ApiSignature, Capability
+from scanner.catalog import ApiSignature, Capability, FieldSignature
 from scanner.detect.callsites import find_class_file_call_sites
 from scanner.extract.classfile import (
     INSTRUCTION_LENGTHS,
@@ -29,16 +29,34 @@ JAVAP = shutil.which("javap")
 needs_javac = pytest.mark.skipif(JAVAC is None, reason="javac not installed")
 
 CLIP = "android.content.ClipboardManager"
+MEDIA = "android.provider.MediaStore$Images$Media"
 CAPS = (
     Capability("clipboard", "c", "c", "", (), (),
                (ApiSignature(CLIP, "getPrimaryClip", "read", "clipboard"),), (), ("test",)),
     Capability("sms", "s", "s", "", (), (), (), ("content://sms",), ("test",)),
+    # CONTENT_TYPE is a compile-time constant: javac inlines it, so it is never a getstatic
+    Capability("album", "a", "a", "", (), (), (), (), ("test",),
+               (FieldSignature(MEDIA, "EXTERNAL_CONTENT_URI", "read", "album"),
+                FieldSignature(MEDIA, "CONTENT_TYPE", "read", "album"))),
 )
 
 STUB = """
 package android.content;
 public class ClipboardManager {
     public Object getPrimaryClip() { return null; }
+}
+"""
+
+MEDIA_STUB = """
+package android.provider;
+public final class MediaStore {
+    public static final class Images {
+        public static final class Media {
+            public static final Object EXTERNAL_CONTENT_URI = new Object();
+            public static final Object INTERNAL_CONTENT_URI = new Object();
+            public static final String CONTENT_TYPE = "vnd.android.cursor.dir/image";
+        }
+    }
 }
 """
 
@@ -86,6 +104,16 @@ public class ClipboardHelper {{
     }}
 
     static String harmless() {{ return "content://smsx"; }}
+
+    static Object album() {{
+        return android.provider.MediaStore.Images.Media.EXTERNAL_CONTENT_URI;
+    }}
+
+    static Object internalAlbum() {{
+        return android.provider.MediaStore.Images.Media.INTERNAL_CONTENT_URI;
+    }}
+
+    static String mimeType() {{ return android.provider.MediaStore.Images.Media.CONTENT_TYPE; }}
 {_many_locals()}
 }}
 """
@@ -98,6 +126,8 @@ def compiled(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     src = tmp_path_factory.mktemp("java")
     (src / "android" / "content").mkdir(parents=True)
     (src / "android" / "content" / "ClipboardManager.java").write_text(STUB)
+    (src / "android" / "provider").mkdir(parents=True)
+    (src / "android" / "provider" / "MediaStore.java").write_text(MEDIA_STUB)
     pkg = src / "com" / "umeng" / "commonsdk" / "utils"
     pkg.mkdir(parents=True)
     (pkg / "ClipboardHelper.java").write_text(SOURCE)
@@ -141,6 +171,13 @@ def test_calls_and_strings(compiled: dict[str, bytes]) -> None:
     strings = {(m, s) for m, _d, s in iter_strings(data)}
     assert ("viaReflection", "android.content.ClipboardManager") in strings
     assert ("harmless", "content://smsx") in strings
+    reads = {(m, owner, name, desc) for m, _d, owner, name, desc in
+             ClassFile(data).iter_static_reads()}
+    assert reads == {
+        ("album", MEDIA, "EXTERNAL_CONTENT_URI", "Ljava/lang/Object;"),
+        ("internalAlbum", MEDIA, "INTERNAL_CONTENT_URI", "Ljava/lang/Object;"),
+    }  # CONTENT_TYPE was inlined as an ldc
+    assert ("mimeType", "vnd.android.cursor.dir/image") in strings
 
 
 @needs_javac
@@ -154,6 +191,7 @@ def test_class_file_call_sites(compiled: dict[str, bytes]) -> None:
         ("viaReflection", "getPrimaryClip", "reflection_string"),
         # javac 17 puts the literal into a string-concatenation recipe, not an ldc
         ("readShareCode", "content://sms/inbox", "const_string"),
+        ("album", "EXTERNAL_CONTENT_URI", "field_read"),
     }
     assert all(s.caller_class == "com.umeng.commonsdk.utils.ClipboardHelper" for s in sites)
     assert {s.code_unit for s in sites} == {f"sdk.jar!/{HELPER}"}
@@ -187,6 +225,8 @@ def test_hostile_class_files_raise_only_class_format_error(compiled: dict[str, b
             _ = cf.class_name
             list(cf.iter_calls())
             list(cf.iter_strings())
+            list(cf.iter_static_reads())
+            list(cf.referenced_fields())
             find_class_file_call_sites([("x.class", data)], CAPS)
         except ClassFormatError:
             pass
@@ -205,10 +245,14 @@ def test_not_a_class_file() -> None:
 _CLASS_LINE = re.compile(r"^(?!\s)(?:.*\s)?(?:class|interface|enum)\s+([^\s<{]+)")
 _CALL = re.compile(r"\binvoke(?:virtual|special|static|interface)\s+#\d+(?:,\s*\d+)?\s*"
                    r"// (?:Interface)?Method (.+)$")
+_GETSTATIC = re.compile(r"\bgetstatic\s+#\d+\s*// Field (.+)$")
 
 
-def _javap_calls(classes: dict[str, bytes], tmp: Path) -> set[tuple[str, str, str, str, str]]:
-    """(class, method, descriptor, owner, name) of every invoke*, as `javap -c` prints them."""
+def _javap_calls(
+    classes: dict[str, bytes], tmp: Path, instruction: re.Pattern[str] = _CALL
+) -> set[tuple[str, str, str, str, str]]:
+    """(class, method, descriptor, owner, name) of every invoke* (or of every other
+    `instruction` whose comment names a member), as `javap -c` prints them."""
     paths = []
     for name, data in classes.items():
         path = tmp / name
@@ -233,7 +277,7 @@ def _javap_calls(classes: dict[str, bytes], tmp: Path) -> set[tuple[str, str, st
                 pending = "<init>" if token == cls else token
         elif line.strip().startswith("descriptor:") and pending:
             method, descriptor, pending = pending, line.split(":", 1)[1].strip(), ""
-        elif m := _CALL.search(line):
+        elif m := instruction.search(line):
             target = m.group(1)
             owner_name, _desc = target.rsplit(":", 1)
             owner, _, name = owner_name.rpartition(".")
@@ -255,6 +299,23 @@ def test_real_jar_calls_equal_javap(jar: str, tmp_path: Path) -> None:
             ours.add((cf.class_name, method, descriptor, owner, name))
     theirs = _javap_calls(classes, tmp_path)
     assert len(theirs) > 1000
+    assert sorted(ours - theirs)[:5] == []
+    assert sorted(theirs - ours)[:5] == []
+
+
+@pytest.mark.realworld
+@pytest.mark.skipif(JAVAP is None, reason="javap not installed")
+@pytest.mark.parametrize("jar", ["mta-sdk-1.6.2.jar", "libammsdk.jar"])
+def test_real_jar_static_reads_equal_javap(jar: str, tmp_path: Path) -> None:
+    with zipfile.ZipFile(real_world_file(jar)) as zf:
+        classes = {n: zf.read(n) for n in zf.namelist() if n.endswith(".class")}
+    ours = set()
+    for data in classes.values():
+        cf = ClassFile(data)
+        for method, descriptor, owner, name, _desc in cf.iter_static_reads():
+            ours.add((cf.class_name, method, descriptor, owner, name))
+    theirs = _javap_calls(classes, tmp_path, _GETSTATIC)
+    assert len(theirs) > 100
     assert sorted(ours - theirs)[:5] == []
     assert sorted(theirs - ours)[:5] == []
 

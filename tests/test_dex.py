@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 import pytest
 from realworld import real_world_file
 
+from scanner.catalog import Capability
 from scanner.extract.dex import (
     INSTRUCTION_WIDTHS,
+    CodeRefs,
     DexCode,
     DexFile,
     DexFormatError,
@@ -29,20 +31,28 @@ from scanner.extract.dex import (
 
 MethodRef = tuple[str, str, str, tuple[str, ...]]
 """(class descriptor, name, return type, parameter types)"""
+FieldRef = tuple[str, str, str]
+"""(class descriptor, name, field type)"""
 
 
 class Ids:
     """Resolves symbolic references to the final (sorted) ids while code is assembled."""
 
-    def __init__(self, strings: list[str], methods: list[MethodRef]) -> None:
+    def __init__(
+        self, strings: list[str], methods: list[MethodRef], fields: Sequence[FieldRef] = ()
+    ) -> None:
         self._strings = {s: i for i, s in enumerate(strings)}
         self._methods = {m: i for i, m in enumerate(methods)}
+        self._fields = {f: i for i, f in enumerate(fields)}
 
     def string(self, text: str) -> int:
         return self._strings[text]
 
     def method(self, cls: str, name: str, ret: str = "V", params: tuple[str, ...] = ()) -> int:
         return self._methods[(cls, name, ret, params)]
+
+    def field(self, cls: str, name: str, type_: str) -> int:
+        return self._fields[(cls, name, type_)]
 
 
 Code = Callable[[Ids], list[int]]
@@ -97,10 +107,11 @@ def build_dex(
     refs: Sequence[MethodRef] = (),
     strings: Sequence[str] = (),
     call_sites: Sequence[MethodRef] = (),
+    fields: Sequence[FieldRef] = (),
 ) -> bytes:
     """A valid dex (version 035; 038 with `call_sites`) defining `classes`, also referencing
-    `refs` and `strings`. Call site i (for invoke-custom) bootstraps through BOOTSTRAP with a
-    method handle to call_sites[i] as its argument, as a lambda's call site does."""
+    `refs`, `fields` and `strings`. Call site i (for invoke-custom) bootstraps through BOOTSTRAP
+    with a method handle to call_sites[i] as its argument, as a lambda's call site does."""
     method_refs: set[MethodRef] = set(refs) | set(call_sites)
     if call_sites:
         method_refs.add(BOOTSTRAP)
@@ -110,8 +121,11 @@ def build_dex(
     types = {"Ljava/lang/Object;"} | {c.descriptor for c in classes}
     for cls_desc, _name, ret, params in method_refs:
         types |= {cls_desc, ret, *params}
+    for cls_desc, _name, field_type in fields:
+        types |= {cls_desc, field_type}
     protos = {(ret, params) for _c, _n, ret, params in method_refs}
     all_strings = set(strings) | types | {n for _c, n, _r, _p in method_refs}
+    all_strings |= {name for _c, name, _t in fields}
     all_strings |= {"run"} if call_sites else set()
     all_strings |= {_shorty(r, p) for r, p in protos}
     string_list = sorted(all_strings, key=_utf16_key)
@@ -121,15 +135,18 @@ def build_dex(
     proto_list = sorted(protos, key=lambda p: (tidx[p[0]], [tidx[t] for t in p[1]]))
     pidx = {p: i for i, p in enumerate(proto_list)}
     method_list = sorted(method_refs, key=lambda m: (tidx[m[0]], sidx[m[1]], pidx[(m[2], m[3])]))
-    ids = Ids(string_list, method_list)
+    field_list = sorted(set(fields), key=lambda f: (tidx[f[0]], sidx[f[1]], tidx[f[2]]))
+    ids = Ids(string_list, method_list, field_list)
     midx = {m: i for i, m in enumerate(method_list)}
 
-    n_str, n_type, n_proto, n_meth, n_cls = (
-        len(string_list), len(type_list), len(proto_list), len(method_list), len(classes))
+    n_str, n_type, n_proto, n_field, n_meth, n_cls = (
+        len(string_list), len(type_list), len(proto_list), len(field_list), len(method_list),
+        len(classes))
     string_ids_off = 0x70
     type_ids_off = string_ids_off + 4 * n_str
     proto_ids_off = type_ids_off + 4 * n_type
-    method_ids_off = proto_ids_off + 12 * n_proto
+    field_ids_off = proto_ids_off + 12 * n_proto
+    method_ids_off = field_ids_off + 8 * n_field
     class_defs_off = method_ids_off + 8 * n_meth
     data_off = class_defs_off + 32 * n_cls
     data = bytearray()
@@ -198,7 +215,8 @@ def build_dex(
     map_off = here()
     sections = [
         (0x0000, 1, 0), (0x0001, n_str, string_ids_off), (0x0002, n_type, type_ids_off),
-        (0x0003, n_proto, proto_ids_off), (0x0005, n_meth, method_ids_off),
+        (0x0003, n_proto, proto_ids_off), (0x0004, n_field, field_ids_off),
+        (0x0005, n_meth, method_ids_off),
         (0x0006, n_cls, class_defs_off),
     ]
     if type_list_count:
@@ -221,6 +239,8 @@ def build_dex(
     for ret, params in proto_list:
         shorty = sidx[_shorty(ret, params)]
         body += struct.pack("<III", shorty, tidx[ret], params_off.get(params, 0))
+    for cls_desc, name, field_type in field_list:
+        body += struct.pack("<HHI", tidx[cls_desc], tidx[field_type], sidx[name])
     for cls_desc, name, ret, params in method_list:
         body += struct.pack("<HHI", tidx[cls_desc], pidx[(ret, params)], sidx[name])
     for i, cls in enumerate(classes):
@@ -232,7 +252,8 @@ def build_dex(
         "<8sI20sIIIIIIIIIIIIIIIIIIII", b"dex\n038\x00" if call_sites else b"dex\n035\x00", 0,
         b"\x00" * 20, file_size, 0x70,
         0x12345678, 0, 0, map_off, n_str, string_ids_off, n_type, type_ids_off, n_proto,
-        proto_ids_off, 0, 0, n_meth, method_ids_off, n_cls, class_defs_off, len(data), data_off)
+        proto_ids_off, n_field, field_ids_off if n_field else 0, n_meth, method_ids_off, n_cls,
+        class_defs_off, len(data), data_off)
     dex = bytearray(header + body + data)
     dex[12:32] = hashlib.sha1(dex[32:]).digest()
     dex[8:12] = struct.pack("<I", zlib.adler32(bytes(dex[12:])))
@@ -261,6 +282,14 @@ def const_string_jumbo(reg: int, string: int) -> list[int]:
     return [(reg << 8) | 0x1B, string & 0xFFFF, string >> 16]
 
 
+def field_op(op: int, reg: int, field: int) -> list[int]:
+    """sget-* / sput-* vAA, field@BBBB (format 21c)."""
+    return [(reg << 8) | op, field]
+
+
+SGET_OBJECT, SPUT_OBJECT = 0x62, 0x69
+
+
 RETURN_VOID = [0x000E]
 NOP = [0x0000]
 
@@ -271,8 +300,9 @@ GET_CLIP: MethodRef = (CLIP, "getPrimaryClip", CLIP_DATA, ())
 
 def payloads_hiding(word: int) -> list[int]:
     """A packed-switch, a sparse-switch and a fill-array-data payload whose data, read as
-    instructions, would be `invoke-virtual {..}, word` and `const-string v0, word`."""
-    fake = [*invoke(0x6E, word, 0), *const_string(0, word)]
+    instructions, would be `invoke-virtual {..}, word`, `const-string v0, word` and
+    `sget-object v0, field@word`."""
+    fake = [*invoke(0x6E, word, 0), *const_string(0, word), *field_op(SGET_OBJECT, 0, word)]
     packed = [0x0100, 2, 0, 0, *fake[:4]]
     sparse = [0x0200, 1, fake[0], fake[1], fake[2], fake[3]]
     array = [0x0300, 2, len(fake), 0, *fake]
@@ -362,9 +392,9 @@ def test_payloads_are_skipped_not_decoded() -> None:
     dex = DexCode(simple_dex(code))
     get_clip = dex.methods_of_class(dex.type_index(CLIP) or 0)[0]
     run = next(c for c in dex.iter_method_code() if dex.method_name(c.method_idx) == "run")
-    refs = dex.code_refs(run, {get_clip}, set(range(dex.header.string_ids_size)))
-    assert refs.methods == ()
-    assert refs.strings == ()
+    refs = dex.code_refs(run, {get_clip}, set(range(dex.header.string_ids_size)),
+                         fields=set(range(1 << 16)))
+    assert refs == CodeRefs((), (), ())
 
 
 def test_every_reference_kind_is_decoded() -> None:
@@ -383,6 +413,102 @@ def test_every_reference_kind_is_decoded() -> None:
     refs = dex.code_refs(body, {m}, {s})
     assert refs.methods == (m, m)
     assert refs.strings == (s, s)
+
+
+MEDIA = "Landroid/provider/MediaStore$Images$Media;"
+URI = "Landroid/net/Uri;"
+EXTERNAL: FieldRef = (MEDIA, "EXTERNAL_CONTENT_URI", URI)
+INTERNAL: FieldRef = (MEDIA, "INTERNAL_CONTENT_URI", URI)
+OWN_FIELD: FieldRef = ("Lcom/example/Gallery;", "EXTERNAL_CONTENT_URI", URI)
+
+
+def field_dex(code: Code) -> bytes:
+    """com.example.Gallery.load() runs `code`; the dex references three Uri fields."""
+    return build_dex([ClassSpec("Lcom/example/Gallery;", [MethodSpec("load", code=code)])],
+                     fields=[EXTERNAL, INTERNAL, OWN_FIELD])
+
+
+def _reads_external(ids: Ids) -> list[int]:
+    return [*field_op(SGET_OBJECT, 0, ids.field(*EXTERNAL)), *RETURN_VOID]
+
+
+def test_builder_fields_are_what_androguard_decodes() -> None:
+    from androguard.core.dex import DEX
+
+    parsed = DEX(field_dex(_reads_external))
+    code = next(m for c in parsed.get_classes() for m in c.get_methods()).get_code()
+    ins = next(iter(code.get_bc().get_instructions()))
+    assert ins.get_name() == "sget-object"
+    assert parsed.get_cm_field(ins.get_ref_kind()) == [MEDIA, URI, "EXTERNAL_CONTENT_URI"]
+
+
+def test_field_lookups_by_value() -> None:
+    dex = DexCode(field_dex(_reads_external))
+    media = dex.type_index(MEDIA)
+    assert media is not None
+    ids = dex.fields_of_class(media)
+    assert [dex.field_name(i) for i in ids] == ["EXTERNAL_CONTENT_URI", "INTERNAL_CONTENT_URI"]
+    assert {dex.field_class(i) for i in ids} == {"android.provider.MediaStore$Images$Media"}
+    own = dex.type_index("Lcom/example/Gallery;")
+    assert own is not None and len(dex.fields_of_class(own)) == 1
+    uri = dex.type_index(URI)
+    assert uri is not None and len(dex.fields_of_class(uri)) == 0
+    assert dex.field_id(ids[0])[1] == uri
+
+
+def test_static_reads_are_decoded_and_writes_are_not() -> None:
+    def code(ids: Ids) -> list[int]:
+        ext, internal = ids.field(*EXTERNAL), ids.field(*INTERNAL)
+        return [*field_op(SGET_OBJECT, 0, ext), *field_op(0x60, 1, internal),  # sget
+                *field_op(SPUT_OBJECT, 0, ext), *field_op(0x66, 2, ext),  # sput, sget-short
+                *RETURN_VOID]
+
+    dex = DexCode(field_dex(code))
+    ext = dex.fields_of_class(dex.type_index(MEDIA) or 0)[0]
+    body = next(dex.iter_method_code())
+    everything = set(range(dex.header.field_ids_size))
+    assert dex.code_refs(body, (), (), fields=everything).fields == (ext, ext + 1, ext)
+    assert dex.code_refs(body, (), (), fields={ext}).fields == (ext, ext)
+    assert dex.code_refs(body, (), ()).fields == ()
+
+
+def test_out_of_range_field_ids() -> None:
+    from scanner.catalog import FieldSignature
+    from scanner.detect.callsites import dex_call_sites
+
+    cap = Capability("album", "a", "a", "", (), (), (), (), ("x",),
+                     (FieldSignature("android.provider.MediaStore$Images$Media",
+                                     "EXTERNAL_CONTENT_URI", "read", "album"),))
+    good = field_dex(_reads_external)
+    dex = DexCode(good)
+    with pytest.raises(DexFormatError, match="field index"):
+        dex.field_id(dex.header.field_ids_size)
+    with pytest.raises(DexFormatError, match="field index"):
+        dex.field_name(-1)
+    assert len(dex_call_sites("classes.dex", good, [cap])) == 1
+    # an sget naming a field id past the table is no call site, and no crash
+    body = next(dex.iter_method_code())
+    bad = bytearray(good)
+    bad[body.insns_off + 2 : body.insns_off + 4] = struct.pack("<H", dex.header.field_ids_size)
+    assert dex_call_sites("classes.dex", bytes(bad), [cap]) == ()
+    # a field_id item whose name (u32 at +4) or class (u16 at +0) is out of range
+    media = dex.fields_of_class(dex.type_index(MEDIA) or 0)[0]
+    item = dex.header.field_ids_off + 8 * media
+    bad_name = bytearray(good)
+    bad_name[item + 4 : item + 8] = struct.pack("<I", 0xFFFFFFF0)
+    with pytest.raises(DexFormatError, match="string index"):
+        DexCode(bytes(bad_name)).field_name(media)
+    with pytest.raises(DexFormatError, match="string index"):
+        dex_call_sites("classes.dex", bytes(bad_name), [cap])
+    bad_class = bytearray(good)
+    bad_class[item : item + 2] = struct.pack("<H", 0xFFFF)
+    with pytest.raises(DexFormatError, match="type index"):
+        DexCode(bytes(bad_class)).field_class(media)
+    # a field table that does not fit the file
+    bad = bytearray(good)
+    bad[0x50:0x54] = struct.pack("<I", 0x7FFFFFF0)
+    with pytest.raises(DexFormatError, match="field_ids"):
+        dex_call_sites("classes.dex", bytes(bad), [cap])
 
 
 # --------------------------------------------------------------------------- tests: hostile
@@ -413,23 +539,26 @@ def _call_site_dex() -> bytes:
 
 
 HOSTILE = [(f"payloads, {n}", d) for n, d in _mutations(_payload_dex())] + [
-    (f"call site, {n}", d) for n, d in _mutations(_call_site_dex())]
+    (f"call site, {n}", d) for n, d in _mutations(_call_site_dex())] + [
+    (f"field read, {n}", d) for n, d in _mutations(field_dex(_reads_external))]
 
 
 @pytest.mark.parametrize("name,data", HOSTILE, ids=lambda v: str(v)[:50])
 def test_hostile_dex_raises_only_dex_format_error(name: str, data: bytes) -> None:
-    from scanner.catalog import ApiSignature, Capability
+    from scanner.catalog import ApiSignature, FieldSignature
     from scanner.detect.callsites import dex_call_sites
 
     cap = Capability("clipboard", "c", "c", "", (), (),
                      (ApiSignature("android.content.ClipboardManager", "getPrimaryClip",
-                                   "read", "clipboard"),), ("content://sms",), ("x",))
+                                   "read", "clipboard"),), ("content://sms",), ("x",),
+                     (FieldSignature("android.provider.MediaStore$Images$Media",
+                                     "EXTERNAL_CONTENT_URI", "read", "clipboard"),))
     try:
         dex = DexCode(data)
         dex.class_names  # noqa: B018 - the property parses the class table
         for code in dex.iter_method_code():
             dex.code_refs(code, range(dex.header.method_ids_size), range(1 << 16),
-                          range(1 << 16))
+                          range(1 << 16), range(1 << 16))
         dex_call_sites("classes.dex", data, [cap])
     except DexFormatError:
         pass

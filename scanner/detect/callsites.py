@@ -2,9 +2,12 @@
 
 A call site is one method of the app that invokes an API a capability lists (for instance
 `com.umeng.commonsdk.utils.ClipboardHelper.readShareCode` calls
-`android.content.ClipboardManager.getPrimaryClip`). Three kinds of evidence, strongest first:
+`android.content.ClipboardManager.getPrimaryClip`). Four kinds of evidence, strongest first:
 
 - ``invoke``: an invoke instruction names the API method;
+- ``field_read``: a static-field read (dex sget-*, JVM getstatic) names a field the capability
+  lists, such as the content Uri ``MediaStore.Images.Media.EXTERNAL_CONTENT_URI`` handed to
+  ``ContentResolver.query``;
 - ``reflection_string``: one method loads both the API's class name and its method name as string
   constants (``Class.forName("android.telephony.TelephonyManager").getMethod("getDeviceId")``);
 - ``const_string``: a method loads a string constant the capability lists (``content://sms``,
@@ -15,10 +18,10 @@ through a subclass (`Activity.getSystemService`) or an app-defined subclass of a
 not attributed to the framework class unless the capability data lists that class too. No class
 hierarchy is resolved.
 
-Speed: a dex is not decoded wholesale. The API methods and strings are looked up in the sorted id
-tables by binary search; a regular expression then finds the byte patterns of instructions that
-could reference them, and only the methods holding such a candidate are decoded instruction by
-instruction (the decode confirms the candidate is a real, aligned instruction).
+Speed: a dex is not decoded wholesale. The API methods, fields and strings are looked up in the
+sorted id tables by binary search; a regular expression then finds the byte patterns of
+instructions that could reference them, and only the methods holding such a candidate are decoded
+instruction by instruction (the decode confirms the candidate is a real, aligned instruction).
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
-from scanner.catalog import ApiSignature, Capability
+from scanner.catalog import ApiSignature, Capability, FieldSignature
 from scanner.extract.classfile import ClassFile, ClassFormatError
 from scanner.extract.dex import (
     CODE_ITEM_HEADER,
@@ -38,6 +41,7 @@ from scanner.extract.dex import (
     CONST_STRING_JUMBO,
     INVOKE_CUSTOM_OPCODES,
     INVOKE_OPCODES,
+    SGET_OPCODES,
     TYPE_CALL_SITE_ID_ITEM,
     DexCode,
     DexFormatError,
@@ -48,6 +52,7 @@ from scanner.extract.dex import (
 EVIDENCE_INVOKE = "invoke"
 EVIDENCE_REFLECTION = "reflection_string"
 EVIDENCE_CONST_STRING = "const_string"
+EVIDENCE_FIELD = "field_read"
 PARALLEL_MIN_BYTES = 8 << 20
 """Below this much dex in total, worker processes cost more than they save (docs/performance.md)."""
 
@@ -63,9 +68,10 @@ class CallSite:
     caller_descriptor: str
     """Its JVM descriptor, e.g. '(I)V'."""
     api_class: str
-    """Dotted API class as the instruction names it; empty for const_string evidence."""
+    """Dotted API class as the instruction names it (for field_read, the field's class); empty
+    for const_string evidence."""
     api_method: str
-    """API method name; empty for const_string evidence."""
+    """API method name (for field_read, the field name); empty for const_string evidence."""
     category: str
     """Capability id (clipboard, location, ...)."""
     access: str
@@ -73,7 +79,7 @@ class CallSite:
     code_unit: str
     """Where the caller is: classes2.dex, or jar!/com/foo/Bar.class."""
     evidence_kind: str
-    """invoke | reflection_string | const_string"""
+    """invoke | field_read | reflection_string | const_string"""
     string: str = ""
     """The string constant found, for const_string evidence."""
 
@@ -85,12 +91,14 @@ class _Plan:
     apis: tuple[ApiSignature, ...]
     strings: tuple[tuple[str, str], ...]
     """(capability id, string) pairs."""
+    fields: tuple[FieldSignature, ...] = ()
 
 
 def _plan(caps: Sequence[Capability]) -> _Plan:
     return _Plan(
         apis=tuple(api for cap in caps for api in cap.apis),
         strings=tuple((cap.id, s) for cap in caps for s in cap.strings if s),
+        fields=tuple(f for cap in caps for f in cap.fields),
     )
 
 
@@ -111,16 +119,18 @@ def _dex_descriptor(class_name: str) -> str:
 
 
 class _DexScan:
-    """The ids one dex uses for the plan's APIs and strings, and the scan over its code."""
+    """The ids one dex uses for the plan's APIs, fields and strings, and the scan over its code."""
 
     def __init__(self, dex: DexCode, plan: _Plan) -> None:
         self.dex = dex
         self.api_methods: dict[int, list[ApiSignature]] = {}
+        self.api_fields: dict[int, list[FieldSignature]] = {}
         self.cap_strings: dict[int, list[tuple[str, str]]] = {}
         self.reflect_classes: dict[int, list[ApiSignature]] = {}
         self.reflect_names: dict[str, int] = {}
         self.call_sites: set[int] = set()
         self._resolve_methods(plan.apis)
+        self._resolve_fields(plan.fields)
         self._resolve_strings(plan)
 
     def _resolve_methods(self, apis: Sequence[ApiSignature]) -> None:
@@ -144,6 +154,21 @@ class _DexScan:
                 for i in range(count)
                 if any(m in self.api_methods for m in dex.call_site_methods(i))
             }
+
+    def _resolve_fields(self, fields: Sequence[FieldSignature]) -> None:
+        dex = self.dex
+        by_class: dict[str, list[FieldSignature]] = {}
+        for sig in fields:
+            by_class.setdefault(sig.class_name, []).append(sig)
+        for class_name, wanted in by_class.items():
+            type_idx = dex.type_index(_dex_descriptor(class_name))
+            if type_idx is None:
+                continue
+            names = {sig.field for sig in wanted}
+            for field_idx in dex.fields_of_class(type_idx):
+                name = dex.field_name(field_idx)
+                if name in names:
+                    self.api_fields[field_idx] = [s for s in wanted if s.field == name]
 
     def _resolve_strings(self, plan: _Plan) -> None:
         dex = self.dex
@@ -174,6 +199,8 @@ class _DexScan:
         needles: dict[int, set[int]] = {}
         for op in INVOKE_OPCODES:
             needles[op] = {i for i in self.api_methods if i <= 0xFFFF}
+        for op in SGET_OPCODES:
+            needles[op] = {i for i in self.api_fields if i <= 0xFFFF}
         triggers = set(self.cap_strings) | set(self.reflect_classes)
         needles[CONST_STRING] = {i for i in triggers if i <= 0xFFFF}
         needles[CONST_STRING_JUMBO] = triggers
@@ -243,9 +270,10 @@ class _DexScan:
         dex = self.dex
         wanted_strings = set(self.cap_strings) | set(self.reflect_classes)
         wanted_strings.update(self.reflect_names.values())
-        refs = dex.code_refs(code, self.api_methods, wanted_strings, self.call_sites)
+        refs = dex.code_refs(code, self.api_methods, wanted_strings, self.call_sites,
+                             self.api_fields)
         triggers = set(self.cap_strings) | set(self.reflect_classes)
-        if not refs.methods and triggers.isdisjoint(refs.strings):
+        if not refs.methods and not refs.fields and triggers.isdisjoint(refs.strings):
             return set()
         class_idx, proto_idx, name_idx = dex.method_id(code.method_idx)
         caller = (
@@ -266,6 +294,20 @@ class _DexScan:
                         api.access,
                         unit,
                         EVIDENCE_INVOKE,
+                    )
+                )
+        for field_idx in set(refs.fields):
+            field_class = dex.field_class(field_idx)
+            for sig in self.api_fields[field_idx]:
+                out.add(
+                    CallSite(
+                        *caller,
+                        field_class,
+                        sig.field,
+                        sig.category,
+                        sig.access,
+                        unit,
+                        EVIDENCE_FIELD,
                     )
                 )
         loaded = set(refs.strings)
@@ -333,7 +375,8 @@ def find_call_sites(
     jobs: int = 1,
     errors: list[str] | None = None,
 ) -> tuple[CallSite, ...]:
-    """Call sites of the capabilities' APIs and strings in dex files given as (name, bytes).
+    """Call sites of the capabilities' APIs, fields and strings in dex files given as
+    (name, bytes).
 
     `jobs` > 1 spreads the dex files over that many processes when there are several and enough
     bytes to pay for it. A malformed dex raises DexFormatError, or when `errors` is a list, is
@@ -366,13 +409,17 @@ def _class_file_call_sites(name: str, data: bytes, plan: _Plan) -> set[CallSite]
     apis: dict[tuple[str, str], list[ApiSignature]] = {}
     for api in plan.apis:
         apis.setdefault((api.class_name, api.method), []).append(api)
+    fields: dict[tuple[str, str], list[FieldSignature]] = {}
+    for sig in plan.fields:
+        fields.setdefault((sig.class_name, sig.field), []).append(sig)
     reflect_classes = {api.class_name for api in plan.apis}
     pool_strings = set(cf.string_constants())
     wanted_strings = any(
         string_matches(pattern, text) for _cat, pattern in plan.strings for text in pool_strings
     ) or not reflect_classes.isdisjoint(pool_strings)
-    if not wanted_strings and not cf.bootstrap_methods and apis.keys().isdisjoint(
-        cf.referenced_methods()
+    wanted_fields = not fields.keys().isdisjoint(cf.referenced_fields())
+    if not wanted_strings and not wanted_fields and not cf.bootstrap_methods and (
+        apis.keys().isdisjoint(cf.referenced_methods())
     ):
         return set()  # nothing in the constant pool can match: skip decoding the code
     caller_class = cf.class_name
@@ -381,6 +428,11 @@ def _class_file_call_sites(name: str, data: bytes, plan: _Plan) -> set[CallSite]
         for api in apis.get((owner, api_name), ()):
             out.add(CallSite(caller_class, method, descriptor, owner, api_name, api.category,
                              api.access, name, EVIDENCE_INVOKE))
+    if wanted_fields:
+        for method, descriptor, owner, field_name, _desc in cf.iter_static_reads():
+            for sig in fields.get((owner, field_name), ()):
+                out.add(CallSite(caller_class, method, descriptor, owner, field_name,
+                                 sig.category, sig.access, name, EVIDENCE_FIELD))
     if not wanted_strings:
         return out
     loaded: dict[tuple[str, str], set[str]] = {}

@@ -1,7 +1,8 @@
 """A bounds-checked reader of JVM class files (the code inside jar and aar SDK binaries).
 
 It reads what the call-site scanner needs: the constant pool, the class name, each method's Code
-attribute, the method references of invoke instructions and the strings of ldc instructions.
+attribute, the method references of invoke instructions, the field references of getstatic and the
+strings of ldc instructions.
 Nothing is resolved or verified beyond that. A malformed class file raises `ClassFormatError`,
 never IndexError or a hang.
 
@@ -35,6 +36,8 @@ INVOKE_OPCODES = frozenset([0xB6, 0xB7, 0xB8, 0xB9])
 """invokevirtual, invokespecial, invokestatic, invokeinterface: a u2 Methodref /
 InterfaceMethodref index follows the opcode."""
 INVOKEDYNAMIC = 0xBA
+GETSTATIC = 0xB2
+"""getstatic: a u2 Fieldref index follows the opcode."""
 LDC, LDC_W = 0x12, 0x13
 TABLESWITCH, LOOKUPSWITCH, WIDE, IINC = 0xAA, 0xAB, 0xC4, 0x84
 
@@ -155,6 +158,12 @@ class ClassFile:
     def member_ref(self, idx: int) -> tuple[str, str, str]:
         """(owner internal name, name, descriptor) of a Methodref / InterfaceMethodref."""
         class_idx, nat_idx = self._u2_pair(idx, METHODREF, INTERFACE_METHODREF)
+        name_idx, desc_idx = self._u2_pair(nat_idx, NAME_AND_TYPE)
+        return self.class_ref(class_idx), self.utf8(name_idx), self.utf8(desc_idx)
+
+    def field_ref(self, idx: int) -> tuple[str, str, str]:
+        """(owner internal name, name, descriptor) of a Fieldref."""
+        class_idx, nat_idx = self._u2_pair(idx, FIELDREF)
         name_idx, desc_idx = self._u2_pair(nat_idx, NAME_AND_TYPE)
         return self.class_ref(class_idx), self.utf8(name_idx), self.utf8(desc_idx)
 
@@ -318,6 +327,17 @@ class ClassFile:
                     out.append(target)
         return out
 
+    def iter_static_reads(self) -> Iterator[Call]:
+        """(caller method, caller descriptor, owner class (dotted), field name, field descriptor)
+        of every getstatic."""
+        for method in self.methods:
+            if method.code_off < 0:
+                continue
+            for op, index in self.instructions(method):
+                if op == GETSTATIC:
+                    owner, name, desc = self.field_ref(index)
+                    yield method.name, method.descriptor, _internal_to_dotted(owner), name, desc
+
     def iter_strings(self) -> Iterator[tuple[str, str, str]]:
         """(caller method, caller descriptor, text) of every String an ldc / ldc_w loads, and of
         the String arguments of invokedynamic bootstrap methods. javac 9+ compiles `"a" + x` to
@@ -350,6 +370,13 @@ class ClassFile:
         for idx, tag in enumerate(self._tags):
             if tag in (METHODREF, INTERFACE_METHODREF):
                 owner, name, _desc = self.member_ref(idx)
+                yield _internal_to_dotted(owner), name
+
+    def referenced_fields(self) -> Iterator[tuple[str, str]]:
+        """(owner dotted, name) of every field reference in the constant pool."""
+        for idx, tag in enumerate(self._tags):
+            if tag == FIELDREF:
+                owner, name, _desc = self.field_ref(idx)
                 yield _internal_to_dotted(owner), name
 
     def string_constants(self) -> Iterator[str]:

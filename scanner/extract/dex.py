@@ -199,8 +199,8 @@ def read_class_names(data: bytes, name: str = "classes.dex") -> tuple[str, ...]:
 # =========================================================================== code scanning
 #
 # Everything below reads method bodies. The call-site scanner (scanner.detect.callsites) looks
-# up the few method / string ids it cares about by binary search (the id tables are sorted by the
-# spec), so a dex is never decoded wholesale.
+# up the few method / field / string ids it cares about by binary search (the id tables are
+# sorted by the spec), so a dex is never decoded wholesale.
 
 _U16 = struct.Struct("<H")
 _CODE_ITEM = struct.Struct("<HHHHII")
@@ -235,6 +235,10 @@ INVOKE_CUSTOM_OPCODES = frozenset([0xFC, 0xFD])
 """invoke-custom (+ /range): the word after the opcode unit is a call_site id."""
 CONST_STRING = 0x1A
 CONST_STRING_JUMBO = 0x1B
+SGET_OPCODES = frozenset(range(0x60, 0x67))
+"""sget, sget-wide, sget-object, sget-boolean, sget-byte, sget-char, sget-short (format 21c):
+the field id is the 16-bit word after the opcode unit. Framework content URIs are read with
+sget-object (0x62)."""
 
 
 @dataclass(frozen=True)
@@ -257,6 +261,8 @@ class CodeRefs:
     of its call site: bootstrap method and method-handle arguments)."""
     strings: tuple[int, ...]
     """String ids loaded by const-string / const-string/jumbo."""
+    fields: tuple[int, ...] = ()
+    """Field ids read by sget-* instructions."""
 
 
 def _check_span(data: bytes, off: int, size: int, what: str) -> None:
@@ -350,11 +356,19 @@ class DexCode(DexFile):
 
     def methods_of_class(self, type_idx: int) -> range:
         """Method ids whose defining class is `type_idx` (method_ids are sorted by class first)."""
-        h = self.header
-        data, base = self.data, h.method_ids_off
+        return self._ids_of_class(self.header.method_ids_off, self.header.method_ids_size, type_idx)
+
+    def fields_of_class(self, type_idx: int) -> range:
+        """Field ids whose defining class is `type_idx` (field_ids are sorted by class first)."""
+        return self._ids_of_class(self.header.field_ids_off, self.header.field_ids_size, type_idx)
+
+    def _ids_of_class(self, base: int, size: int, type_idx: int) -> range:
+        """Binary search of a method_ids / field_ids table (8-byte items led by the u16 class
+        type id, sorted by it) for the run of items of one class."""
+        data = self.data
 
         def bound(strict: bool) -> int:
-            lo, hi = 0, h.method_ids_size
+            lo, hi = 0, size
             while lo < hi:
                 mid = (lo + hi) // 2
                 value = _U16.unpack_from(data, base + 8 * mid)[0]
@@ -365,6 +379,21 @@ class DexCode(DexFile):
             return lo
 
         return range(bound(False), bound(True))
+
+    def field_id(self, idx: int) -> tuple[int, int, int]:
+        """(class type id, field type id, name string id) of field id `idx`."""
+        h = self.header
+        if not 0 <= idx < h.field_ids_size:
+            raise DexFormatError(f"field index {idx} out of range")
+        off = h.field_ids_off + 8 * idx
+        class_idx, type_idx = struct.unpack_from("<HH", self.data, off)
+        return class_idx, type_idx, int(_U32.unpack_from(self.data, off + 4)[0])
+
+    def field_name(self, idx: int) -> str:
+        return self.string(self.field_id(idx)[2])
+
+    def field_class(self, idx: int) -> str:
+        return descriptor_to_class_name(self.type_descriptor(self.field_id(idx)[0]))
 
     def method_name(self, idx: int) -> str:
         return self.string(self.method_id(idx)[2])
@@ -536,10 +565,11 @@ class DexCode(DexFile):
 
     def code_refs(
         self, code: MethodCode, methods: Container[int], strings: Container[int],
-        call_sites: Container[int] = frozenset(),
+        call_sites: Container[int] = frozenset(), fields: Container[int] = frozenset(),
     ) -> CodeRefs:
         """Decode one method body; keep the invoked method ids in `methods`, the const-string ids
-        in `strings`, and the method handles of invoke-custom call sites in `call_sites`."""
+        in `strings`, the method handles of invoke-custom call sites in `call_sites`, and the
+        field ids in `fields` that sget-* instructions read."""
         data = self.data
         widths = INSTRUCTION_WIDTHS
         invokes = INVOKE_OPCODES
@@ -547,6 +577,7 @@ class DexCode(DexFile):
         end = pos + 2 * code.insns_units
         found_methods: list[int] = []
         found_strings: list[int] = []
+        found_fields: list[int] = []
         while pos < end:
             op = data[pos]
             if op == 0 and 1 <= data[pos + 1] <= 3:
@@ -569,12 +600,16 @@ class DexCode(DexFile):
                 idx = int(_U32.unpack_from(data, pos + 2)[0])
                 if idx in strings:
                     found_strings.append(idx)
+            elif op in SGET_OPCODES:
+                idx = data[pos + 2] | data[pos + 3] << 8
+                if idx in fields:
+                    found_fields.append(idx)
             elif op in INVOKE_CUSTOM_OPCODES:
                 idx = data[pos + 2] | data[pos + 3] << 8
                 if idx in call_sites:
                     found_methods += [m for m in self.call_site_methods(idx) if m in methods]
             pos = nxt
-        return CodeRefs(tuple(found_methods), tuple(found_strings))
+        return CodeRefs(tuple(found_methods), tuple(found_strings), tuple(found_fields))
 
 
 class _EncodedArrayReader:
