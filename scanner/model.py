@@ -212,6 +212,10 @@ class SdkDetection:
     evidence: tuple[Evidence, ...]
 
 
+DIRECT_CODE_EVIDENCE = frozenset({"invoke", "field_read"})
+"""Evidence kinds of a call site that show the code itself touching the API."""
+
+
 @dataclass(frozen=True)
 class CallSiteUse:
     """A place in the app's code that calls an API exercising a capability."""
@@ -227,8 +231,9 @@ class CallSiteUse:
     code_unit: str
     """classes2.dex, or jar!/path/Foo.class"""
     evidence_kind: str
-    """invoke (a real call) | reflection_string (the API named in a string: weaker) |
-    const_string (a constant such as content://sms or android_id)"""
+    """invoke (a real call) | field_read (a static read of a content URI such as
+    MediaStore.Images.Media.EXTERNAL_CONTENT_URI) | reflection_string (the API named in a string:
+    weaker) | const_string (a constant such as content://sms or android_id: weaker)"""
     owner: str | None
     """SDK id whose package holds the caller, None for the app's own code."""
 

@@ -15,6 +15,7 @@ from scanner.catalog import Capability, capabilities
 from scanner.compare import rules
 from scanner.compare.model import AuditResult, Finding, Severity
 from scanner.model import (
+    DIRECT_CODE_EVIDENCE,
     CallSiteUse,
     Evidence,
     PermissionFinding,
@@ -62,7 +63,11 @@ class _Exercise:
 
 
 def _call_evidence(call: CallSiteUse) -> Evidence:
-    weak = "" if call.evidence_kind == "invoke" else f" [{call.evidence_kind}: weaker evidence]"
+    weak = (
+        ""
+        if call.evidence_kind in DIRECT_CODE_EVIDENCE
+        else f" [{call.evidence_kind}: weaker evidence]"
+    )
     return Evidence(
         "call_site",
         f"{call.caller_class}.{call.caller_method}",
@@ -190,7 +195,10 @@ def _capability_findings(
             by_owner.setdefault(call.owner, []).append(_call_evidence(call))
             # An Intent aimed at a package, or startService, is associated startup only when the
             # target is another app, which the code alone cannot show: weaker than a real read.
-            certain = call.evidence_kind == "invoke" and call.category != "associated_startup"
+            certain = (
+                call.evidence_kind in DIRECT_CODE_EVIDENCE
+                and call.category != "associated_startup"
+            )
             strong[call.owner] = strong.get(call.owner, False) or certain
         for start in ex.startup:
             by_owner.setdefault(start.owner, []).append(start.evidence)

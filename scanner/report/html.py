@@ -57,7 +57,9 @@ CATEGORY_STATUS_LABEL: dict[str, str] = {
     "no_policy": "no policy",
 }
 
-CALL_SITE_KINDS = frozenset({"call_site", "invoke", "reflection_string", "const_string"})
+CALL_SITE_KINDS = frozenset(
+    {"call_site", "invoke", "field_read", "reflection_string", "const_string"}
+)
 """Evidence kinds that stand for a place in the code (caller → API)."""
 
 _EVIDENCE_LABEL = {
@@ -72,6 +74,7 @@ _EVIDENCE_LABEL = {
     "intent_filter": "intent filter",
     "call_site": "call site",
     "invoke": "call site",
+    "field_read": "content URI read",
     "reflection_string": "API named in a string",
     "const_string": "constant string",
 }

@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from scanner.model import ScanResult
+from scanner.model import DIRECT_CODE_EVIDENCE, ScanResult
 
 _LEVEL_STYLE = {"dangerous": "bold red", "signature": "yellow", "special": "magenta"}
 
@@ -55,12 +55,11 @@ def print_scan(result: ScanResult, console: Console) -> None:
         for col in ("capability", "API", "caller", "owner"):
             table.add_column(col)
         for c in sorted(reads, key=lambda c: (c.category, c.owner or "", c.caller_class)):
-            api = (
-                c.api if c.evidence_kind == "invoke" else f"{c.api} [dim]({c.evidence_kind})[/dim]"
-            )
+            direct = c.evidence_kind in DIRECT_CODE_EVIDENCE
+            api = escape(c.api) if direct else f"{escape(c.api)} [dim]({c.evidence_kind})[/dim]"
             table.add_row(
                 c.category,
-                escape(api) if c.evidence_kind == "invoke" else api,
+                api,
                 escape(f"{c.caller_class}.{c.caller_method}"),
                 c.owner or "app",
             )
