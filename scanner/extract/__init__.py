@@ -206,6 +206,7 @@ def _extract_apk(path: Path, zf: ZipReader, sha: str, size: int, keep_code: bool
         units.append(CodeUnit(path=name, format="dex", class_count=len(names)))
         if keep_code:
             blobs.append(CodeBlob(name=name, format="dex", data=data))
+            _check_code_size(zf, sum(len(b.data) for b in blobs))
     natives = _natives(zf, re.compile(r"^lib/[^/]+/[^/]+\.so$"), warnings)
     inventory = _inventory(
         path,
@@ -257,6 +258,8 @@ def _extract_jvm(
             try:
                 with ZipReader(path / jar, zf.limits, data=zf.read(jar)) as inner:
                     _collect_classes(inner, jar, classes, units, blobs, keep_code)
+            except LimitExceeded:
+                raise
             except AppInputError as exc:
                 warnings.append(f"{jar}: {exc.message}")
         natives = _natives(zf, re.compile(r"^jni/[^/]+/[^/]+\.so$"), warnings)
@@ -278,6 +281,7 @@ def _collect_classes(
     keep_code: bool,
 ) -> None:
     count = 0
+    kept = sum(len(b.data) for b in blobs)
     for entry in zf.names():
         cls = _class_name_of_entry(entry)
         if cls is None:
@@ -285,10 +289,19 @@ def _collect_classes(
         count += 1
         classes.add(cls)
         if keep_code:
-            blobs.append(
-                CodeBlob(name=f"{unit_name}!/{entry}", format="class", data=zf.read(entry))
-            )
+            data = zf.read(entry)
+            kept += len(data)
+            _check_code_size(zf, kept)
+            blobs.append(CodeBlob(name=f"{unit_name}!/{entry}", format="class", data=data))
     units.append(CodeUnit(path=unit_name, format="jar", class_count=count))
+
+
+def _check_code_size(zf: ZipReader, kept: int) -> None:
+    """Refuse an app whose code kept for the call-site scan exceeds Limits.max_code_bytes."""
+    if kept > zf.limits.max_code_bytes:
+        raise LimitExceeded(
+            zf.path, f"code files inflate past {zf.limits.max_code_bytes} bytes in all"
+        )
 
 
 def _inventory(

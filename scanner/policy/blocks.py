@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -140,8 +141,11 @@ def table_blocks(rows: list[list[str]], header_given: bool) -> list[Block]:
 
 # --------------------------------------------------------------------------- markdown
 
+# The character classes below leave out the bracket that opens the next candidate ("[^\[\]]" rather
+# than "[^\]]"), so a line of thousands of unclosed "[" or "](" is scanned once, not once per
+# bracket (which is quadratic and hangs on a hostile policy).
 _MD_SIGNS = re.compile(
-    r"\]\([^)\s]*\)|^\s{0,3}#{1,6}\s|^\s*[-*+]\s+\[|^\s*\|.*\|\s*$|^[-=]{3,}\s*$", re.M
+    r"\]\([^()\s]*\)|^\s{0,3}#{1,6}\s|^\s*[-*+]\s+\[|^\s*\|.*\|\s*$|^[-=]{3,}\s*$", re.M
 )
 
 
@@ -152,15 +156,26 @@ def looks_like_markdown(text: str) -> bool:
     return signs >= 3 and signs >= 0.02 * lines
 
 
-_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_MD_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()\s]|\([^()]*\))*(?:\s+\"[^\"]*\")?\)")
-_MD_REF_IMAGE = re.compile(r"!\[[^\]]*\]\[[^\]]*\]")
-_MD_AUTOLINK = re.compile(r"<(https?://[^>]+)>")
+_MD_IMAGE = re.compile(r"!\[[^\[\]]*\]\([^()]*\)")
+_MD_LINK = re.compile(r"\[([^\[\]]*)\]\((?:[^()\s]|\([^()]*\))*(?:\s+\"[^\"]*\")?\)")
+_MD_REF_IMAGE = re.compile(r"!\[[^\[\]]*\]\[[^\[\]]*\]")
+_MD_AUTOLINK = re.compile(r"<(https?://[^<>]+)>")
 _MD_EMPHASIS = re.compile(r"(\*\*|__|~~|`)")
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _MD_LIST = re.compile(r"^(\s*)(?:[-*+]|\d{1,3}[.)])\s+(.*)$")
 _MD_RULE = re.compile(r"^\s*(?:[-*_=]\s*){3,}$")
-_MD_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_MD_TABLE_CELL_SEP = re.compile(r"\s*:?-{2,}:?\s*")
+
+
+def _is_table_separator(line: str) -> bool:
+    """`|---|:--:|` and the like. Cell by cell: one regex over the whole line, with optional
+    spaces on both sides of optional pipes, is quadratic on a long line of spaces."""
+    body = line.strip()
+    if body.startswith("|"):
+        body = body[1:]
+    if body.endswith("|"):
+        body = body[:-1]
+    return all(_MD_TABLE_CELL_SEP.fullmatch(cell) for cell in body.split("|"))
 
 
 def _md_inline(text: str) -> tuple[str, bool]:
@@ -193,7 +208,7 @@ def markdown_blocks(text: str) -> list[Block]:
             flush_table()
             continue
         if raw.strip().startswith("|") or (table and "|" in raw):
-            if _MD_TABLE_SEP.match(raw):
+            if _is_table_separator(raw):
                 sep_seen[0] = True
                 continue
             cells = [_md_inline(c)[0] for c in raw.strip().strip("|").split("|")]
@@ -296,9 +311,20 @@ class _HtmlWalker:
             self.blocks.append(Block(kind, text))
 
     def walk(self, node: Any) -> None:
+        """Visit the tree in document order with an explicit stack: a hostile page can nest
+        elements far deeper than Python's recursion limit."""
         from bs4.element import Comment, NavigableString, Tag
 
-        for child in node.children:
+        # Each frame: the children still to visit, and what to do once they are done.
+        stack: list[tuple[Iterator[Any], Callable[[], None] | None]] = [(iter(node.children), None)]
+        while stack:
+            children, after = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                if after is not None:
+                    after()
+                continue
             if isinstance(child, Comment):
                 continue
             if isinstance(child, NavigableString):
@@ -317,18 +343,19 @@ class _HtmlWalker:
             elif name == "li":
                 self.flush()
                 self.list_depth += 1
-                self.walk(child)
-                self.flush()
-                self.list_depth -= 1
+                stack.append((iter(child.children), self._end_list_item))
             elif name == "table":
                 self.flush()
                 self.table(child)
             elif name in _BLOCK_TAGS:
                 self.flush()
-                self.walk(child)
-                self.flush()
+                stack.append((iter(child.children), self.flush))
             else:
-                self.walk(child)
+                stack.append((iter(child.children), None))
+
+    def _end_list_item(self) -> None:
+        self.flush()
+        self.list_depth -= 1
 
     def table(self, table: Any) -> None:
         rows: list[list[str]] = []

@@ -19,6 +19,13 @@ from scanner.errors import PolicyInputError
 
 MAX_BYTES = 20 * 1024 * 1024
 """Largest policy read from a file or URL; real policies are well under 1 MB."""
+MAX_TEXT_CHARS = 2_000_000
+"""Most readable text a policy may hold (markup excluded). The longest real policies hold a few
+hundred thousand characters, and the analysis time grows with the text, so anything larger is
+refused rather than left to run for minutes."""
+MAX_HTML_TAGS = 300_000
+"""Most tags an HTML policy may hold: real policy pages hold a few tens of thousands, and parsing
+takes time and memory per element (millions of empty tags take a minute and gigabytes)."""
 FETCH_TIMEOUT = 20.0
 USER_AGENT = "privacy-scan/0.1 (privacy policy audit)"
 
@@ -238,4 +245,55 @@ def _checked(raw: RawPolicy, text: str, encoding: str) -> tuple[str, str]:
         raise PolicyInputError(raw.source, "is binary data, not text")
     if not text.strip():
         raise PolicyInputError(raw.source, "is empty")
+    if raw.format == "html" and text.count("<") > MAX_HTML_TAGS:
+        raise PolicyInputError(
+            raw.source,
+            f"holds too many HTML tags for a privacy policy (over {MAX_HTML_TAGS})",
+        )
+    readable = _visible_length(text) if raw.format == "html" else len(text)
+    if readable > MAX_TEXT_CHARS:
+        raise PolicyInputError(
+            raw.source,
+            f"holds too much text for a privacy policy ({readable} characters; the limit is "
+            f"{MAX_TEXT_CHARS})",
+        )
     return text, encoding
+
+
+_SCRIPT_OR_STYLE = re.compile(r"<(script|style)")
+
+
+def _visible_length(html: str) -> int:
+    """About how many characters of an HTML page are text (tags, scripts and styles left out).
+
+    Linear on purpose: regexes such as `<script.*?</script>` or `<[^>]*>` are quadratic on a
+    page full of unclosed tags."""
+    if len(html) <= MAX_TEXT_CHARS:
+        return len(html)
+    lower = html.lower()
+    visible = 0
+    pos = 0
+    for opening in _SCRIPT_OR_STYLE.finditer(lower):
+        if opening.start() < pos:
+            continue
+        visible += _text_outside_tags(html, pos, opening.start())
+        closing = lower.find(f"</{opening.group(1)}", opening.end())
+        if closing < 0:
+            return visible
+        pos = closing
+    return visible + _text_outside_tags(html, pos, len(html))
+
+
+def _text_outside_tags(html: str, start: int, end: int) -> int:
+    count = 0
+    pos = start
+    while pos < end:
+        tag = html.find("<", pos, end)
+        if tag < 0:
+            return count + end - pos
+        count += tag - pos
+        close = html.find(">", tag, end)
+        if close < 0:
+            return count
+        pos = close + 1
+    return count
