@@ -187,8 +187,16 @@ def scan(
     if policy_source:
         from scanner.policy import analyse_policy, load_policy
 
-        with status.status(f"Reading policy {policy_source}…", spinner="dots"):
-            analysis = analyse_policy(load_policy(str(policy_source)), sigset.signatures)
+        try:
+            with (
+                status.status(f"Reading policy {policy_source}…", spinner="dots"),
+                time_budget(timeout),
+            ):
+                analysis = analyse_policy(load_policy(str(policy_source)), sigset.signatures)
+        except TimeBudgetExceeded as exc:
+            raise LimitExceeded(
+                str(policy_source), f"time budget of {timeout:g} s exceeded ({exc})"
+            ) from None
     for note in sigset.notes:
         console.print(f"[dim]{note}[/dim]")
 

@@ -98,8 +98,12 @@ def _utf16_key(text: str) -> bytes:
     return text.encode("utf-16-be", errors="surrogatepass")
 
 
-BOOTSTRAP: MethodRef = ("Ljava/lang/invoke/LambdaMetafactory;", "metafactory",
-                        "Ljava/lang/invoke/CallSite;", ())
+BOOTSTRAP: MethodRef = (
+    "Ljava/lang/invoke/LambdaMetafactory;",
+    "metafactory",
+    "Ljava/lang/invoke/CallSite;",
+    (),
+)
 
 
 def build_dex(
@@ -140,8 +144,13 @@ def build_dex(
     midx = {m: i for i, m in enumerate(method_list)}
 
     n_str, n_type, n_proto, n_field, n_meth, n_cls = (
-        len(string_list), len(type_list), len(proto_list), len(field_list), len(method_list),
-        len(classes))
+        len(string_list),
+        len(type_list),
+        len(proto_list),
+        len(field_list),
+        len(method_list),
+        len(classes),
+    )
     string_ids_off = 0x70
     type_ids_off = string_ids_off + 4 * n_str
     proto_ids_off = type_ids_off + 4 * n_type
@@ -161,7 +170,8 @@ def build_dex(
             _align(data)
             params_off[params] = here()
             data += struct.pack("<I", len(params)) + b"".join(
-                struct.pack("<H", tidx[t]) for t in params)
+                struct.pack("<H", tidx[t]) for t in params
+            )
     type_list_count = len(params_off)
     # code items
     _align(data)
@@ -190,8 +200,9 @@ def build_dex(
     class_data_off: list[int] = []
     for cls in classes:
         class_data_off.append(here())
-        keys = sorted(((cls.descriptor, m.name, m.ret, m.params) for m in cls.methods),
-                      key=lambda k: midx[k])
+        keys = sorted(
+            ((cls.descriptor, m.name, m.ret, m.params) for m in cls.methods), key=lambda k: midx[k]
+        )
         data += _uleb(0) + _uleb(0) + _uleb(0) + _uleb(len(keys))
         prev = 0
         for key in keys:
@@ -214,8 +225,11 @@ def build_dex(
     _align(data)
     map_off = here()
     sections = [
-        (0x0000, 1, 0), (0x0001, n_str, string_ids_off), (0x0002, n_type, type_ids_off),
-        (0x0003, n_proto, proto_ids_off), (0x0004, n_field, field_ids_off),
+        (0x0000, 1, 0),
+        (0x0001, n_str, string_ids_off),
+        (0x0002, n_type, type_ids_off),
+        (0x0003, n_proto, proto_ids_off),
+        (0x0004, n_field, field_ids_off),
         (0x0005, n_meth, method_ids_off),
         (0x0006, n_cls, class_defs_off),
     ]
@@ -223,11 +237,16 @@ def build_dex(
         sections.append((0x1001, type_list_count, min(params_off.values())))
     if code_count:
         sections.append((0x2001, code_count, code_start))
-    sections += [(0x2002, n_str, string_data_start), (0x2000, n_cls, class_data_start),
-                 (0x1000, 1, map_off)]
+    sections += [
+        (0x2002, n_str, string_data_start),
+        (0x2000, n_cls, class_data_start),
+        (0x1000, 1, map_off),
+    ]
     if call_sites:
-        sections += [(0x0007, len(call_sites), call_sites_off),
-                     (0x0008, 1 + len(call_sites), handles_off)]
+        sections += [
+            (0x0007, len(call_sites), call_sites_off),
+            (0x0008, 1 + len(call_sites), handles_off),
+        ]
     sections = [s for s in sections if s[1]]
     data += struct.pack("<I", len(sections))
     for kind, count, off in sections:
@@ -244,16 +263,45 @@ def build_dex(
     for cls_desc, name, ret, params in method_list:
         body += struct.pack("<HHI", tidx[cls_desc], pidx[(ret, params)], sidx[name])
     for i, cls in enumerate(classes):
-        body += struct.pack("<IIIIIIII", tidx[cls.descriptor], 0x1, tidx["Ljava/lang/Object;"],
-                            0, 0xFFFFFFFF, 0, class_data_off[i], 0)
+        body += struct.pack(
+            "<IIIIIIII",
+            tidx[cls.descriptor],
+            0x1,
+            tidx["Ljava/lang/Object;"],
+            0,
+            0xFFFFFFFF,
+            0,
+            class_data_off[i],
+            0,
+        )
     assert 0x70 + len(body) == data_off
     file_size = data_off + len(data)
     header = struct.pack(
-        "<8sI20sIIIIIIIIIIIIIIIIIIII", b"dex\n038\x00" if call_sites else b"dex\n035\x00", 0,
-        b"\x00" * 20, file_size, 0x70,
-        0x12345678, 0, 0, map_off, n_str, string_ids_off, n_type, type_ids_off, n_proto,
-        proto_ids_off, n_field, field_ids_off if n_field else 0, n_meth, method_ids_off, n_cls,
-        class_defs_off, len(data), data_off)
+        "<8sI20sIIIIIIIIIIIIIIIIIIII",
+        b"dex\n038\x00" if call_sites else b"dex\n035\x00",
+        0,
+        b"\x00" * 20,
+        file_size,
+        0x70,
+        0x12345678,
+        0,
+        0,
+        map_off,
+        n_str,
+        string_ids_off,
+        n_type,
+        type_ids_off,
+        n_proto,
+        proto_ids_off,
+        n_field,
+        field_ids_off if n_field else 0,
+        n_meth,
+        method_ids_off,
+        n_cls,
+        class_defs_off,
+        len(data),
+        data_off,
+    )
     dex = bytearray(header + body + data)
     dex[12:32] = hashlib.sha1(dex[32:]).digest()
     dex[8:12] = struct.pack("<I", zlib.adler32(bytes(dex[12:])))
@@ -266,8 +314,11 @@ def build_dex(
 def invoke(op: int, method: int, *regs: int) -> list[int]:
     """invoke-kind {regs}, method (format 35c)."""
     nibbles = [*regs, 0, 0, 0, 0][:4]
-    return [(len(regs) << 12) | op, method,
-            nibbles[0] | nibbles[1] << 4 | nibbles[2] << 8 | nibbles[3] << 12]
+    return [
+        (len(regs) << 12) | op,
+        method,
+        nibbles[0] | nibbles[1] << 4 | nibbles[2] << 8 | nibbles[3] << 12,
+    ]
 
 
 def invoke_range(op: int, method: int, first: int, count: int) -> list[int]:
@@ -313,14 +364,17 @@ def payloads_hiding(word: int) -> list[int]:
 
 def simple_dex(extra_code: Code | None = None) -> bytes:
     """com.example.Reader.read() calls getPrimaryClip; Other.run() does nothing of interest."""
+
     def read_code(ids: Ids) -> list[int]:
         return [*invoke(0x6E, ids.method(*GET_CLIP), 0), *RETURN_VOID]
 
     return build_dex(
         [
             ClassSpec("Lcom/example/Reader;", [MethodSpec("read", code=read_code)]),
-            ClassSpec("Lcom/example/Other;", [MethodSpec("run", code=extra_code or (
-                lambda ids: list(RETURN_VOID)))]),
+            ClassSpec(
+                "Lcom/example/Other;",
+                [MethodSpec("run", code=extra_code or (lambda ids: list(RETURN_VOID)))],
+            ),
         ],
         refs=[GET_CLIP],
     )
@@ -378,10 +432,36 @@ def test_method_bodies_are_found() -> None:
 
 
 def test_instruction_widths_follow_the_spec() -> None:
-    expected = {0x00: 1, 0x0E: 1, 0x12: 1, 0x13: 2, 0x14: 3, 0x18: 5, 0x1A: 2, 0x1B: 3,
-                0x24: 3, 0x26: 3, 0x2B: 3, 0x32: 2, 0x44: 2, 0x6E: 3, 0x73: 1, 0x74: 3,
-                0x7B: 1, 0x90: 2, 0xB0: 1, 0xD0: 2, 0xD8: 2, 0xE3: 1, 0xFA: 4, 0xFB: 4,
-                0xFC: 3, 0xFD: 3, 0xFE: 2, 0xFF: 2}
+    expected = {
+        0x00: 1,
+        0x0E: 1,
+        0x12: 1,
+        0x13: 2,
+        0x14: 3,
+        0x18: 5,
+        0x1A: 2,
+        0x1B: 3,
+        0x24: 3,
+        0x26: 3,
+        0x2B: 3,
+        0x32: 2,
+        0x44: 2,
+        0x6E: 3,
+        0x73: 1,
+        0x74: 3,
+        0x7B: 1,
+        0x90: 2,
+        0xB0: 1,
+        0xD0: 2,
+        0xD8: 2,
+        0xE3: 1,
+        0xFA: 4,
+        0xFB: 4,
+        0xFC: 3,
+        0xFD: 3,
+        0xFE: 2,
+        0xFF: 2,
+    }
     assert {op: INSTRUCTION_WIDTHS[op] for op in expected} == expected
 
 
@@ -392,20 +472,36 @@ def test_payloads_are_skipped_not_decoded() -> None:
     dex = DexCode(simple_dex(code))
     get_clip = dex.methods_of_class(dex.type_index(CLIP) or 0)[0]
     run = next(c for c in dex.iter_method_code() if dex.method_name(c.method_idx) == "run")
-    refs = dex.code_refs(run, {get_clip}, set(range(dex.header.string_ids_size)),
-                         fields=set(range(1 << 16)))
+    refs = dex.code_refs(
+        run, {get_clip}, set(range(dex.header.string_ids_size)), fields=set(range(1 << 16))
+    )
     assert refs == CodeRefs((), (), ())
 
 
 def test_every_reference_kind_is_decoded() -> None:
     def code(ids: Ids) -> list[int]:
         m, s = ids.method(*GET_CLIP), ids.string("content://sms")
-        return [*const_string_jumbo(1, s), *NOP, *invoke_range(0x74, m, 0, 1),
-                *invoke(0x71, m), *const_string(0, s), 0x0018, 1, 2, 3, 4,  # const-wide
-                *RETURN_VOID]
+        return [
+            *const_string_jumbo(1, s),
+            *NOP,
+            *invoke_range(0x74, m, 0, 1),
+            *invoke(0x71, m),
+            *const_string(0, s),
+            0x0018,
+            1,
+            2,
+            3,
+            4,  # const-wide
+            *RETURN_VOID,
+        ]
 
-    dex = DexCode(build_dex([ClassSpec("La/B;", [MethodSpec("f", code=code)])],
-                            refs=[GET_CLIP], strings=["content://sms"]))
+    dex = DexCode(
+        build_dex(
+            [ClassSpec("La/B;", [MethodSpec("f", code=code)])],
+            refs=[GET_CLIP],
+            strings=["content://sms"],
+        )
+    )
     body = next(dex.iter_method_code())
     m = dex.methods_of_class(dex.type_index(CLIP) or 0)[0]
     s = dex.string_index("content://sms")
@@ -424,8 +520,10 @@ OWN_FIELD: FieldRef = ("Lcom/example/Gallery;", "EXTERNAL_CONTENT_URI", URI)
 
 def field_dex(code: Code) -> bytes:
     """com.example.Gallery.load() runs `code`; the dex references three Uri fields."""
-    return build_dex([ClassSpec("Lcom/example/Gallery;", [MethodSpec("load", code=code)])],
-                     fields=[EXTERNAL, INTERNAL, OWN_FIELD])
+    return build_dex(
+        [ClassSpec("Lcom/example/Gallery;", [MethodSpec("load", code=code)])],
+        fields=[EXTERNAL, INTERNAL, OWN_FIELD],
+    )
 
 
 def _reads_external(ids: Ids) -> list[int]:
@@ -459,9 +557,13 @@ def test_field_lookups_by_value() -> None:
 def test_static_reads_are_decoded_and_writes_are_not() -> None:
     def code(ids: Ids) -> list[int]:
         ext, internal = ids.field(*EXTERNAL), ids.field(*INTERNAL)
-        return [*field_op(SGET_OBJECT, 0, ext), *field_op(0x60, 1, internal),  # sget
-                *field_op(SPUT_OBJECT, 0, ext), *field_op(0x66, 2, ext),  # sput, sget-short
-                *RETURN_VOID]
+        return [
+            *field_op(SGET_OBJECT, 0, ext),
+            *field_op(0x60, 1, internal),  # sget
+            *field_op(SPUT_OBJECT, 0, ext),
+            *field_op(0x66, 2, ext),  # sput, sget-short
+            *RETURN_VOID,
+        ]
 
     dex = DexCode(field_dex(code))
     ext = dex.fields_of_class(dex.type_index(MEDIA) or 0)[0]
@@ -476,9 +578,22 @@ def test_out_of_range_field_ids() -> None:
     from scanner.catalog import FieldSignature
     from scanner.detect.callsites import dex_call_sites
 
-    cap = Capability("album", "a", "a", "", (), (), (), (), ("x",),
-                     (FieldSignature("android.provider.MediaStore$Images$Media",
-                                     "EXTERNAL_CONTENT_URI", "read", "album"),))
+    cap = Capability(
+        "album",
+        "a",
+        "a",
+        "",
+        (),
+        (),
+        (),
+        (),
+        ("x",),
+        (
+            FieldSignature(
+                "android.provider.MediaStore$Images$Media", "EXTERNAL_CONTENT_URI", "read", "album"
+            ),
+        ),
+    )
     good = field_dex(_reads_external)
     dex = DexCode(good)
     with pytest.raises(DexFormatError, match="field index"):
@@ -534,13 +649,17 @@ def _payload_dex() -> bytes:
 
 
 def _call_site_dex() -> bytes:
-    return build_dex([ClassSpec("La/L;", [MethodSpec("f", code=lambda ids: [
-        0x10FC, 0, 0x0001, *RETURN_VOID])])], call_sites=[GET_CLIP])
+    return build_dex(
+        [ClassSpec("La/L;", [MethodSpec("f", code=lambda ids: [0x10FC, 0, 0x0001, *RETURN_VOID])])],
+        call_sites=[GET_CLIP],
+    )
 
 
-HOSTILE = [(f"payloads, {n}", d) for n, d in _mutations(_payload_dex())] + [
-    (f"call site, {n}", d) for n, d in _mutations(_call_site_dex())] + [
-    (f"field read, {n}", d) for n, d in _mutations(field_dex(_reads_external))]
+HOSTILE = (
+    [(f"payloads, {n}", d) for n, d in _mutations(_payload_dex())]
+    + [(f"call site, {n}", d) for n, d in _mutations(_call_site_dex())]
+    + [(f"field read, {n}", d) for n, d in _mutations(field_dex(_reads_external))]
+)
 
 
 @pytest.mark.parametrize("name,data", HOSTILE, ids=lambda v: str(v)[:50])
@@ -548,17 +667,36 @@ def test_hostile_dex_raises_only_dex_format_error(name: str, data: bytes) -> Non
     from scanner.catalog import ApiSignature, FieldSignature
     from scanner.detect.callsites import dex_call_sites
 
-    cap = Capability("clipboard", "c", "c", "", (), (),
-                     (ApiSignature("android.content.ClipboardManager", "getPrimaryClip",
-                                   "read", "clipboard"),), ("content://sms",), ("x",),
-                     (FieldSignature("android.provider.MediaStore$Images$Media",
-                                     "EXTERNAL_CONTENT_URI", "read", "clipboard"),))
+    cap = Capability(
+        "clipboard",
+        "c",
+        "c",
+        "",
+        (),
+        (),
+        (ApiSignature("android.content.ClipboardManager", "getPrimaryClip", "read", "clipboard"),),
+        ("content://sms",),
+        ("x",),
+        (
+            FieldSignature(
+                "android.provider.MediaStore$Images$Media",
+                "EXTERNAL_CONTENT_URI",
+                "read",
+                "clipboard",
+            ),
+        ),
+    )
     try:
         dex = DexCode(data)
         dex.class_names  # noqa: B018 - the property parses the class table
         for code in dex.iter_method_code():
-            dex.code_refs(code, range(dex.header.method_ids_size), range(1 << 16),
-                          range(1 << 16), range(1 << 16))
+            dex.code_refs(
+                code,
+                range(dex.header.method_ids_size),
+                range(1 << 16),
+                range(1 << 16),
+                range(1 << 16),
+            )
         dex_call_sites("classes.dex", data, [cap])
     except DexFormatError:
         pass
@@ -616,3 +754,17 @@ def test_real_app_method_bodies_match_androguard_count() -> None:
     everything = range(ours.header.method_ids_size)
     total = sum(len(ours.code_refs(c, everything, ()).methods) for c in bodies)
     assert total > 1000
+
+
+def test_more_class_defs_than_types_is_rejected_cheaply() -> None:
+    import struct as _struct
+
+    from scanner.extract.dex import DexFile, DexFormatError
+
+    data = bytearray(build_dex([ClassSpec("Lcom/example/A;")]))
+    # class_defs_size (header word 24) far above type_ids_size, table still inside the file
+    type_ids_size = _struct.unpack_from("<I", data, 0x40)[0]
+    _struct.pack_into("<I", data, 0x60, type_ids_size + 1)
+    data += b"\x00" * 64
+    with pytest.raises(DexFormatError, match="class_defs"):
+        DexFile(bytes(data))

@@ -20,6 +20,7 @@ HEADER_SIZE = 0x70
 _U32 = struct.Struct("<I")
 _HEADER = struct.Struct("<8sI20sIIIIIIIIIIIIIIIIIIII")
 NO_INDEX = 0xFFFFFFFF
+MAX_TYPE_IDS = 65536
 
 
 class DexFormatError(ValueError):
@@ -142,6 +143,14 @@ class DexFile:
         self._check_table("field_ids", header.field_ids_off, header.field_ids_size, 8)
         self._check_table("method_ids", header.method_ids_off, header.method_ids_size, 8)
         self._check_table("class_defs", header.class_defs_off, header.class_defs_size, 32)
+        # Each class_def defines a distinct type, and type ids are 16-bit in the format, so a
+        # larger table is hostile (a repeated entry inflates to millions of names otherwise).
+        if header.type_ids_size > MAX_TYPE_IDS:
+            raise DexFormatError(f"{header.type_ids_size} type ids (the format allows 65536)")
+        if header.class_defs_size > header.type_ids_size:
+            raise DexFormatError(
+                f"{header.class_defs_size} class_defs for {header.type_ids_size} types"
+            )
         return header
 
     def _check_table(self, what: str, off: int, count: int, item_size: int) -> None:
@@ -213,11 +222,46 @@ def _instruction_widths() -> bytes:
     """Width in 16-bit code units of every Dalvik opcode (payload pseudo-instructions aside)."""
     width = [1] * 256  # 10x, 11x, 11n, 12x, 10t and the unused opcodes
     spans = {
-        2: [0x02, 0x05, 0x08, 0x13, 0x15, 0x16, 0x19, 0x1A, 0x1C, 0x1F, 0x20, 0x22, 0x23, 0x29,
-            0xFE, 0xFF, *range(0x2D, 0x3E), *range(0x44, 0x6E), *range(0x90, 0xB0),
-            *range(0xD0, 0xE3)],
-        3: [0x03, 0x06, 0x09, 0x14, 0x17, 0x1B, 0x24, 0x25, 0x26, 0x2A, 0x2B, 0x2C, 0xFC, 0xFD,
-            *range(0x6E, 0x73), *range(0x74, 0x79)],
+        2: [
+            0x02,
+            0x05,
+            0x08,
+            0x13,
+            0x15,
+            0x16,
+            0x19,
+            0x1A,
+            0x1C,
+            0x1F,
+            0x20,
+            0x22,
+            0x23,
+            0x29,
+            0xFE,
+            0xFF,
+            *range(0x2D, 0x3E),
+            *range(0x44, 0x6E),
+            *range(0x90, 0xB0),
+            *range(0xD0, 0xE3),
+        ],
+        3: [
+            0x03,
+            0x06,
+            0x09,
+            0x14,
+            0x17,
+            0x1B,
+            0x24,
+            0x25,
+            0x26,
+            0x2A,
+            0x2B,
+            0x2C,
+            0xFC,
+            0xFD,
+            *range(0x6E, 0x73),
+            *range(0x74, 0x79),
+        ],
         4: [0xFA, 0xFB],
         5: [0x18],
     }
@@ -463,7 +507,9 @@ class DexCode(DexFile):
                 raise DexFormatError("call site arrays overlap (more values than the file holds)")
             self._call_site_arrays[array_off] = cached
         handles = [
-            value for value_type, value in cached if value_type == 0x16  # VALUE_METHOD_HANDLE
+            value
+            for value_type, value in cached
+            if value_type == 0x16  # VALUE_METHOD_HANDLE
         ]
         return tuple(m for m in (self._method_handle_target(h) for h in handles) if m is not None)
 
@@ -564,8 +610,12 @@ class DexCode(DexFile):
             yield self.method_code(code_off, method_idx)
 
     def code_refs(
-        self, code: MethodCode, methods: Container[int], strings: Container[int],
-        call_sites: Container[int] = frozenset(), fields: Container[int] = frozenset(),
+        self,
+        code: MethodCode,
+        methods: Container[int],
+        strings: Container[int],
+        call_sites: Container[int] = frozenset(),
+        fields: Container[int] = frozenset(),
     ) -> CodeRefs:
         """Decode one method body; keep the invoked method ids in `methods`, the const-string ids
         in `strings`, the method handles of invoke-custom call sites in `call_sites`, and the
