@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from scanner.catalog import Capability, capabilities
 from scanner.compare import rules
-from scanner.compare.model import AuditResult, Finding, Severity
+from scanner.compare.model import AuditResult, Finding, Rule, Severity
 from scanner.model import (
     DIRECT_CODE_EVIDENCE,
     CallSiteUse,
@@ -23,7 +23,12 @@ from scanner.model import (
     SdkDetection,
     StartupBehaviour,
 )
-from scanner.policy.model import CategoryDisclosure, PolicyAnalysis, ThirdPartyDisclosure
+from scanner.policy.model import (
+    CategoryDisclosure,
+    PolicyAnalysis,
+    PolicyEvidence,
+    ThirdPartyDisclosure,
+)
 
 # Which generic third-party disclosures ("advertising partners"...) can cover an SDK category.
 GENERIC_COVERAGE: dict[str, tuple[str, ...]] = {
@@ -112,6 +117,31 @@ def _describe_owners(items: Iterable[str | None], names: dict[str, str]) -> str:
     return ", ".join(owners)
 
 
+def _category_finding(
+    rule: Rule,
+    cap: Capability,
+    message: str,
+    *,
+    severity: Severity | None = None,
+    sdk_id: str | None = None,
+    app_evidence: Sequence[Evidence] = (),
+    policy_evidence: Sequence[PolicyEvidence] = (),
+    searched_terms: tuple[str, ...] = (),
+) -> Finding:
+    """A finding about one capability category (its subject and category are the category)."""
+    return Finding(
+        rule=rule,
+        severity=severity or rule.severity,
+        message=message,
+        subject=cap.id,
+        category=cap.id,
+        sdk_id=sdk_id,
+        app_evidence=tuple(app_evidence[:MAX_EVIDENCE]),
+        policy_evidence=tuple(policy_evidence),
+        searched_terms=searched_terms,
+    )
+
+
 def _capability_findings(
     scan: ScanResult, policy: PolicyAnalysis, caps: Sequence[Capability]
 ) -> list[Finding]:
@@ -123,19 +153,13 @@ def _capability_findings(
         status, disc = _status(policy, cap.id)
         if not ex:
             if status == "disclosed" and disc is not None:
+                message = (
+                    f"The policy discloses {cap.title_en.lower()}, but the app requests "
+                    "no permission for it and no code or manifest entry exercises it."
+                )
                 findings.append(
-                    Finding(
-                        rule=rules.DISCLOSED_NOT_FOUND,
-                        severity=rules.DISCLOSED_NOT_FOUND.severity,
-                        message=(
-                            f"The policy discloses {cap.title_en.lower()}, but the app requests "
-                            "no permission for it and no code or manifest entry exercises it."
-                        ),
-                        subject=cap.id,
-                        category=cap.id,
-                        sdk_id=None,
-                        app_evidence=(),
-                        policy_evidence=disc.evidence[:3],
+                    _category_finding(
+                        rules.DISCLOSED_NOT_FOUND, cap, message, policy_evidence=disc.evidence[:3]
                     )
                 )
             continue
@@ -147,19 +171,14 @@ def _capability_findings(
         who = _describe_owners([c.owner for c in ex.calls] + [s.owner for s in ex.startup], names)
         searched = disc.searched_terms if disc else ()
         if status == "denied" and disc is not None:
+            by = f" ({who})" if who else ""
+            message = f"The policy denies {cap.title_en.lower()}, but the app does it{by}."
             findings.append(
-                Finding(
-                    rule=rules.DENIED_BEHAVIOUR,
-                    severity=rules.DENIED_BEHAVIOUR.severity,
-                    message=(
-                        f"The policy denies {cap.title_en.lower()}, but the app does it"
-                        + (f" ({who})" if who else "")
-                        + "."
-                    ),
-                    subject=cap.id,
-                    category=cap.id,
-                    sdk_id=None,
-                    app_evidence=tuple(evidence[:MAX_EVIDENCE]),
+                _category_finding(
+                    rules.DENIED_BEHAVIOUR,
+                    cap,
+                    message,
+                    app_evidence=evidence,
                     policy_evidence=disc.evidence,
                 )
             )
@@ -169,20 +188,18 @@ def _capability_findings(
         silent = (
             "is mentioned only in a heading of the policy"
             if heading_only
-            else ("is not disclosed by the policy")
+            else "is not disclosed by the policy"
         )
         if ex.permissions:
             perms = ", ".join(p.name.rsplit(".", 1)[-1] for p in ex.permissions)
             used = f"; used by {who}" if who else ""
             findings.append(
-                Finding(
-                    rule=rules.UNDISCLOSED_PERMISSION,
+                _category_finding(
+                    rules.UNDISCLOSED_PERMISSION,
+                    cap,
+                    f"{cap.title_en} ({perms}{used}) {silent}.",
                     severity=Severity.MEDIUM if heading_only else Severity.HIGH,
-                    message=f"{cap.title_en} ({perms}{used}) {silent}.",
-                    subject=cap.id,
-                    category=cap.id,
-                    sdk_id=None,
-                    app_evidence=tuple(evidence[:MAX_EVIDENCE]),
+                    app_evidence=evidence,
                     policy_evidence=policy_evidence,
                     searched_terms=searched,
                 )
@@ -196,30 +213,26 @@ def _capability_findings(
             # An Intent aimed at a package, or startService, is associated startup only when the
             # target is another app, which the code alone cannot show: weaker than a real read.
             certain = (
-                call.evidence_kind in DIRECT_CODE_EVIDENCE
-                and call.category != "associated_startup"
+                call.evidence_kind in DIRECT_CODE_EVIDENCE and call.category != "associated_startup"
             )
             strong[call.owner] = strong.get(call.owner, False) or certain
         for start in ex.startup:
             by_owner.setdefault(start.owner, []).append(start.evidence)
             strong[start.owner] = True
+        verb = "does" if cap.id.endswith("startup") else "exercises"
         for owner, items in sorted(by_owner.items(), key=lambda kv: kv[0] or ""):
-            verb = "does" if cap.id.endswith("startup") else "exercises"
-            severity = Severity.HIGH if strong[owner] else Severity.MEDIUM
-            if heading_only:
-                severity = Severity.MEDIUM
+            actor = _owner_name(owner, names)
             findings.append(
-                Finding(
-                    rule=rules.UNDISCLOSED_BEHAVIOUR,
-                    severity=severity,
-                    message=(
-                        f"{_owner_name(owner, names)[:1].upper()}{_owner_name(owner, names)[1:]} "
-                        f"{verb} {cap.title_en.lower()}, which {silent}."
-                    ),
-                    subject=cap.id,
-                    category=cap.id,
+                _category_finding(
+                    rules.UNDISCLOSED_BEHAVIOUR,
+                    cap,
+                    f"{actor[:1].upper()}{actor[1:]} {verb} {cap.title_en.lower()}, "
+                    f"which {silent}.",
+                    severity=Severity.HIGH
+                    if strong[owner] and not heading_only
+                    else Severity.MEDIUM,
                     sdk_id=owner,
-                    app_evidence=tuple(items[:MAX_EVIDENCE]),
+                    app_evidence=items,
                     policy_evidence=policy_evidence,
                     searched_terms=searched,
                 )
