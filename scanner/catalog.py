@@ -149,12 +149,14 @@ def validate_all() -> list[str]:
     """Every problem in every bundled data file; empty when all are valid."""
     problems: list[str] = []
     seen_ids: dict[str, str] = {}
+    sdk_docs: dict[Path, Any] = {}
     for path in _sdk_files():
         try:
             doc = _load_json(path)
         except SignatureError as exc:
             problems.append(str(exc))
             continue
+        sdk_docs[path] = doc
         problems += _schema_problems(doc, "sdk", path)
         sdk_id = doc.get("id") if isinstance(doc, dict) else None
         if sdk_id != path.stem:
@@ -175,8 +177,7 @@ def validate_all() -> list[str]:
             capability_ids.add(doc.get("id"))
             if doc.get("id") != path.stem:
                 problems.append(f"{path.name}: id {doc.get('id')!r} does not match the file name")
-    for path in _sdk_files():
-        doc = _load_json(path)
+    for path, doc in sdk_docs.items():
         if isinstance(doc, dict):
             for cat in doc.get("collects", ()):
                 if cat not in capability_ids:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from scanner.catalog import Capability
+from scanner.catalog import Capability, categories_of_permission
 from scanner.model import AppInventory, Evidence, PermissionFinding
 
 
@@ -30,7 +30,7 @@ def classify_permissions(
             PermissionFinding(
                 name=name,
                 protection_level=levels.get(name, "unknown"),
-                categories=tuple(c.id for c in caps if name in c.permissions),
+                categories=categories_of_permission(name, caps),
                 elements=elements,
                 max_sdk=max_sdk,
                 evidence=Evidence("permission", name, detail, "AndroidManifest.xml"),

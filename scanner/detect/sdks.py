@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from functools import cached_property
 
@@ -30,6 +30,7 @@ class SdkIndex:
     """Lookup structures built once from a set of signatures."""
 
     signatures: Sequence[SdkSignature]
+    _package_cache: dict[str, tuple[str, ...]] = field(default_factory=dict, init=False, repr=False)
 
     @cached_property
     def by_id(self) -> dict[str, SdkSignature]:
@@ -57,9 +58,6 @@ class SdkIndex:
 
     def owners_of_package(self, package: str) -> tuple[str, ...]:
         """SDK ids owning classes directly in `package` (the longest matching prefix wins)."""
-        return self._owners_of_package(package)
-
-    def _owners_of_package(self, package: str) -> tuple[str, ...]:
         cache = self._package_cache
         hit = cache.get(package)
         if hit is not None:
@@ -75,10 +73,6 @@ class SdkIndex:
         cache[package] = result
         return result
 
-    @cached_property
-    def _package_cache(self) -> dict[str, tuple[str, ...]]:
-        return {}
-
     def _excluded(self, sdk_id: str, package: str) -> bool:
         return any(
             package == ex or package.startswith(ex + ".") for ex in self._excludes.get(sdk_id, ())
@@ -86,7 +80,7 @@ class SdkIndex:
 
     def owners_of_class(self, class_name: str) -> tuple[str, ...]:
         """SDK ids that a (dotted) class belongs to; empty for the app's own or unknown code."""
-        owners = self._owners_of_package(_package_of(class_name))
+        owners = self.owners_of_package(_package_of(class_name))
         if owners or not self._regexes:
             return owners
         return tuple(sid for sid, rx in self._regexes if rx.match(class_name))

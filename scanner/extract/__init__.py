@@ -15,7 +15,7 @@ from scanner.errors import AppInputError, LimitExceeded
 from scanner.extract.archive import DEFAULT_LIMITS, Limits, ZipReader
 from scanner.extract.dex import DexFormatError, read_class_names
 from scanner.extract.manifest import ManifestFacts, parse_binary_manifest, parse_text_manifest
-from scanner.extract.native import read_native
+from scanner.extract.native import abi_of, read_native
 from scanner.model import AppIdentity, AppInventory, AppKind, CodeUnit, NativeLibrary
 
 _ROOT_DEX = re.compile(r"^classes\d*\.dex$")
@@ -148,7 +148,7 @@ def _natives(
                 NativeLibrary(
                     path=other,
                     name=name,
-                    abi=_abi(other),
+                    abi=abi_of(other),
                     size=zf.size_of(other),
                     format=parsed.format,
                     jni_classes=parsed.jni_classes,
@@ -158,12 +158,6 @@ def _natives(
                 )
             )
     return tuple(sorted(out, key=lambda lib: lib.path))
-
-
-def _abi(path: str) -> str | None:
-    from scanner.extract.native import abi_of
-
-    return abi_of(path)
 
 
 def _assets(zf: ZipReader, prefix: str) -> tuple[str, ...]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,13 +113,14 @@ class ZipReader:
                     buffer.write(chunk)
         except LimitExceeded:
             raise
-        except (zipfile.BadZipFile, zlib.error, NotImplementedError, OSError, EOFError) as exc:
-            raise AppInputError(self.path, f"entry {name!r} cannot be read ({exc})") from exc
-        except (RuntimeError, ValueError) as exc:
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            NotImplementedError,
+            OSError,
+            EOFError,
+            RuntimeError,
+            ValueError,
+        ) as exc:
             raise AppInputError(self.path, f"entry {name!r} cannot be read ({exc})") from exc
         return buffer.getvalue()
-
-    def iter_matching(self, suffix: str) -> Iterator[str]:
-        for name in self._infos:
-            if name.endswith(suffix):
-                yield name

@@ -241,7 +241,7 @@ def parse_binary_manifest(
         raise AppInputError(
             source, f"malformed AndroidManifest.xml ({type(exc).__name__})"
         ) from exc
-    if root is None or (not printer.is_valid() and _local(getattr(root, "tag", "")) != "manifest"):
+    if root is None:
         raise AppInputError(source, "malformed AndroidManifest.xml (no <manifest> element)")
     try:
         return facts_from_tree(root, _label_resolver(arsc))
