@@ -9,24 +9,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from scanner.model import Evidence, ScanResult
 from scanner.policy.model import PolicyAnalysis, PolicyEvidence
+from scanner.severity import Severity
 
-
-class Severity(StrEnum):
-    INFO = "info"
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-
-    @property
-    def rank(self) -> int:
-        return _RANK[self]
-
-
-_RANK = {Severity.INFO: 0, Severity.LOW: 1, Severity.MEDIUM: 2, Severity.HIGH: 3}
+__all__ = ["AuditResult", "Finding", "Rule", "Severity"]
 
 
 @dataclass(frozen=True)
