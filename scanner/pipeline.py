@@ -1,17 +1,32 @@
-"""The scan pipeline in one place: extract → detect (→ policy → compare → report in the CLI)."""
+"""The pipeline in one place: extract → detect → (policy) → compare, for one app or a batch.
+
+`run(targets, settings)` yields one `AppOutcome` per app: its audit, or the error that stopped it.
+A failed app is a result like any other, so a batch never stops on one bad file and every app
+appears in the output. The CLI only decides what to print and write, and the exit code.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from scanner.catalog import SdkSignature, builtin_sdks
-from scanner.detect import detect
-from scanner.exodus import load_exodus
-from scanner.extract import extract_app
-from scanner.extract.archive import DEFAULT_LIMITS, Limits
-from scanner.model import ScanResult
+from scanner.errors import LimitExceeded, ScanError, TimeBudgetExceeded, time_budget
+from scanner.limits import MAX_BATCH
+
+if TYPE_CHECKING:
+    from scanner.catalog import SdkSignature
+    from scanner.compare.baseline import AcceptedFinding
+    from scanner.compare.model import AuditResult
+    from scanner.extract.archive import Limits
+    from scanner.model import ScanResult
+    from scanner.policy.model import PolicyAnalysis
+    from scanner.settings import Settings
+
+Step = Callable[[str], AbstractContextManager[object]]
+"""Wraps each long step with a message ("Scanning app.apk…"): the CLI shows a spinner."""
 
 
 @dataclass(frozen=True)
@@ -22,8 +37,32 @@ class SignatureSet:
     notes: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Failure:
+    """Why one app could not be scanned: the error's kind and its one-line message."""
+
+    kind: str
+    """The ScanError subclass: AppInputError, LimitExceeded, OutputError..."""
+    source: str
+    message: str
+
+
+@dataclass(frozen=True)
+class AppOutcome:
+    """What one app of a run came to: exactly one of `audit` and `failure` is set."""
+
+    target: Path
+    audit: AuditResult | None = None
+    failure: Failure | None = None
+    error: ScanError | None = None
+    """The error itself, for a caller that re-raises it (a single-app run)."""
+
+
 def load_signatures(extra: Sequence[Path] = ()) -> SignatureSet:
     """Built-in SDK signatures plus any εxodus-format files given with --signatures."""
+    from scanner.catalog import builtin_sdks
+    from scanner.exodus import load_exodus
+
     sigs = list(builtin_sdks())
     names = ["builtin"]
     notes = []
@@ -42,17 +81,115 @@ def load_signatures(extra: Sequence[Path] = ()) -> SignatureSet:
 def scan_app(
     path: Path,
     signatures: SignatureSet | None = None,
-    limits: Limits = DEFAULT_LIMITS,
+    limits: Limits | None = None,
     code: bool = True,
     jobs: int = 1,
 ) -> ScanResult:
     """Scan one app binary: manifest, SDKs and (unless code=False) sensitive call sites."""
+    from scanner.detect import detect
+    from scanner.extract import extract_app
+    from scanner.extract.archive import DEFAULT_LIMITS
+
     sigset = signatures or load_signatures()
-    extracted = extract_app(path, limits, keep_code=code)
+    extracted = extract_app(path, limits or DEFAULT_LIMITS, keep_code=code)
     return detect(
         extracted.inventory,
         sigset.signatures,
         signature_sets=sigset.names,
         code=extracted.code if code else None,
         jobs=jobs,
+    )
+
+
+def app_suffixes() -> frozenset[str]:
+    """File suffixes a folder scan picks up."""
+    return frozenset({".apk", ".apks", ".aar", ".jar", ".so", ".a", ".ipa"})
+
+
+def expand_targets(paths: Sequence[Path]) -> list[Path]:
+    """Files as given; folders expand to the app-like files inside them (recursively, sorted)."""
+    suffixes = app_suffixes()
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes
+            )
+            if not found:
+                raise ScanError(path, "folder holds no .apk, .aar, .jar, .so or .a file")
+            out += found
+        else:
+            out.append(path)
+        if len(out) > MAX_BATCH:
+            raise ScanError(path, f"more than {MAX_BATCH} apps in one batch")
+    return out
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What every app of a run shares: signatures, the policy's analysis, the baseline."""
+
+    signatures: SignatureSet
+    policy: PolicyAnalysis | None
+    accepted: dict[str, AcceptedFinding] | None
+
+
+def prepare(settings: Settings, step: Step = lambda _msg: nullcontext()) -> Prepared:
+    """Load what the run shares. Any error here is the whole run's (exit 2), not one app's."""
+    sigset = load_signatures(settings.signatures)
+    accepted = None
+    if settings.baseline is not None:
+        from scanner.compare.baseline import load_baseline
+
+        accepted = load_baseline(settings.baseline)
+    analysis = None
+    if settings.policy:
+        from scanner.policy.analyse import analyse_policy
+        from scanner.policy.loader import load_policy
+
+        try:
+            with step(f"Reading policy {settings.policy}…"), time_budget(settings.timeout):
+                analysis = analyse_policy(load_policy(settings.policy), sigset.signatures)
+        except TimeBudgetExceeded as exc:
+            raise LimitExceeded(
+                settings.policy, f"time budget of {settings.timeout:g} s exceeded ({exc})"
+            ) from None
+    return Prepared(sigset, analysis, accepted)
+
+
+def run(
+    targets: Sequence[Path],
+    settings: Settings,
+    prepared: Prepared | None = None,
+    step: Step = lambda _msg: nullcontext(),
+) -> Iterator[AppOutcome]:
+    """Scan and audit every target in turn; a failed app becomes a failed outcome."""
+    from scanner.compare import audit
+    from scanner.compare.baseline import apply_baseline
+
+    shared = prepared or prepare(settings, step)
+    for target in targets:
+        try:
+            with step(f"Scanning {target.name}…"), time_budget(settings.timeout):
+                result = scan_app(
+                    target, shared.signatures, code=not settings.no_code, jobs=settings.jobs
+                )
+                outcome = audit(result, shared.policy)
+        except TimeBudgetExceeded as exc:
+            err: ScanError = LimitExceeded(
+                target, f"time budget of {settings.timeout:g} s exceeded ({exc})"
+            )
+            yield _failed(target, err)
+            continue
+        except ScanError as exc:
+            yield _failed(target, exc)
+            continue
+        if shared.accepted is not None:
+            outcome = apply_baseline(outcome, shared.accepted)
+        yield AppOutcome(target, audit=outcome)
+
+
+def _failed(target: Path, exc: ScanError) -> AppOutcome:
+    return AppOutcome(
+        target, failure=Failure(type(exc).__name__, exc.source, exc.message), error=exc
     )

@@ -177,9 +177,16 @@ def test_batch_scans_every_app_and_keeps_going(
     out.mkdir()
     code = main(["scan", str(apps), "--json", str(out / "r.json"), "-q"])
     assert code == 2  # the worst result: one app could not be read
-    assert sorted(p.name for p in out.iterdir()) == ["r.plain-notes.json", "r.video-demo.json"]
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["r.broken.json", "r.plain-notes.json", "r.video-demo.json"]
     err = capsys.readouterr().err
     assert "broken.apk" in err and err.count("\n") == 1
+    # The failed app is a result too: its file says why, so no app of a batch goes missing.
+    failed = json.loads((out / "r.broken.json").read_text())
+    assert failed["error"]["kind"] == "AppInputError"
+    assert "unknown file type" in failed["error"]["message"]
+    assert "findings" not in failed
+    assert json.loads((out / "r.video-demo.json").read_text())["app"]["package"]
 
 
 def test_batch_exit_code_is_the_worst_gate_result(tmp_path: Path) -> None:

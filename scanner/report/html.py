@@ -34,6 +34,7 @@ from scanner.compare.model import AuditResult, Finding, Severity
 from scanner.model import CallSiteUse, Evidence, SdkDetection, StartupBehaviour
 from scanner.policy.model import CategoryDisclosure, PolicyEvidence
 from scanner.resources import data_dir
+from scanner.severity import DEFAULT_FAIL_ON
 
 SdkDisclosure = Literal["named", "vendor", "generic", "not_disclosed", "no_policy"]
 
@@ -354,7 +355,7 @@ def script_hash(script: str) -> str:
 
 
 def render_html(
-    audit: AuditResult, *, generated_at: str, fail_on: Severity = Severity.MEDIUM
+    audit: AuditResult, *, generated_at: str, fail_on: Severity = DEFAULT_FAIL_ON
 ) -> str:
     """The audit as one self-contained HTML page.
 

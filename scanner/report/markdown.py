@@ -17,6 +17,7 @@ from scanner.report.html import (
     sdk_names,
     severity_counts,
 )
+from scanner.severity import DEFAULT_FAIL_ON
 
 MAX_ROWS = 50
 """Findings listed in the table; a comment should stay short."""
@@ -45,7 +46,7 @@ def _finding_row(f: Finding, names: dict[str, str]) -> str:
 
 
 def render_markdown(
-    audit: AuditResult, *, fail_on: Severity = Severity.MEDIUM, max_rows: int = MAX_ROWS
+    audit: AuditResult, *, fail_on: Severity = DEFAULT_FAIL_ON, max_rows: int = MAX_ROWS
 ) -> str:
     """A pull-request comment: verdict, counts, high/medium findings, SDKs not named."""
     identity = audit.scan.inventory.identity

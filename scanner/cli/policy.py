@@ -1,6 +1,7 @@
 """`privacy-scan policy POLICY [--json FILE]`: print what a privacy policy discloses.
 
-Errors (ScanError) are left to the CLI group (scanner.cli), which maps them to exit codes."""
+Errors (ScanError) are left to `scanner.cli.main`, which maps them to exit codes.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +11,6 @@ from pathlib import Path
 import click
 
 from scanner.outputs import write_atomic
-from scanner.policy.analyse import analyse_policy
-from scanner.policy.loader import load_policy
-from scanner.policy.render import analysis_to_dict, render_text
 
 
 @click.command("policy")
@@ -26,6 +24,10 @@ from scanner.policy.render import analysis_to_dict, render_text
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing to the terminal.")
 def policy_command(policy: str, json_out: Path | None, quiet: bool) -> None:
     """Show what POLICY (a .txt, .md, .html or .pdf file, or an http(s) URL) discloses."""
+    from scanner.policy.analyse import analyse_policy
+    from scanner.policy.loader import load_policy
+    from scanner.policy.render import analysis_to_dict, render_text
+
     analysis = analyse_policy(load_policy(policy))
     if json_out is not None:
         text = json.dumps(analysis_to_dict(analysis), ensure_ascii=False, indent=2) + "\n"
