@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Time the policy analyser on a ~200 KB policy built from the labelled corpus and the seeds.
+"""Time the policy analyser on a ~200 KB policy built from the labelled corpus and the seeds
+(../shared/seeds; the in-repo demo policies stand in for them when that folder is absent).
 
     python scripts/bench_policy.py [--size KB] [--repeat N]
 
@@ -23,7 +24,8 @@ from scanner.policy import analyse_policy, load_policy  # noqa: E402
 
 
 def build_policy(target_bytes: int) -> str:
-    """Corpus texts (txt and md) and the seeds, repeated until `target_bytes` of UTF-8."""
+    """Corpus texts (txt and md) and the seeds (or the demo policies), repeated until
+    `target_bytes` of UTF-8."""
     parts = [
         p.read_text(encoding="utf-8")
         for p in sorted((ROOT / "samples/policies/corpus").glob("*.txt"))
@@ -33,11 +35,14 @@ def build_policy(target_bytes: int) -> str:
         for p in sorted((ROOT / "samples/policies/corpus").glob("*.md"))
     ]
     seeds = ROOT.parent / "shared" / "seeds"
-    parts += (
-        [p.read_text(encoding="utf-8") for p in sorted(seeds.glob("*.txt"))]
+    # Whole policies (headings, lists, English and Chinese) either way, so a fresh clone still
+    # benchmarks the same kind of text; the total is padded to the same size by repetition.
+    long_policies = (
+        sorted(seeds.glob("*.txt"))
         if seeds.is_dir()
-        else []
+        else sorted((ROOT / "samples/policies").glob("*.md"))
     )
+    parts += [p.read_text(encoding="utf-8") for p in long_policies]
     chunks: list[str] = []
     size = 0
     while size < target_bytes:

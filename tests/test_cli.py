@@ -12,7 +12,65 @@ from conftest import REPO, sample_apk
 from scanner.cli import main
 
 SCHEMA = json.loads((REPO / "reports" / "schema" / "scan-result.schema.json").read_text())
-EXODUS = REPO.parent / "shared" / "data" / "exodus_trackers.json"
+
+# A small tracker file in the εxodus format ({"trackers": {"<id>": {...}}}), written by the tests
+# so they do not need the real database. The trackers are made up, except AppsFlyer, whose package
+# a built-in signature already covers.
+EXODUS_TRACKERS = {
+    "trackers": {
+        "901": {
+            "id": 901,
+            "name": "Pinpoint Beacons",
+            "description": "Made-up location tracker for the tests.",
+            "creation_date": "2026-03-01",
+            "code_signature": "com.example.pinpoint.|org.example.pinbeacon.",
+            "network_signature": "pinpoint\\.example",
+            "website": "https://pinpoint.example",
+            "categories": ["Location"],
+            "documentation": [],
+        },
+        "902": {
+            "id": 902,
+            "name": "Orbit Metrics",
+            "description": "Made-up tracker known by one class name only.",
+            "creation_date": "2026-03-01",
+            "code_signature": ".OrbitMetricsManager",
+            "network_signature": "",
+            "website": "https://orbit.example",
+            "categories": ["Analytics"],
+            "documentation": [],
+        },
+        "903": {
+            "id": 903,
+            "name": "AppsFlyer",
+            "description": "Covered by the built-in appsflyer signature.",
+            "creation_date": "2026-03-01",
+            "code_signature": "com.appsflyer.",
+            "network_signature": "appsflyer\\.com",
+            "website": "https://www.appsflyer.com",
+            "categories": ["Analytics"],
+            "documentation": [],
+        },
+        "904": {
+            "id": 904,
+            "name": "Network Only",
+            "description": "No code signature: cannot be found statically.",
+            "creation_date": "2026-03-01",
+            "code_signature": "",
+            "network_signature": "netonly\\.example",
+            "website": "https://netonly.example",
+            "categories": ["Advertisement"],
+            "documentation": [],
+        },
+    }
+}
+
+
+@pytest.fixture
+def exodus_file(tmp_path: Path) -> Path:
+    path = tmp_path / "exodus_trackers.json"
+    path.write_text(json.dumps(EXODUS_TRACKERS, ensure_ascii=False), encoding="utf-8")
+    return path
 
 
 def test_scan_writes_json_that_matches_the_schema(
@@ -75,24 +133,43 @@ def test_unwritable_output_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "missing-dir" in capsys.readouterr().err
 
 
-def test_exodus_signatures_add_trackers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    # A jar holding one class of a tracker that only εxodus knows (Teemo, com.databerries).
+def _jar(path: Path, *classes: str) -> Path:
     import zipfile
 
-    jar = tmp_path / "teemo.jar"
-    with zipfile.ZipFile(jar, "w") as zf:
-        zf.writestr("com/databerries/Geo.class", b"\xca\xfe\xba\xbe")
-        zf.writestr("com/example/App.class", b"\xca\xfe\xba\xbe")
+    with zipfile.ZipFile(path, "w") as zf:
+        for name in classes:
+            zf.writestr(name, b"\xca\xfe\xba\xbe")
+    return path
+
+
+def test_exodus_signatures_add_trackers(
+    tmp_path: Path, exodus_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A jar holding one class of a tracker that only the εxodus file knows.
+    jar = _jar(tmp_path / "pinpoint.jar", "com/example/pinpoint/Geo.class", "com/example/App.class")
     out = tmp_path / "out.json"
     assert main(["scan", str(jar), "--json", str(out), "-q"]) == 0
     assert json.loads(out.read_text())["sdks"] == []
-    assert main(["scan", str(jar), "--json", str(out), "-q", "--signatures", str(EXODUS)]) == 0
+    assert main(["scan", str(jar), "--json", str(out), "-q", "--signatures", str(exodus_file)]) == 0
     doc = json.loads(out.read_text())
-    assert [s["name"] for s in doc["sdks"]] == ["Teemo"]
+    assert [(s["id"], s["name"]) for s in doc["sdks"]] == [("exodus-901", "Pinpoint Beacons")]
     assert "exodus:exodus_trackers.json" in doc["signature_sets"]
 
 
-def test_exodus_import_does_not_duplicate_builtin_sdks(tmp_path: Path) -> None:
+def test_exodus_bare_class_name_must_start_the_simple_name(
+    tmp_path: Path, exodus_file: Path
+) -> None:
+    out = tmp_path / "out.json"
+    args = ["--json", str(out), "-q", "--signatures", str(exodus_file)]
+    hit = _jar(tmp_path / "orbit.jar", "net/example/orbit/OrbitMetricsManager.class")
+    assert main(["scan", str(hit), *args]) == 0
+    assert [s["name"] for s in json.loads(out.read_text())["sdks"]] == ["Orbit Metrics"]
+    near = _jar(tmp_path / "near.jar", "net/example/orbit/MyOrbitMetricsManager.class")
+    assert main(["scan", str(near), *args]) == 0
+    assert json.loads(out.read_text())["sdks"] == []
+
+
+def test_exodus_import_does_not_duplicate_builtin_sdks(tmp_path: Path, exodus_file: Path) -> None:
     out = tmp_path / "out.json"
     assert (
         main(
@@ -103,7 +180,7 @@ def test_exodus_import_does_not_duplicate_builtin_sdks(tmp_path: Path) -> None:
                 str(out),
                 "-q",
                 "--signatures",
-                str(EXODUS),
+                str(exodus_file),
             ]
         )
         == 0
@@ -111,6 +188,31 @@ def test_exodus_import_does_not_duplicate_builtin_sdks(tmp_path: Path) -> None:
     ids = [s["id"] for s in json.loads(out.read_text())["sdks"]]
     assert "appsflyer" in ids
     assert not any(i.startswith("exodus-") for i in ids), ids
+
+
+def test_the_real_exodus_database_adds_nothing_twice(tmp_path: Path) -> None:
+    # The full εxodus database, when ../shared/data holds a copy (it never enters the repo).
+    real = REPO.parent / "shared" / "data" / "exodus_trackers.json"
+    if not real.is_file():
+        pytest.skip("../shared/data/exodus_trackers.json is not beside the repo")
+    out = tmp_path / "out.json"
+    args = ["--json", str(out), "-q", "--signatures", str(real)]
+    assert main(["scan", str(sample_apk("video-demo")), *args]) == 0
+    ids = [s["id"] for s in json.loads(out.read_text())["sdks"]]
+    assert "appsflyer" in ids and not any(i.startswith("exodus-") for i in ids), ids
+
+
+def test_exodus_import_counts_what_it_leaves_out(exodus_file: Path) -> None:
+    from scanner.catalog import builtin_sdks
+    from scanner.exodus import load_exodus
+
+    imported = load_exodus(exodus_file, builtin_sdks())
+    assert sorted(s.id for s in imported.signatures) == ["exodus-901", "exodus-902"]
+    assert imported.merged_into_builtin == 1  # AppsFlyer
+    assert imported.skipped_empty == 1  # network signature only
+    pinpoint = next(s for s in imported.signatures if s.id == "exodus-901")
+    assert pinpoint.packages == ("com.example.pinpoint", "org.example.pinbeacon")
+    assert pinpoint.category == "analytics"  # εxodus "Location" is filed under analytics
 
 
 def test_bad_signature_file_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import markupsafe
 import pytest
 from browser import find_chromium, open_page
-from conftest import REPO, SEEDS, sample_apk
+from conftest import REPO, SHOP_POLICY, VIDEO_POLICY, sample_apk
 
 from scanner.compare import audit
 from scanner.compare.model import AuditResult, Finding, Rule, Severity
@@ -23,8 +23,6 @@ from scanner.policy import analyse_policy, load_policy
 from scanner.policy.model import PolicyEvidence
 from scanner.report.html import render_html, sdk_disclosure, term_parts
 
-SHOP_POLICY = SEEDS / "003_e2bc045c29904221.txt"
-VIDEO_POLICY = SEEDS / "000_0895c72513478daf.txt"
 SCREENSHOTS = REPO / ".cache" / "screenshots"
 WHEN = "2025-01-02 03:04 UTC"
 
@@ -146,11 +144,22 @@ def test_header_summary_and_every_finding_visible_without_js() -> None:
     )
 
 
-def test_policy_evidence_highlights_the_matched_term() -> None:
-    result = real_audit("shopping-demo", SHOP_POLICY)
+@pytest.mark.parametrize(
+    ("app", "policy", "terms"),
+    [
+        ("shopping-demo", SHOP_POLICY, ("advertising and analytics partners",)),
+        ("video-demo", VIDEO_POLICY, ("廣告商", "IP 地址推斷")),  # Traditional, as written
+    ],
+)
+def test_policy_evidence_highlights_the_matched_term(
+    app: str, policy: Path, terms: tuple[str, ...]
+) -> None:
+    result = real_audit(app, policy)
     out = page(result)
     quoted = [e for f in result.findings for e in f.policy_evidence]
-    assert quoted, "the shopping demo has findings with policy evidence"
+    assert quoted, f"the {app} audit has findings with policy evidence"
+    for term in terms:
+        assert f"<mark>{esc(term)}</mark>" in out
     for ev in quoted:
         before, term, after = term_parts(ev)
         assert term and before + term + after == ev.text

@@ -7,7 +7,7 @@ from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
-from conftest import SEEDS, sample_apk
+from conftest import SHOP_POLICY, sample_apk
 from rich.console import Console
 
 from scanner.compare import audit
@@ -17,7 +17,6 @@ from scanner.policy import analyse_policy, load_policy
 from scanner.report.findings_terminal import print_findings
 from scanner.report.markdown import md_escape, render_markdown
 
-SHOP_POLICY = SEEDS / "003_e2bc045c29904221.txt"
 HOSTILE = "<script>alert(1)</script> | [x](https://evil.example) @everyone *bold* [red]r[/red]"
 
 

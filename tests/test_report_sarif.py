@@ -9,7 +9,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import REPO, SEEDS, sample_apk
+from conftest import REPO, SHOP_POLICY, VIDEO_POLICY, sample_apk
 
 from scanner import __version__
 from scanner.compare import audit
@@ -18,8 +18,6 @@ from scanner.pipeline import scan_app
 from scanner.policy import analyse_policy, load_policy
 from scanner.report.sarif import FINGERPRINT_KEY, LEVEL, artifact_uri, render_sarif
 
-SHOP_POLICY = SEEDS / "003_e2bc045c29904221.txt"
-VIDEO_POLICY = SEEDS / "000_0895c72513478daf.txt"
 CASES = [("shopping-demo", SHOP_POLICY), ("video-demo", VIDEO_POLICY), ("label-xss", SHOP_POLICY)]
 
 
@@ -115,7 +113,8 @@ def test_policy_sentences_are_related_locations_with_offsets() -> None:
     assert related
     for r in related:
         phys = r["physicalLocation"]
-        assert phys["artifactLocation"]["uri"] == SHOP_POLICY.resolve().as_uri()
+        # Inside the root, like the app: a relative URI (outside it, a file: URI).
+        assert phys["artifactLocation"]["uri"] == "samples/policies/rakufun-shop-policy.md"
         region = phys["region"]
         start, length = region["charOffset"], region["charLength"]
         assert text[start : start + length] == region["snippet"]["text"]
