@@ -10,6 +10,11 @@ Printed side by side, with wall-time ratios to the floor. On a loaded machine tr
     python scripts/bench_scan.py .cache/bench/big.apk --jobs 2
     python scripts/bench_scan.py .cache/real-world/apps/ApiDemos-debug.apk --androguard
 
+Whole-process measurements (--process; median of --repeat runs, wall time, imports included):
+  python        `python -c pass`: the interpreter's own start
+  inflate-proc  a process that only reads every classes*.dex entry into memory (the floor)
+  privacy-scan  `python -m scanner scan APK -q`: what a user or a CI step waits for
+
 Measurements:
   inflate      read every classes*.dex entry into memory (the floor for any dex scanner)
   dex-scan     class names of every dex + call sites (scanner.detect.callsites.find_call_sites)
@@ -101,16 +106,52 @@ def measure(mode: str, path: Path, jobs: int) -> dict[str, object]:
     return result
 
 
+_INFLATE_ONLY = (
+    "import re, sys, zipfile\n"
+    "with zipfile.ZipFile(sys.argv[1]) as z:\n"
+    "    [z.read(n) for n in z.namelist() if re.match(r'^classes\\d*\\.dex$', n)]\n"
+)
+
+
+def measure_process(apk: Path, repeat: int) -> None:
+    """Whole processes side by side: the interpreter, the dex-inflating floor, privacy-scan."""
+    commands = {
+        "python": [sys.executable, "-c", "pass"],
+        "inflate-proc": [sys.executable, "-c", _INFLATE_ONLY, str(apk)],
+        "privacy-scan": [sys.executable, "-m", "scanner", "scan", str(apk), "-q"],
+    }
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    times: dict[str, float] = {}
+    for name, argv in commands.items():
+        runs = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            subprocess.run(argv, check=False, env=env, stdout=subprocess.DEVNULL)
+            runs.append(time.perf_counter() - start)
+        times[name] = sorted(runs)[len(runs) // 2]
+    floor = times["inflate-proc"]
+    print(f"{'process':<13} {'median s':>8} {'x floor':>8}   ({repeat} runs each)")
+    for name, seconds in times.items():
+        print(f"{name:<13} {seconds:8.3f} {seconds / floor:8.2f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("apk", type=Path)
     parser.add_argument("--jobs", type=int, default=1, help="worker processes for the scan")
     parser.add_argument("--androguard", action="store_true", help="also time AnalyzeAPK (slow)")
     parser.add_argument("--no-pipeline", action="store_true", help="skip scan_app")
+    parser.add_argument("--process", action="store_true", help="time whole processes only")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per process (--process)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         print(json.dumps(run_child(args.child, args.apk, args.jobs)))
+        return 0
+    if args.process:
+        print(f"{args.apk} ({args.apk.stat().st_size / 1e6:.1f} MB), {os.cpu_count()} CPUs, "
+              f"Python {sys.version.split()[0]}")
+        measure_process(args.apk, args.repeat)
         return 0
 
     modes = ["inflate", "dex-scan"]
