@@ -81,6 +81,11 @@ PACKAGES: tuple[Package, ...] = (
     Package("pypi-wheel", "uiautomator2", "3.7.1", (
         Wanted("uiautomator2/assets/app-uiautomator.apk", "apps"),
     )),
+    # Nine small real apps: the Xposed installer and modules MobSF installs on a test device.
+    Package("pypi-wheel", "mobsf", "4.4.0", (
+        Wanted("mobsf/DynamicAnalyzer/tools/onDevice/xposed/*.apk", "apps"),
+        Wanted("mobsf/DynamicAnalyzer/tools/onDevice/xposed/modules/*.apk", "apps"),
+    )),
     Package("npm", "appium-uiautomator2-server", "10.6.6", (
         Wanted("package/apks/appium-uiautomator2-server-v10.6.6.apk", "apps"),
     )),
