@@ -238,7 +238,13 @@ def _key_text(key: Key) -> str:
     return f"{rule} {subject}" + (f" [{sdk}]" if sdk else "")
 
 
-def render_table(scores: Sequence[AppScore], details: bool = False) -> str:
+def render_table(
+    scores: Sequence[AppScore], labels: Sequence[AppLabels] = (), details: bool = False
+) -> str:
+    """The per-app table; with `details`, each FP and FN under its app, with the label's reason."""
+    reasons = {
+        (lab.slug, item.key): item.reason for lab in labels for item in (*lab.must, *lab.must_not)
+    }
     head = f"{'app':<28} {'found':>5} {'TP':>3} {'FP':>3} {'FN':>3} {'prec':>5} {'rec':>5}  worst"
     lines = [head, "-" * len(head)]
     for s in scores:
@@ -248,11 +254,10 @@ def render_table(scores: Sequence[AppScore], details: bool = False) -> str:
             f"{_fmt(s.precision):>5} {_fmt(s.recall):>5}  {s.worst or '-'}"
         )
         if details:
-            for key in s.false_positives:
-                trap = " (must_not)" if key in s.forbidden else ""
-                lines.append(f"    FP {_key_text(key)}{trap}")
-            for key in s.false_negatives:
-                lines.append(f"    FN {_key_text(key)}")
+            for kind, keys in (("FP", s.false_positives), ("FN", s.false_negatives)):
+                for key in keys:
+                    why = reasons.get((s.slug, key), "not labelled: judge it and add a label")
+                    lines.append(f"    {kind} {_key_text(key)}: {why}")
     t = totals(scores)
     lines.append("-" * len(head))
     lines.append(
@@ -320,7 +325,9 @@ def main(argv: list[str] | None = None) -> int:
     sigset = load_signatures()
     scores = [score(lab, findings_for(lab, sigset)) for lab in labelled]
     print(
-        json.dumps(to_dict(scores), indent=2) if args.json else render_table(scores, args.details)
+        json.dumps(to_dict(scores), indent=2)
+        if args.json
+        else render_table(scores, labelled, args.details)
     )
     t = totals(scores)
     below = (args.min_precision is not None and (t.precision or 0.0) < args.min_precision) or (
