@@ -251,17 +251,18 @@ def _report_failure(exc: ScanError) -> ExitCode:
     return ExitCode.INPUT_ERROR
 
 
-_APP_SUFFIXES = {".apk", ".apks", ".aar", ".jar", ".so", ".a", ".ipa"}
 MAX_BATCH = 10_000
 
 
 def expand_targets(paths: Sequence[Path]) -> list[Path]:
     """Files as given; folders expand to the app-like files inside them (recursively, sorted)."""
+    from scanner.extract import app_suffixes
+
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
             found = sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in _APP_SUFFIXES
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in app_suffixes()
             )
             if not found:
                 raise ScanError(path, "folder holds no .apk, .aar, .jar, .so or .a file")

@@ -28,8 +28,9 @@ from test_dex import (
 
 from scanner.catalog import ApiSignature, Capability, FieldSignature
 from scanner.detect import callsites
-from scanner.detect.callsites import CallSite, find_call_sites, string_matches
+from scanner.detect.callsites import find_call_sites, string_matches
 from scanner.extract.dex import DexFormatError
+from scanner.model import ApiAccess, CallSiteUse, CodeEvidenceKind
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "apks"
 CONTEXT = "Landroid/content/Context;"
@@ -77,9 +78,17 @@ def _read_clip(ids: Ids) -> list[int]:
 def test_invoke_is_found_with_its_caller() -> None:
     dex = _one_class(MethodSpec("readShareCode", ret=STRING, params=("I",), code=_read_clip))
     assert find_call_sites([("classes2.dex", dex)], CAPS) == (
-        CallSite("com.umeng.ClipboardHelper", "readShareCode", "(I)Ljava/lang/String;",
-                 "android.content.ClipboardManager", "getPrimaryClip", "clipboard", "read",
-                 "classes2.dex", "invoke"),
+        CallSiteUse(
+            category="clipboard",
+            api_class="android.content.ClipboardManager",
+            api_method="getPrimaryClip",
+            access=ApiAccess.READ,
+            caller_class="com.umeng.ClipboardHelper",
+            caller_method="readShareCode",
+            caller_descriptor="(I)Ljava/lang/String;",
+            code_unit="classes2.dex",
+            evidence_kind=CodeEvidenceKind.INVOKE,
+        ),
     )
 
 
@@ -94,8 +103,17 @@ def test_static_field_read_is_a_call_site() -> None:
 
     dex = _gallery(MethodSpec("load", ret="Landroid/database/Cursor;", code=load))
     assert find_call_sites([("classes.dex", dex)], CAPS) == (
-        CallSite("com.example.Gallery", "load", "()Landroid/database/Cursor;", MEDIA,
-                 "EXTERNAL_CONTENT_URI", "album", "read", "classes.dex", "field_read"),
+        CallSiteUse(
+            category="album",
+            api_class=MEDIA,
+            api_method="EXTERNAL_CONTENT_URI",
+            access=ApiAccess.READ,
+            caller_class="com.example.Gallery",
+            caller_method="load",
+            caller_descriptor="()Landroid/database/Cursor;",
+            code_unit="classes.dex",
+            evidence_kind=CodeEvidenceKind.FIELD_READ,
+        ),
     )
 
 
@@ -154,10 +172,12 @@ def test_const_strings_match_capability_strings() -> None:
     dex = _one_class(MethodSpec("query", code=uses_strings),
                      strings=("content://sms/inbox", "android_id", "content://smsx"))
     sites = find_call_sites([("classes.dex", dex)], CAPS)
-    assert {(s.category, s.evidence_kind, s.string, s.access) for s in sites} == {
-        ("sms", "const_string", "content://sms/inbox", "use"),
-        ("device_id", "const_string", "android_id", "use"),
+    assert {(s.category, s.evidence_kind, s.api_class, s.api_method, s.access) for s in sites} == {
+        ("sms", "const_string", "content://sms/inbox", "", "use"),
+        ("device_id", "const_string", "android_id", "", "use"),
     }
+    # The string is stored as found; reports quote it.
+    assert {s.api for s in sites} == {"'content://sms/inbox'", "'android_id'"}
 
 
 @pytest.mark.parametrize(
@@ -270,10 +290,14 @@ def test_fixture_album_read_is_attributed_to_the_app() -> None:
     from scanner.catalog import builtin_sdks, capabilities
     from scanner.detect import find_code_uses
     from scanner.detect.sdks import SdkIndex
-    from scanner.extract import CodeBlob
+    from scanner.extract import CodeBytes, CodeBytesFormat
 
     with zipfile.ZipFile(path) as apk:
-        code = [CodeBlob(n, "dex", apk.read(n)) for n in apk.namelist() if n.endswith(".dex")]
+        code = [
+            CodeBytes(n, CodeBytesFormat.DEX, apk.read(n))
+            for n in apk.namelist()
+            if n.endswith(".dex")
+        ]
     uses = find_code_uses(code, capabilities(), SdkIndex(builtin_sdks()))
     album = [u for u in uses if u.category == "album"]
     assert [(u.caller_method, u.api_method, u.evidence_kind, u.owner) for u in album] == [

@@ -184,7 +184,7 @@ def test_calls_and_strings(compiled: dict[str, bytes]) -> None:
 def test_class_file_call_sites(compiled: dict[str, bytes]) -> None:
     classes = [(f"sdk.jar!/{name}", data) for name, data in sorted(compiled.items())]
     sites = find_class_file_call_sites(classes, CAPS)
-    got = {(s.caller_method, s.api_method or s.string, s.evidence_kind) for s in sites}
+    got = {(s.caller_method, s.api_method or s.api_class, s.evidence_kind) for s in sites}
     assert got == {
         ("readShareCode", "getPrimaryClip", "invoke"),
         ("viaMethodReference", "getPrimaryClip", "invoke"),

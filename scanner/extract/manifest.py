@@ -14,14 +14,16 @@ from typing import Any
 from lxml import etree
 
 from scanner.errors import AppInputError
-from scanner.extract.resources import load_table, resolve_string
+from scanner.extract.arsc import load_table, resolve_string
 from scanner.model import (
     Component,
     ComponentKind,
     IntentFilter,
     MetaData,
+    PermissionElement,
     PermissionRequest,
     QueriedPackage,
+    QueryKind,
 )
 
 ANDROID_NS = "http://schemas.android.com/apk/res/android"
@@ -153,9 +155,9 @@ def facts_from_tree(root: Any, label_resolver: Any = None) -> ManifestFacts:
                 permissions.append(
                     PermissionRequest(
                         name=name,
-                        element="uses-permission-sdk-23"
-                        if element != "uses-permission"
-                        else element,
+                        element=PermissionElement.USES_PERMISSION
+                        if element == "uses-permission"
+                        else PermissionElement.USES_PERMISSION_SDK_23,
                         max_sdk=_int(_attr(p, "maxSdkVersion")),
                     )
                 )
@@ -197,12 +199,12 @@ def facts_from_tree(root: Any, label_resolver: Any = None) -> ManifestFacts:
         for child in q:
             tag = _local(child.tag)
             if tag == "package" and _attr(child, "name"):
-                queries.append(QueriedPackage("package", str(_attr(child, "name"))))
+                queries.append(QueriedPackage(QueryKind.PACKAGE, str(_attr(child, "name"))))
             elif tag == "provider" and _attr(child, "authorities"):
-                queries.append(QueriedPackage("provider", str(_attr(child, "authorities"))))
+                queries.append(QueriedPackage(QueryKind.PROVIDER, str(_attr(child, "authorities"))))
             elif tag == "intent":
                 actions = [a for a in (_attr(x, "name") for x in _children(child, "action")) if a]
-                queries.append(QueriedPackage("intent", ",".join(actions) or "<intent>"))
+                queries.append(QueriedPackage(QueryKind.INTENT, ",".join(actions) or "<intent>"))
     if label_resolver is not None:
         if label and label.startswith("@"):
             label = label_resolver(label) or label
@@ -264,7 +266,7 @@ def parse_text_manifest(data: bytes, source: str) -> ManifestFacts:
 def _label_resolver(arsc: Callable[[], bytes | None] | None) -> Any:
     """A function resolving '@7F...' references to strings, reading resources.arsc once.
 
-    The purpose-built reader (scanner.extract.resources) answers every lookup of a table it can
+    The purpose-built reader (scanner.extract.arsc) answers every lookup of a table it can
     read; androguard's full ARSCParser, which costs far more on large apps, is only built for a
     table the fast reader rejects.
     """
