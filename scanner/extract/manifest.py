@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from lxml import etree
@@ -36,17 +37,18 @@ _COMPONENT_TAGS = {
 }
 
 
+@cache
 def _quiet_androguard() -> None:
-    """androguard logs through loguru at debug level by default; a CLI must stay quiet."""
+    """androguard logs through loguru at debug level by default; a CLI must stay quiet.
+
+    Called just before androguard is imported, not at start-up: loguru and androguard cost
+    tenths of a second that a jar, aar or native scan never needs."""
     try:
         from loguru import logger
 
         logger.disable("androguard")
     except ImportError:  # pragma: no cover - loguru is an androguard dependency
         logging.getLogger("androguard").setLevel(logging.ERROR)
-
-
-_quiet_androguard()
 
 
 @dataclass(frozen=True)
@@ -232,6 +234,7 @@ def parse_binary_manifest(
     data: bytes, source: str, arsc: Callable[[], bytes | None] | None = None
 ) -> ManifestFacts:
     """Decode a binary AndroidManifest.xml; `arsc` loads resources.arsc to resolve the label."""
+    _quiet_androguard()
     from androguard.core.axml import AXMLPrinter
 
     if len(data) < 8 or data[:2] not in (b"\x03\x00", b"\x00\x00"):
@@ -290,6 +293,7 @@ def _label_resolver(arsc: Callable[[], bytes | None] | None) -> Any:
         return _resolve_with_androguard(ref)
 
     def _resolve_with_androguard(ref: str) -> str | None:
+        _quiet_androguard()
         from androguard.core.axml import ARSCParser, ARSCResTableConfig
 
         try:
