@@ -28,6 +28,39 @@ class ComponentKind(StrEnum):
     PROVIDER = "provider"
 
 
+class PermissionElement(StrEnum):
+    """The manifest element a permission request came from."""
+
+    USES_PERMISSION = "uses-permission"
+    USES_PERMISSION_SDK_23 = "uses-permission-sdk-23"
+
+
+class QueryKind(StrEnum):
+    """What a `<queries>` child names."""
+
+    PACKAGE = "package"
+    INTENT = "intent"
+    PROVIDER = "provider"
+
+
+class NativeFormat(StrEnum):
+    """The container format of a native library, as its magic bytes say."""
+
+    ELF = "ELF"
+    MACHO = "MachO"
+    AR = "ar"
+    """A static library (ar archive of object files)."""
+    UNKNOWN = "unknown"
+
+
+class CodeUnitFormat(StrEnum):
+    """What a code unit of the inventory is."""
+
+    DEX = "dex"
+    JAR = "jar"
+    """A whole jar (for an aar: classes.jar or libs/*.jar) counted as one unit."""
+
+
 # --------------------------------------------------------------------------- extract
 
 
@@ -52,8 +85,7 @@ class PermissionRequest:
     """One `<uses-permission>` / `<uses-permission-sdk-23>` element."""
 
     name: str
-    element: str
-    """The manifest element it came from: uses-permission or uses-permission-sdk-23."""
+    element: PermissionElement
     max_sdk: int | None = None
 
 
@@ -98,8 +130,7 @@ class MetaData:
 class QueriedPackage:
     """A `<queries>` entry: a package or intent the app asks to see (package visibility)."""
 
-    kind: str
-    """package | intent | provider"""
+    kind: QueryKind
     value: str
 
 
@@ -111,8 +142,7 @@ class NativeLibrary:
     name: str
     abi: str | None
     size: int
-    format: str
-    """ELF, MachO or unknown."""
+    format: NativeFormat
     jni_classes: tuple[str, ...] = ()
     """Java classes whose native methods the library implements (decoded from Java_* exports)."""
     needed: tuple[str, ...] = ()
@@ -125,11 +155,12 @@ class NativeLibrary:
 
 @dataclass(frozen=True)
 class CodeUnit:
-    """A file holding code: a dex in an APK, a jar / classes.jar in an aar."""
+    """A file holding code, as the inventory lists it: a dex in an APK, a jar / classes.jar in an
+    aar. Only a summary: the bytes the call-site scan reads are `scanner.extract.CodeBytes`, one
+    per dex or per class file inside a jar."""
 
     path: str
-    format: str
-    """dex | jar"""
+    format: CodeUnitFormat
     class_count: int
 
 
@@ -154,13 +185,88 @@ class AppInventory:
 # --------------------------------------------------------------------------- detect
 
 
+class EvidenceKind(StrEnum):
+    """What an `Evidence` points at."""
+
+    CLASS_PACKAGE = "class_package"
+    NATIVE_LIBRARY = "native_library"
+    JNI_CLASS = "jni_class"
+    COMPONENT = "component"
+    META_DATA = "meta_data"
+    ASSET = "asset"
+    OBJC_CLASS = "objc_class"
+    PERMISSION = "permission"
+    INTENT_FILTER = "intent_filter"
+    CALL_SITE = "call_site"
+    """A call site in code backing a finding (compare stage)."""
+
+
+class ProtectionLevel(StrEnum):
+    """An Android permission's protection level (signatures/permissions.json)."""
+
+    DANGEROUS = "dangerous"
+    NORMAL = "normal"
+    SIGNATURE = "signature"
+    SIGNATURE_OR_SYSTEM = "signatureOrSystem"
+    SPECIAL = "special"
+    INTERNAL = "internal"
+    UNKNOWN = "unknown"
+    """Not in the permission data (a custom or unlisted permission)."""
+
+
+class StartupKind(StrEnum):
+    """How an app gets started without the user opening it (also a capability id)."""
+
+    SELF_STARTUP = "self_startup"
+    """The system starts it (a broadcast such as BOOT_COMPLETED)."""
+    ASSOCIATED_STARTUP = "associated_startup"
+    """Another app can start it (exported without a permission)."""
+
+
+class SdkStatus(StrEnum):
+    PRESENT = "present"
+    STUB = "stub"
+    """Too few classes and nothing else: likely a no-op or compile-only stub."""
+
+
+class ApiAccess(StrEnum):
+    """What a call site does with the data (from the capability data; `use` for strings)."""
+
+    READ = "read"
+    WRITE = "write"
+    USE = "use"
+
+
+class CodeEvidenceKind(StrEnum):
+    """How a call site was found, strongest first."""
+
+    INVOKE = "invoke"
+    """An invoke instruction names the API method."""
+    FIELD_READ = "field_read"
+    """A static read of a field the capability lists (a content Uri such as
+    MediaStore.Images.Media.EXTERNAL_CONTENT_URI)."""
+    REFLECTION_STRING = "reflection_string"
+    """One method loads the API's class and method names as strings: weaker."""
+    CONST_STRING = "const_string"
+    """A method loads a string the capability lists (content://sms, android_id): weaker."""
+
+    @property
+    def is_direct(self) -> bool:
+        """True when the code itself touches the API (not only names it in a string)."""
+        return self is CodeEvidenceKind.INVOKE or self is CodeEvidenceKind.FIELD_READ
+
+
+DIRECT_CODE_EVIDENCE: frozenset[CodeEvidenceKind] = frozenset(
+    kind for kind in CodeEvidenceKind if kind.is_direct
+)
+"""Evidence kinds of a call site that show the code itself touching the API."""
+
+
 @dataclass(frozen=True)
 class Evidence:
     """One observable fact that supports a detection."""
 
-    kind: str
-    """class_package | native_library | jni_class | component | meta_data | asset | objc_class |
-    permission | intent_filter"""
+    kind: EvidenceKind
     value: str
     detail: str = ""
     location: str = ""
@@ -172,10 +278,9 @@ class PermissionFinding:
     """A requested permission, classified."""
 
     name: str
-    protection_level: str
-    """dangerous | normal | signature | signatureOrSystem | special | unknown"""
+    protection_level: ProtectionLevel
     categories: tuple[str, ...]
-    elements: tuple[str, ...]
+    elements: tuple[PermissionElement, ...]
     max_sdk: int | None
     evidence: Evidence
 
@@ -184,8 +289,7 @@ class PermissionFinding:
 class StartupBehaviour:
     """A way the app (or an SDK inside it) gets started without the user opening it."""
 
-    kind: str
-    """self_startup | associated_startup"""
+    kind: StartupKind
     component: str
     component_kind: ComponentKind
     trigger: str
@@ -205,40 +309,45 @@ class SdkDetection:
     vendor: str
     category: str
     tracking: bool
-    status: str
-    """present | stub (too few classes and nothing else: likely a no-op or compile-only stub)"""
+    status: SdkStatus
     class_count: int
     collects: tuple[str, ...]
     evidence: tuple[Evidence, ...]
 
 
-DIRECT_CODE_EVIDENCE = frozenset({"invoke", "field_read"})
-"""Evidence kinds of a call site that show the code itself touching the API."""
-
-
 @dataclass(frozen=True)
 class CallSiteUse:
-    """A place in the app's code that calls an API exercising a capability."""
+    """A place in the app's code that uses an API (or string) exercising a capability.
+
+    The call-site scan (scanner.detect.callsites) returns these with `owner` None; the detect
+    stage fills in the owning SDK.
+    """
 
     category: str
+    """Capability id (clipboard, location, ...)."""
     api_class: str
+    """Dotted API class as the instruction names it (for field_read, the field's class); for
+    const_string evidence, the string constant itself."""
     api_method: str
-    access: str
-    """read | write | use"""
+    """API method name (for field_read, the field name); empty for const_string evidence."""
+    access: ApiAccess
     caller_class: str
+    """Dotted class that holds the calling method (com.example.Foo$Bar)."""
     caller_method: str
+    """Name of the calling method (<init> for constructors)."""
     caller_descriptor: str
+    """Its JVM descriptor, e.g. '(I)V'."""
     code_unit: str
     """classes2.dex, or jar!/path/Foo.class"""
-    evidence_kind: str
-    """invoke (a real call) | field_read (a static read of a content URI such as
-    MediaStore.Images.Media.EXTERNAL_CONTENT_URI) | reflection_string (the API named in a string:
-    weaker) | const_string (a constant such as content://sms or android_id: weaker)"""
-    owner: str | None
+    evidence_kind: CodeEvidenceKind
+    owner: str | None = None
     """SDK id whose package holds the caller, None for the app's own code."""
 
     @property
     def api(self) -> str:
+        """What is used, as reports show it: Class.method, or a string constant quoted."""
+        if self.evidence_kind is CodeEvidenceKind.CONST_STRING:
+            return repr(self.api_class)
         return f"{self.api_class}.{self.api_method}" if self.api_method else self.api_class
 
     @property

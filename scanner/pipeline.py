@@ -101,13 +101,10 @@ def scan_app(
     )
 
 
-def app_suffixes() -> frozenset[str]:
-    """File suffixes a folder scan picks up."""
-    return frozenset({".apk", ".apks", ".aar", ".jar", ".so", ".a", ".ipa"})
-
-
 def expand_targets(paths: Sequence[Path]) -> list[Path]:
     """Files as given; folders expand to the app-like files inside them (recursively, sorted)."""
+    from scanner.extract import app_suffixes
+
     suffixes = app_suffixes()
     out: list[Path] = []
     for path in paths:

@@ -31,13 +31,34 @@ needs_javac = pytest.mark.skipif(JAVAC is None, reason="javac not installed")
 CLIP = "android.content.ClipboardManager"
 MEDIA = "android.provider.MediaStore$Images$Media"
 CAPS = (
-    Capability("clipboard", "c", "c", "", (), (),
-               (ApiSignature(CLIP, "getPrimaryClip", "read", "clipboard"),), (), ("test",)),
+    Capability(
+        "clipboard",
+        "c",
+        "c",
+        "",
+        (),
+        (),
+        (ApiSignature(CLIP, "getPrimaryClip", "read", "clipboard"),),
+        (),
+        ("test",),
+    ),
     Capability("sms", "s", "s", "", (), (), (), ("content://sms",), ("test",)),
     # CONTENT_TYPE is a compile-time constant: javac inlines it, so it is never a getstatic
-    Capability("album", "a", "a", "", (), (), (), (), ("test",),
-               (FieldSignature(MEDIA, "EXTERNAL_CONTENT_URI", "read", "album"),
-                FieldSignature(MEDIA, "CONTENT_TYPE", "read", "album"))),
+    Capability(
+        "album",
+        "a",
+        "a",
+        "",
+        (),
+        (),
+        (),
+        (),
+        ("test",),
+        (
+            FieldSignature(MEDIA, "EXTERNAL_CONTENT_URI", "read", "album"),
+            FieldSignature(MEDIA, "CONTENT_TYPE", "read", "album"),
+        ),
+    ),
 )
 
 STUB = """
@@ -132,8 +153,11 @@ def compiled(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     pkg.mkdir(parents=True)
     (pkg / "ClipboardHelper.java").write_text(SOURCE)
     out = src / "out"
-    subprocess.run([JAVAC, "--release", "17", "-d", str(out), *map(str, src.rglob("*.java"))],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [JAVAC, "--release", "17", "-d", str(out), *map(str, src.rglob("*.java"))],
+        check=True,
+        capture_output=True,
+    )
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*.class")}
 
 
@@ -163,16 +187,22 @@ def test_switches_and_wide_are_decoded(compiled: dict[str, bytes]) -> None:
 def test_calls_and_strings(compiled: dict[str, bytes]) -> None:
     data = compiled[HELPER]
     calls = set(iter_calls(data))
-    assert ("readShareCode", "(Landroid/content/ClipboardManager;I)Ljava/lang/String;",
-            CLIP, "getPrimaryClip", "()Ljava/lang/Object;") in calls
+    assert (
+        "readShareCode",
+        "(Landroid/content/ClipboardManager;I)Ljava/lang/String;",
+        CLIP,
+        "getPrimaryClip",
+        "()Ljava/lang/Object;",
+    ) in calls
     # the method reference compiles to invokedynamic whose argument is a handle to the method
     supplier = "(Landroid/content/ClipboardManager;)Ljava/util/function/Supplier;"
     assert ("viaMethodReference", supplier, CLIP, "getPrimaryClip", "()Ljava/lang/Object;") in calls
     strings = {(m, s) for m, _d, s in iter_strings(data)}
     assert ("viaReflection", "android.content.ClipboardManager") in strings
     assert ("harmless", "content://smsx") in strings
-    reads = {(m, owner, name, desc) for m, _d, owner, name, desc in
-             ClassFile(data).iter_static_reads()}
+    reads = {
+        (m, owner, name, desc) for m, _d, owner, name, desc in ClassFile(data).iter_static_reads()
+    }
     assert reads == {
         ("album", MEDIA, "EXTERNAL_CONTENT_URI", "Ljava/lang/Object;"),
         ("internalAlbum", MEDIA, "INTERNAL_CONTENT_URI", "Ljava/lang/Object;"),
@@ -184,7 +214,7 @@ def test_calls_and_strings(compiled: dict[str, bytes]) -> None:
 def test_class_file_call_sites(compiled: dict[str, bytes]) -> None:
     classes = [(f"sdk.jar!/{name}", data) for name, data in sorted(compiled.items())]
     sites = find_class_file_call_sites(classes, CAPS)
-    got = {(s.caller_method, s.api_method or s.string, s.evidence_kind) for s in sites}
+    got = {(s.caller_method, s.api_method or s.api_class, s.evidence_kind) for s in sites}
     assert got == {
         ("readShareCode", "getPrimaryClip", "invoke"),
         ("viaMethodReference", "getPrimaryClip", "invoke"),
@@ -198,9 +228,31 @@ def test_class_file_call_sites(compiled: dict[str, bytes]) -> None:
 
 
 def test_instruction_lengths_follow_the_spec() -> None:
-    expected = {0x00: 1, 0x10: 2, 0x11: 3, 0x12: 2, 0x13: 3, 0x14: 3, 0x15: 2, 0x19: 2,
-                0x36: 2, 0x84: 3, 0x99: 3, 0xA7: 3, 0xA9: 2, 0xB2: 3, 0xB6: 3, 0xB9: 5,
-                0xBA: 5, 0xBB: 3, 0xBC: 2, 0xC5: 4, 0xC6: 3, 0xC8: 5, 0xB1: 1}
+    expected = {
+        0x00: 1,
+        0x10: 2,
+        0x11: 3,
+        0x12: 2,
+        0x13: 3,
+        0x14: 3,
+        0x15: 2,
+        0x19: 2,
+        0x36: 2,
+        0x84: 3,
+        0x99: 3,
+        0xA7: 3,
+        0xA9: 2,
+        0xB2: 3,
+        0xB6: 3,
+        0xB9: 5,
+        0xBA: 5,
+        0xBB: 3,
+        0xBC: 2,
+        0xC5: 4,
+        0xC6: 3,
+        0xC8: 5,
+        0xB1: 1,
+    }
     assert {op: INSTRUCTION_LENGTHS[op] for op in expected} == expected
 
 
@@ -243,8 +295,10 @@ def test_not_a_class_file() -> None:
 # --------------------------------------------------------------------------- real SDK jars
 
 _CLASS_LINE = re.compile(r"^(?!\s)(?:.*\s)?(?:class|interface|enum)\s+([^\s<{]+)")
-_CALL = re.compile(r"\binvoke(?:virtual|special|static|interface)\s+#\d+(?:,\s*\d+)?\s*"
-                   r"// (?:Interface)?Method (.+)$")
+_CALL = re.compile(
+    r"\binvoke(?:virtual|special|static|interface)\s+#\d+(?:,\s*\d+)?\s*"
+    r"// (?:Interface)?Method (.+)$"
+)
 _GETSTATIC = re.compile(r"\bgetstatic\s+#\d+\s*// Field (.+)$")
 
 
@@ -260,8 +314,9 @@ def _javap_calls(
         path.write_bytes(data)
         paths.append(str(path))
     assert JAVAP is not None
-    text = subprocess.run([JAVAP, "-c", "-s", "-p", *paths], check=True, capture_output=True,
-                          text=True).stdout
+    text = subprocess.run(
+        [JAVAP, "-c", "-s", "-p", *paths], check=True, capture_output=True, text=True
+    ).stdout
     out: set[tuple[str, str, str, str, str]] = set()
     cls = method = descriptor = ""
     pending = ""
@@ -322,10 +377,13 @@ def test_real_jar_static_reads_equal_javap(jar: str, tmp_path: Path) -> None:
 
 @pytest.mark.realworld
 def test_real_aar_and_jar_call_sites() -> None:
-    with zipfile.ZipFile(real_world_file("alipaySdk-15.6.5-20190718211148.aar")) as aar, \
-            zipfile.ZipFile(io.BytesIO(aar.read("classes.jar"))) as jar:
-        classes = [(f"classes.jar!/{n}", jar.read(n)) for n in jar.namelist()
-                   if n.endswith(".class")]
+    with (
+        zipfile.ZipFile(real_world_file("alipaySdk-15.6.5-20190718211148.aar")) as aar,
+        zipfile.ZipFile(io.BytesIO(aar.read("classes.jar"))) as jar,
+    ):
+        classes = [
+            (f"classes.jar!/{n}", jar.read(n)) for n in jar.namelist() if n.endswith(".class")
+        ]
     from scanner.catalog import capabilities
 
     sites = find_class_file_call_sites(classes, capabilities())

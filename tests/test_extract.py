@@ -9,8 +9,9 @@ import pytest
 from conftest import sample_apk
 
 from scanner.errors import AppInputError, LimitExceeded
-from scanner.extract import extract_app
+from scanner.extract import app_suffixes, extract_app, reader_for
 from scanner.extract.archive import Limits
+from scanner.extract.formats import READERS
 from scanner.extract.native import jni_class_of, read_native
 from scanner.model import AppKind, ComponentKind
 
@@ -190,3 +191,62 @@ def test_malformed_dex_is_a_warning_not_a_crash(tmp_path: Path) -> None:
     inv = extract_app(path).inventory
     assert inv.class_names == ()
     assert any("classes.dex" in w for w in inv.warnings)
+
+
+# ---------------------------------------------------------------- format readers
+
+
+def _formats(tmp_path: Path) -> dict[str, Path]:
+    """One real file per format, each saved under a misleading name (.bin)."""
+    with zipfile.ZipFile(sample_apk("shopping-demo")) as apk:
+        so = apk.read("lib/arm64-v8a/libjcore319.so")
+    jar_bytes = _zip_bytes(tmp_path / "j.zip", {"com/example/A.class": b"\xca\xfe\xba\xbe"})
+    manifest = b'<manifest package="com.example.lib"/>'
+    files = {
+        "apk": sample_apk("plain-notes").read_bytes(),
+        "jar": jar_bytes,
+        "aar": _zip_bytes(
+            tmp_path / "a.zip", {"AndroidManifest.xml": manifest, "classes.jar": jar_bytes}
+        ),
+        "native": so,
+    }
+    return {kind: _write(tmp_path, f"{kind}.bin", data) for kind, data in files.items()}
+
+
+def _zip_bytes(path: Path, entries: dict[str, bytes]) -> bytes:
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in entries.items():
+            zf.writestr(name, data)
+    return path.read_bytes()
+
+
+def test_each_format_is_recognised_by_content_not_by_name(tmp_path: Path) -> None:
+    for kind, path in _formats(tmp_path).items():
+        assert reader_for(path).name == kind
+        assert extract_app(path).inventory.identity.kind is AppKind(kind)
+
+
+def test_no_earlier_reader_claims_another_format(tmp_path: Path) -> None:
+    """READERS is tried in order: a file's own reader recognises it, none before it does."""
+    for kind, path in _formats(tmp_path).items():
+        head = path.read_bytes()[:8]
+        names = frozenset(zipfile.ZipFile(path).namelist()) if kind != "native" else None
+        claims = [reader.name for reader in READERS if reader.recognises(path, head, names)]
+        assert claims[0] == kind, (kind, claims)
+    assert [reader.name for reader in READERS] == ["aar", "apk", "jar", "native"]
+
+
+def test_an_apk_named_jar_is_read_as_an_apk(tmp_path: Path) -> None:
+    path = _write(tmp_path, "notes.jar", sample_apk("plain-notes").read_bytes())
+    assert extract_app(path).inventory.identity.kind is AppKind.APK
+
+
+def test_a_zip_of_nothing_known_is_refused(tmp_path: Path) -> None:
+    path = _write(tmp_path, "x.apk", _zip_bytes(tmp_path / "x.zip", {"a.txt": b"x"}))
+    with pytest.raises(AppInputError, match=r"zip archive without AndroidManifest\.xml"):
+        extract_app(path)
+
+
+def test_app_suffixes_are_the_readers_suffixes() -> None:
+    assert app_suffixes() == {".apk", ".apks", ".aar", ".jar", ".so", ".a"}
+    assert all(reader.suffixes for reader in READERS)

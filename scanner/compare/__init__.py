@@ -18,6 +18,7 @@ from scanner.model import (
     DIRECT_CODE_EVIDENCE,
     CallSiteUse,
     Evidence,
+    EvidenceKind,
     PermissionFinding,
     ScanResult,
     SdkDetection,
@@ -74,7 +75,7 @@ def _call_evidence(call: CallSiteUse) -> Evidence:
         else f" [{call.evidence_kind}: weaker evidence]"
     )
     return Evidence(
-        "call_site",
+        EvidenceKind.CALL_SITE,
         f"{call.caller_class}.{call.caller_method}",
         f"{call.access} {call.api}{weak}",
         call.code_unit,

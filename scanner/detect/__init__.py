@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from scanner.catalog import Capability, SdkSignature, capabilities, permission_levels
 from scanner.detect.permissions import classify_permissions
 from scanner.detect.sdks import SdkIndex, detect_sdks
 from scanner.detect.startup import detect_startup
-from scanner.extract import CodeBlob
+from scanner.extract import CodeBytes
 from scanner.model import AppInventory, CallSiteUse, CapabilityUse, ScanResult
 
 
 def find_code_uses(
-    code: Sequence[CodeBlob],
+    code: Sequence[CodeBytes],
     caps: Sequence[Capability],
     index: SdkIndex,
     jobs: int = 1,
@@ -27,21 +28,7 @@ def find_code_uses(
     found = list(callsites.find_call_sites(dex, caps, jobs=jobs, errors=warnings))
     if classes:
         found += callsites.find_class_file_call_sites(classes, caps, errors=warnings)
-    return tuple(
-        CallSiteUse(
-            category=c.category,
-            api_class=c.api_class if c.evidence_kind != "const_string" else repr(c.string),
-            api_method=c.api_method if c.evidence_kind != "const_string" else "",
-            access=c.access,
-            caller_class=c.caller_class,
-            caller_method=c.caller_method,
-            caller_descriptor=c.caller_descriptor,
-            code_unit=c.code_unit,
-            evidence_kind=c.evidence_kind,
-            owner=index.owner_of_class(c.caller_class),
-        )
-        for c in found
-    )
+    return tuple(replace(c, owner=index.owner_of_class(c.caller_class)) for c in found)
 
 
 def detect(
@@ -49,7 +36,7 @@ def detect(
     sdks: Sequence[SdkSignature],
     caps: Sequence[Capability] | None = None,
     signature_sets: tuple[str, ...] = ("builtin",),
-    code: Sequence[CodeBlob] | None = None,
+    code: Sequence[CodeBytes] | None = None,
     jobs: int = 1,
 ) -> ScanResult:
     """Classify an inventory; with `code`, also find and attribute sensitive call sites."""
@@ -69,8 +56,6 @@ def detect(
                 CapabilityUse(category=cap.id, permissions=perms, startup=starts, call_sites=calls)
             )
     if warnings:
-        from dataclasses import replace
-
         inv = replace(inv, warnings=inv.warnings + tuple(warnings))
     return ScanResult(
         inventory=inv,

@@ -48,40 +48,58 @@ from scanner.extract.dex import (
     MethodCode,
     descriptor_to_class_name,
 )
+from scanner.model import ApiAccess, CallSiteUse, CodeEvidenceKind
 
-EVIDENCE_INVOKE = "invoke"
-EVIDENCE_REFLECTION = "reflection_string"
-EVIDENCE_CONST_STRING = "const_string"
-EVIDENCE_FIELD = "field_read"
+EVIDENCE_INVOKE = CodeEvidenceKind.INVOKE
+EVIDENCE_FIELD = CodeEvidenceKind.FIELD_READ
+EVIDENCE_REFLECTION = CodeEvidenceKind.REFLECTION_STRING
+EVIDENCE_CONST_STRING = CodeEvidenceKind.CONST_STRING
+
 PARALLEL_MIN_BYTES = 8 << 20
 """Below this much dex in total, worker processes cost more than they save (docs/performance.md)."""
 
+_Caller = tuple[str, str, str]
+"""(dotted class, method name, JVM descriptor) of the method holding a call site."""
 
-@dataclass(frozen=True, order=True)
-class CallSite:
-    """One app method that uses a capability's API (or string), with the evidence kind."""
 
-    caller_class: str
-    """Dotted class that holds the calling method (com.example.Foo$Bar)."""
-    caller_method: str
-    """Name of the calling method (<init> for constructors)."""
-    caller_descriptor: str
-    """Its JVM descriptor, e.g. '(I)V'."""
-    api_class: str
-    """Dotted API class as the instruction names it (for field_read, the field's class); empty
-    for const_string evidence."""
-    api_method: str
-    """API method name (for field_read, the field name); empty for const_string evidence."""
-    category: str
-    """Capability id (clipboard, location, ...)."""
-    access: str
-    """read | write | use (from the capability data; 'use' for const_string evidence)."""
-    code_unit: str
-    """Where the caller is: classes2.dex, or jar!/com/foo/Bar.class."""
-    evidence_kind: str
-    """invoke | field_read | reflection_string | const_string"""
-    string: str = ""
-    """The string constant found, for const_string evidence."""
+def _site(
+    caller: _Caller,
+    api_class: str,
+    api_method: str,
+    category: str,
+    access: str,
+    unit: str,
+    kind: CodeEvidenceKind,
+) -> CallSiteUse:
+    return CallSiteUse(
+        category=category,
+        api_class=api_class,
+        api_method=api_method,
+        access=ApiAccess(access),
+        caller_class=caller[0],
+        caller_method=caller[1],
+        caller_descriptor=caller[2],
+        code_unit=unit,
+        evidence_kind=kind,
+    )
+
+
+def _order(site: CallSiteUse) -> tuple[str, ...]:
+    """Sort key: by caller, then API. A const string sorts as an empty API followed by the
+    string, the order call sites have always been listed in (goldens and baselines rely on it)."""
+    const = site.evidence_kind is CodeEvidenceKind.CONST_STRING
+    return (
+        site.caller_class,
+        site.caller_method,
+        site.caller_descriptor,
+        "" if const else site.api_class,
+        site.api_method,
+        site.category,
+        site.access,
+        site.code_unit,
+        site.evidence_kind,
+        site.api_class if const else "",
+    )
 
 
 @dataclass(frozen=True)
@@ -266,28 +284,29 @@ class _DexScan:
                     raise DexFormatError("code items overlap (more code than the file holds)")
         return [hits[k] for k in sorted(hits)]
 
-    def call_sites_of(self, code: MethodCode, unit: str) -> set[CallSite]:
+    def call_sites_of(self, code: MethodCode, unit: str) -> set[CallSiteUse]:
         dex = self.dex
         wanted_strings = set(self.cap_strings) | set(self.reflect_classes)
         wanted_strings.update(self.reflect_names.values())
-        refs = dex.code_refs(code, self.api_methods, wanted_strings, self.call_sites,
-                             self.api_fields)
+        refs = dex.code_refs(
+            code, self.api_methods, wanted_strings, self.call_sites, self.api_fields
+        )
         triggers = set(self.cap_strings) | set(self.reflect_classes)
         if not refs.methods and not refs.fields and triggers.isdisjoint(refs.strings):
             return set()
         class_idx, proto_idx, name_idx = dex.method_id(code.method_idx)
-        caller = (
+        caller: _Caller = (
             descriptor_to_class_name(dex.type_descriptor(class_idx)),
             dex.string(name_idx),
             dex.proto_descriptor(proto_idx),
         )
-        out: set[CallSite] = set()
+        out: set[CallSiteUse] = set()
         for method_idx in refs.methods:
             api_class = dex.method_class(method_idx)
             for api in self.api_methods[method_idx]:
                 out.add(
-                    CallSite(
-                        *caller,
+                    _site(
+                        caller,
                         api_class,
                         api.method,
                         api.category,
@@ -300,8 +319,8 @@ class _DexScan:
             field_class = dex.field_class(field_idx)
             for sig in self.api_fields[field_idx]:
                 out.add(
-                    CallSite(
-                        *caller,
+                    _site(
+                        caller,
                         field_class,
                         sig.field,
                         sig.category,
@@ -313,23 +332,15 @@ class _DexScan:
         loaded = set(refs.strings)
         for string_idx in loaded:
             for category, _pattern in self.cap_strings.get(string_idx, ()):
+                text = dex.string(string_idx)
                 out.add(
-                    CallSite(
-                        *caller,
-                        "",
-                        "",
-                        category,
-                        "use",
-                        unit,
-                        EVIDENCE_CONST_STRING,
-                        dex.string(string_idx),
-                    )
+                    _site(caller, text, "", category, ApiAccess.USE, unit, EVIDENCE_CONST_STRING)
                 )
             for api in self.reflect_classes.get(string_idx, ()):
                 if self.reflect_names.get(api.method) in loaded:
                     out.add(
-                        CallSite(
-                            *caller,
+                        _site(
+                            caller,
                             api.class_name,
                             api.method,
                             api.category,
@@ -341,15 +352,15 @@ class _DexScan:
         return out
 
 
-def dex_call_sites(name: str, data: bytes, caps: Sequence[Capability]) -> tuple[CallSite, ...]:
+def dex_call_sites(name: str, data: bytes, caps: Sequence[Capability]) -> tuple[CallSiteUse, ...]:
     """Call sites in one dex file. Raises DexFormatError (naming `name`) on a malformed dex."""
-    return tuple(sorted(_scan_dex(name, data, _plan(caps))))
+    return tuple(sorted(_scan_dex(name, data, _plan(caps)), key=_order))
 
 
-def _scan_dex(name: str, data: bytes, plan: _Plan) -> set[CallSite]:
+def _scan_dex(name: str, data: bytes, plan: _Plan) -> set[CallSiteUse]:
     try:
         scan = _DexScan(DexCode(data, name), plan)
-        out: set[CallSite] = set()
+        out: set[CallSiteUse] = set()
         for code in scan.candidate_methods():
             out |= scan.call_sites_of(code, name)
         return out
@@ -360,7 +371,7 @@ def _scan_dex(name: str, data: bytes, plan: _Plan) -> set[CallSite]:
         raise DexFormatError(f"{name}: malformed dex ({exc})") from exc
 
 
-def _scan_dex_job(args: tuple[str, bytes, _Plan]) -> set[CallSite] | DexFormatError:
+def _scan_dex_job(args: tuple[str, bytes, _Plan]) -> set[CallSiteUse] | DexFormatError:
     """One unit's call sites, or its format error as a value (so one bad dex in a worker does
     not cancel the others)."""
     try:
@@ -374,7 +385,7 @@ def find_call_sites(
     caps: Sequence[Capability],
     jobs: int = 1,
     errors: list[str] | None = None,
-) -> tuple[CallSite, ...]:
+) -> tuple[CallSiteUse, ...]:
     """Call sites of the capabilities' APIs, fields and strings in dex files given as
     (name, bytes).
 
@@ -384,7 +395,7 @@ def find_call_sites(
     """
     plan = _plan(caps)
     todo = sorted(units, key=lambda u: -len(u[1]))  # biggest first keeps the workers busy
-    found: set[CallSite] = set()
+    found: set[CallSiteUse] = set()
     parallel = jobs > 1 and len(todo) > 1 and sum(len(d) for _, d in todo) >= PARALLEL_MIN_BYTES
     if parallel:
         with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
@@ -398,13 +409,13 @@ def find_call_sites(
             errors.append(str(result))
         else:
             found |= result
-    return tuple(sorted(found))
+    return tuple(sorted(found, key=_order))
 
 
 # --------------------------------------------------------------------------- JVM class files
 
 
-def _class_file_call_sites(name: str, data: bytes, plan: _Plan) -> set[CallSite]:
+def _class_file_call_sites(name: str, data: bytes, plan: _Plan) -> set[CallSiteUse]:
     cf = ClassFile(data, name)
     apis: dict[tuple[str, str], list[ApiSignature]] = {}
     for api in plan.apis:
@@ -418,21 +429,26 @@ def _class_file_call_sites(name: str, data: bytes, plan: _Plan) -> set[CallSite]
         string_matches(pattern, text) for _cat, pattern in plan.strings for text in pool_strings
     ) or not reflect_classes.isdisjoint(pool_strings)
     wanted_fields = not fields.keys().isdisjoint(cf.referenced_fields())
-    if not wanted_strings and not wanted_fields and not cf.bootstrap_methods and (
-        apis.keys().isdisjoint(cf.referenced_methods())
+    if (
+        not wanted_strings
+        and not wanted_fields
+        and not cf.bootstrap_methods
+        and (apis.keys().isdisjoint(cf.referenced_methods()))
     ):
         return set()  # nothing in the constant pool can match: skip decoding the code
     caller_class = cf.class_name
-    out: set[CallSite] = set()
+    out: set[CallSiteUse] = set()
     for method, descriptor, owner, api_name, _desc in cf.iter_calls():
         for api in apis.get((owner, api_name), ()):
-            out.add(CallSite(caller_class, method, descriptor, owner, api_name, api.category,
-                             api.access, name, EVIDENCE_INVOKE))
+            caller = (caller_class, method, descriptor)
+            out.add(_site(caller, owner, api_name, api.category, api.access, name, EVIDENCE_INVOKE))
     if wanted_fields:
         for method, descriptor, owner, field_name, _desc in cf.iter_static_reads():
             for sig in fields.get((owner, field_name), ()):
-                out.add(CallSite(caller_class, method, descriptor, owner, field_name,
-                                 sig.category, sig.access, name, EVIDENCE_FIELD))
+                caller = (caller_class, method, descriptor)
+                out.add(
+                    _site(caller, owner, field_name, sig.category, sig.access, name, EVIDENCE_FIELD)
+                )
     if not wanted_strings:
         return out
     loaded: dict[tuple[str, str], set[str]] = {}
@@ -442,12 +458,30 @@ def _class_file_call_sites(name: str, data: bytes, plan: _Plan) -> set[CallSite]
         for text in texts:
             for category, pattern in plan.strings:
                 if string_matches(pattern, text):
-                    out.add(CallSite(caller_class, method, descriptor, "", "", category, "use",
-                                     name, EVIDENCE_CONST_STRING, text))
+                    out.add(
+                        _site(
+                            (caller_class, method, descriptor),
+                            text,
+                            "",
+                            category,
+                            ApiAccess.USE,
+                            name,
+                            EVIDENCE_CONST_STRING,
+                        )
+                    )
         for api in plan.apis:
             if api.class_name in texts and api.method in texts:
-                out.add(CallSite(caller_class, method, descriptor, api.class_name, api.method,
-                                 api.category, api.access, name, EVIDENCE_REFLECTION))
+                out.add(
+                    _site(
+                        (caller_class, method, descriptor),
+                        api.class_name,
+                        api.method,
+                        api.category,
+                        api.access,
+                        name,
+                        EVIDENCE_REFLECTION,
+                    )
+                )
     return out
 
 
@@ -455,14 +489,14 @@ def find_class_file_call_sites(
     classes: Iterable[tuple[str, bytes]],
     caps: Sequence[Capability],
     errors: list[str] | None = None,
-) -> tuple[CallSite, ...]:
+) -> tuple[CallSiteUse, ...]:
     """Call sites in JVM class files given as (name, bytes), e.g. ('x.jar!/a/B.class', ...).
 
     Same matching and evidence kinds as `find_call_sites`. A malformed class file raises
     ClassFormatError, or when `errors` is a list, is reported there and skipped.
     """
     plan = _plan(caps)
-    found: set[CallSite] = set()
+    found: set[CallSiteUse] = set()
     for name, data in classes:
         try:
             found |= _class_file_call_sites(name, data, plan)
@@ -471,4 +505,4 @@ def find_class_file_call_sites(
             if errors is None:
                 raise error from exc
             errors.append(str(error))
-    return tuple(sorted(found))
+    return tuple(sorted(found, key=_order))

@@ -5,14 +5,21 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from scanner.catalog import Capability, categories_of_permission
-from scanner.model import AppInventory, Evidence, PermissionFinding
+from scanner.model import (
+    AppInventory,
+    Evidence,
+    EvidenceKind,
+    PermissionElement,
+    PermissionFinding,
+    ProtectionLevel,
+)
 
 
 def classify_permissions(
     inv: AppInventory, caps: Sequence[Capability], levels: Mapping[str, str]
 ) -> tuple[PermissionFinding, ...]:
     """One finding per distinct permission name, merging uses-permission and -sdk-23 entries."""
-    by_name: dict[str, list[tuple[str, int | None]]] = {}
+    by_name: dict[str, list[tuple[PermissionElement, int | None]]] = {}
     for req in inv.permissions:
         by_name.setdefault(req.name, []).append((req.element, req.max_sdk))
     out = []
@@ -29,11 +36,11 @@ def classify_permissions(
         out.append(
             PermissionFinding(
                 name=name,
-                protection_level=levels.get(name, "unknown"),
+                protection_level=ProtectionLevel(levels.get(name, ProtectionLevel.UNKNOWN)),
                 categories=categories_of_permission(name, caps),
                 elements=elements,
                 max_sdk=max_sdk,
-                evidence=Evidence("permission", name, detail, "AndroidManifest.xml"),
+                evidence=Evidence(EvidenceKind.PERMISSION, name, detail, "AndroidManifest.xml"),
             )
         )
     return tuple(sorted(out, key=lambda p: p.name))

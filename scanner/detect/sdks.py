@@ -16,7 +16,7 @@ from fnmatch import fnmatchcase
 from functools import cached_property
 
 from scanner.catalog import SdkSignature
-from scanner.model import AppInventory, Evidence, SdkDetection
+from scanner.model import AppInventory, Evidence, EvidenceKind, SdkDetection, SdkStatus
 
 MAX_PACKAGE_EVIDENCE = 8
 
@@ -140,13 +140,13 @@ def detect_sdks(inv: AppInventory, index: SdkIndex) -> tuple[SdkDetection, ...]:
         top = _roll_up(hits, sig.packages)
         for package, count in top[:MAX_PACKAGE_EVIDENCE]:
             evidence.setdefault(sid, []).append(
-                Evidence("class_package", package, f"{count} classes", units)
+                Evidence(EvidenceKind.CLASS_PACKAGE, package, f"{count} classes", units)
             )
 
     for lib in inv.native_libraries:
         for sid in index.native_lib_owners(lib.name):
             evidence.setdefault(sid, []).append(
-                Evidence("native_library", lib.name, lib.abi or "", lib.path)
+                Evidence(EvidenceKind.NATIVE_LIBRARY, lib.name, lib.abi or "", lib.path)
             )
         jni_owners: dict[str, list[str]] = {}
         for cls in lib.jni_classes:
@@ -154,35 +154,44 @@ def detect_sdks(inv: AppInventory, index: SdkIndex) -> tuple[SdkDetection, ...]:
                 jni_owners.setdefault(sid, []).append(cls)
         for sid, classes in jni_owners.items():
             evidence.setdefault(sid, []).append(
-                Evidence("jni_class", lib.name, "implements " + ", ".join(classes[:3]), lib.path)
+                Evidence(
+                    EvidenceKind.JNI_CLASS,
+                    lib.name,
+                    "implements " + ", ".join(classes[:3]),
+                    lib.path,
+                )
             )
         for sid in _objc_owners(lib.objc_classes, index):
             sample = [c for c in lib.objc_classes if _objc_match(c, index.by_id[sid])][:3]
             evidence.setdefault(sid, []).append(
-                Evidence("objc_class", lib.name, "defines " + ", ".join(sample), lib.path)
+                Evidence(
+                    EvidenceKind.OBJC_CLASS, lib.name, "defines " + ", ".join(sample), lib.path
+                )
             )
 
     for comp in inv.components:
         for sid in index.component_owners(comp.name):
             evidence.setdefault(sid, []).append(
-                Evidence("component", comp.name, comp.kind.value, "AndroidManifest.xml")
+                Evidence(EvidenceKind.COMPONENT, comp.name, comp.kind.value, "AndroidManifest.xml")
             )
     for meta in inv.meta_data:
         for sid in index.meta_data_owners(meta.name):
             evidence.setdefault(sid, []).append(
-                Evidence("meta_data", meta.name, meta.value or "", "AndroidManifest.xml")
+                Evidence(EvidenceKind.META_DATA, meta.name, meta.value or "", "AndroidManifest.xml")
             )
     for asset in inv.assets:
         for sig in index.signatures:
             if any(fnmatchcase(asset, p) for p in sig.assets):
-                evidence.setdefault(sig.id, []).append(Evidence("asset", asset, "", asset))
+                evidence.setdefault(sig.id, []).append(
+                    Evidence(EvidenceKind.ASSET, asset, "", asset)
+                )
 
     detections = []
     for sid, items in evidence.items():
         sig = index.by_id[sid]
         count = class_counts.get(sid, 0)
-        strong = any(e.kind != "class_package" for e in items)
-        status = "present" if strong or count >= sig.min_classes else "stub"
+        strong = any(e.kind is not EvidenceKind.CLASS_PACKAGE for e in items)
+        status = SdkStatus.PRESENT if strong or count >= sig.min_classes else SdkStatus.STUB
         detections.append(
             SdkDetection(
                 sdk_id=sid,
@@ -196,7 +205,7 @@ def detect_sdks(inv: AppInventory, index: SdkIndex) -> tuple[SdkDetection, ...]:
                 evidence=tuple(_dedupe(items)),
             )
         )
-    return tuple(sorted(detections, key=lambda d: (d.status != "present", d.sdk_id)))
+    return tuple(sorted(detections, key=lambda d: (d.status is not SdkStatus.PRESENT, d.sdk_id)))
 
 
 def _roll_up(hits: Counter[str], prefixes: Sequence[str]) -> list[tuple[str, int]]:

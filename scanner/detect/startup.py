@@ -13,7 +13,15 @@ from collections.abc import Sequence
 
 from scanner.catalog import Capability
 from scanner.detect.sdks import SdkIndex
-from scanner.model import AppInventory, Component, ComponentKind, Evidence, StartupBehaviour
+from scanner.model import (
+    AppInventory,
+    Component,
+    ComponentKind,
+    Evidence,
+    EvidenceKind,
+    StartupBehaviour,
+    StartupKind,
+)
 
 _SYSTEM_ACTION_PREFIXES = ("android.", "com.android.")
 
@@ -44,13 +52,13 @@ def detect_startup(
             if action in self_actions:
                 out.append(
                     StartupBehaviour(
-                        kind="self_startup",
+                        kind=StartupKind.SELF_STARTUP,
                         component=comp.name,
                         component_kind=comp.kind,
                         trigger=action,
                         reason=f"{comp.kind.value} is started by the system broadcast {action}",
                         owner=owner,
-                        evidence=Evidence("intent_filter", comp.name, action, where),
+                        evidence=Evidence(EvidenceKind.INTENT_FILTER, comp.name, action, where),
                     )
                 )
         if not comp.exported or comp.permission:
@@ -64,7 +72,7 @@ def detect_startup(
         for action in foreign:
             out.append(
                 StartupBehaviour(
-                    kind="associated_startup",
+                    kind=StartupKind.ASSOCIATED_STARTUP,
                     component=comp.name,
                     component_kind=comp.kind,
                     trigger=action,
@@ -73,7 +81,7 @@ def detect_startup(
                         f"other apps can start it with {action}"
                     ),
                     owner=owner,
-                    evidence=Evidence("intent_filter", comp.name, action, where),
+                    evidence=Evidence(EvidenceKind.INTENT_FILTER, comp.name, action, where),
                 )
             )
         if (
@@ -85,7 +93,7 @@ def detect_startup(
             trigger = "provider" if comp.kind is ComponentKind.PROVIDER else "exported"
             out.append(
                 StartupBehaviour(
-                    kind="associated_startup",
+                    kind=StartupKind.ASSOCIATED_STARTUP,
                     component=comp.name,
                     component_kind=comp.kind,
                     trigger=trigger,
@@ -94,7 +102,10 @@ def detect_startup(
                     ),
                     owner=owner,
                     evidence=Evidence(
-                        "component", comp.name, f"exported={comp.explicit_exported}", where
+                        EvidenceKind.COMPONENT,
+                        comp.name,
+                        f"exported={comp.explicit_exported}",
+                        where,
                     ),
                 )
             )

@@ -9,19 +9,22 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from lxml import etree
 
 from scanner.errors import AppInputError
-from scanner.extract.resources import load_table, resolve_string
+from scanner.extract.arsc import load_table, resolve_string
 from scanner.model import (
     Component,
     ComponentKind,
     IntentFilter,
     MetaData,
+    PermissionElement,
     PermissionRequest,
     QueriedPackage,
+    QueryKind,
 )
 
 ANDROID_NS = "http://schemas.android.com/apk/res/android"
@@ -34,17 +37,18 @@ _COMPONENT_TAGS = {
 }
 
 
+@cache
 def _quiet_androguard() -> None:
-    """androguard logs through loguru at debug level by default; a CLI must stay quiet."""
+    """androguard logs through loguru at debug level by default; a CLI must stay quiet.
+
+    Called just before androguard is imported, not at start-up: loguru and androguard cost
+    tenths of a second that a jar, aar or native scan never needs."""
     try:
         from loguru import logger
 
         logger.disable("androguard")
     except ImportError:  # pragma: no cover - loguru is an androguard dependency
         logging.getLogger("androguard").setLevel(logging.ERROR)
-
-
-_quiet_androguard()
 
 
 @dataclass(frozen=True)
@@ -153,9 +157,9 @@ def facts_from_tree(root: Any, label_resolver: Any = None) -> ManifestFacts:
                 permissions.append(
                     PermissionRequest(
                         name=name,
-                        element="uses-permission-sdk-23"
-                        if element != "uses-permission"
-                        else element,
+                        element=PermissionElement.USES_PERMISSION
+                        if element == "uses-permission"
+                        else PermissionElement.USES_PERMISSION_SDK_23,
                         max_sdk=_int(_attr(p, "maxSdkVersion")),
                     )
                 )
@@ -197,12 +201,12 @@ def facts_from_tree(root: Any, label_resolver: Any = None) -> ManifestFacts:
         for child in q:
             tag = _local(child.tag)
             if tag == "package" and _attr(child, "name"):
-                queries.append(QueriedPackage("package", str(_attr(child, "name"))))
+                queries.append(QueriedPackage(QueryKind.PACKAGE, str(_attr(child, "name"))))
             elif tag == "provider" and _attr(child, "authorities"):
-                queries.append(QueriedPackage("provider", str(_attr(child, "authorities"))))
+                queries.append(QueriedPackage(QueryKind.PROVIDER, str(_attr(child, "authorities"))))
             elif tag == "intent":
                 actions = [a for a in (_attr(x, "name") for x in _children(child, "action")) if a]
-                queries.append(QueriedPackage("intent", ",".join(actions) or "<intent>"))
+                queries.append(QueriedPackage(QueryKind.INTENT, ",".join(actions) or "<intent>"))
     if label_resolver is not None:
         if label and label.startswith("@"):
             label = label_resolver(label) or label
@@ -230,6 +234,7 @@ def parse_binary_manifest(
     data: bytes, source: str, arsc: Callable[[], bytes | None] | None = None
 ) -> ManifestFacts:
     """Decode a binary AndroidManifest.xml; `arsc` loads resources.arsc to resolve the label."""
+    _quiet_androguard()
     from androguard.core.axml import AXMLPrinter
 
     if len(data) < 8 or data[:2] not in (b"\x03\x00", b"\x00\x00"):
@@ -264,7 +269,7 @@ def parse_text_manifest(data: bytes, source: str) -> ManifestFacts:
 def _label_resolver(arsc: Callable[[], bytes | None] | None) -> Any:
     """A function resolving '@7F...' references to strings, reading resources.arsc once.
 
-    The purpose-built reader (scanner.extract.resources) answers every lookup of a table it can
+    The purpose-built reader (scanner.extract.arsc) answers every lookup of a table it can
     read; androguard's full ARSCParser, which costs far more on large apps, is only built for a
     table the fast reader rejects.
     """
@@ -288,6 +293,7 @@ def _label_resolver(arsc: Callable[[], bytes | None] | None) -> Any:
         return _resolve_with_androguard(ref)
 
     def _resolve_with_androguard(ref: str) -> str | None:
+        _quiet_androguard()
         from androguard.core.axml import ARSCParser, ARSCResTableConfig
 
         try:

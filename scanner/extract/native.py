@@ -11,18 +11,24 @@ A library lief cannot parse is recorded with its error; the scan goes on.
 from __future__ import annotations
 
 import re
+from functools import cache
 
-import lief
-
-from scanner.model import NativeLibrary
-
-lief.logging.disable()
+from scanner.model import NativeFormat, NativeLibrary
 
 _ABI_RE = re.compile(r"(?:^|/)(?:lib|jni|jniLibs)/([^/]+)/[^/]+$")
 _OBJC_CLASS_PREFIXES = ("_OBJC_CLASS_$_", "OBJC_CLASS_$_", "_OBJC_METACLASS_$_")
 MAX_JNI_CLASSES = 2000
 MAX_OBJC_CLASSES = 5000
 MAX_AR_MEMBERS = 20_000
+
+
+@cache
+def _quiet_lief() -> None:
+    """Silence lief's logging once, on first use. lief itself is imported inside the functions
+    that parse: importing it costs about 0.3 s, which a scan without native code should not pay."""
+    import lief
+
+    lief.logging.disable()
 
 
 def abi_of(path: str) -> str | None:
@@ -126,11 +132,14 @@ def read_native(path: str, data: bytes) -> NativeLibrary:
     jni: set[str] = set()
     objc: set[str] = set()
     needed: list[str] = []
-    fmt = "unknown"
+    fmt = NativeFormat.UNKNOWN
     error: str | None = None
+    import lief
+
+    _quiet_lief()
     try:
         if data[:4] == b"\x7fELF":
-            fmt = "ELF"
+            fmt = NativeFormat.ELF
             elf = lief.ELF.parse(data)
             if elf is None:
                 error = "lief could not parse the ELF file"
@@ -141,7 +150,7 @@ def read_native(path: str, data: bytes) -> NativeLibrary:
                         jni.add(cls)
                 needed = [str(lib) for lib in elf.libraries]
         elif data[:8] == b"!<arch>\n":
-            fmt = "ar"
+            fmt = NativeFormat.AR
             for member in _ar_members(data):
                 _collect_macho_or_elf(member, objc, jni)
         elif data[:4] in (
@@ -150,7 +159,7 @@ def read_native(path: str, data: bytes) -> NativeLibrary:
             b"\xce\xfa\xed\xfe",
             b"\xbe\xba\xfe\xca",
         ):
-            fmt = "MachO"
+            fmt = NativeFormat.MACHO
             _collect_macho_or_elf(data, objc, jni)
         else:
             error = "not an ELF, Mach-O or ar file"
@@ -170,6 +179,8 @@ def read_native(path: str, data: bytes) -> NativeLibrary:
 
 
 def _collect_macho_or_elf(data: bytes, objc: set[str], jni: set[str]) -> None:
+    import lief
+
     if data[:4] == b"\x7fELF":
         elf = lief.ELF.parse(data)
         if elf is not None:

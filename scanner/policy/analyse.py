@@ -19,12 +19,14 @@ from scanner.catalog import SdkSignature
 from scanner.policy.model import (
     CategoryDisclosure,
     Language,
+    Polarity,
     PolicyAnalysis,
     PolicyDocument,
     PolicyEvidence,
     Segment,
     Status,
     ThirdPartyDisclosure,
+    ThirdPartyKind,
 )
 from scanner.policy.normalize import cased, lower, normalise, traditional_share
 from scanner.policy.vocabulary import (
@@ -287,7 +289,7 @@ class _Doc:
             term=self.doc.text[start:end],
             term_start=start,
             strength=seg.kind,
-            polarity="denial" if polarity == "denial" else "positive",
+            polarity=Polarity.DENIAL if polarity == "denial" else Polarity.POSITIVE,
         )
 
 
@@ -400,12 +402,12 @@ def _disclosures(d: _Doc) -> tuple[CategoryDisclosure, ...]:
 def _status(evidence: Sequence[PolicyEvidence]) -> Status:
     positive = [e for e in evidence if e.polarity == "positive"]
     if any(e.strength != "heading" for e in positive):
-        return "disclosed"
+        return Status.DISCLOSED
     if any(e.polarity == "denial" for e in evidence):
-        return "denied"
+        return Status.DENIED
     if positive:
-        return "heading_only"
-    return "not_mentioned"
+        return Status.HEADING_ONLY
+    return Status.NOT_MENTIONED
 
 
 # --------------------------------------------------------------------------- third parties
@@ -545,7 +547,7 @@ def _third_parties(d: _Doc, sdks: Sequence[SdkSignature]) -> tuple[ThirdPartyDis
             ThirdPartyDisclosure(
                 sdk_id=sdk_id,
                 name=names[sdk_id],
-                kind="table_row" if in_table else "named",
+                kind=ThirdPartyKind.TABLE_ROW if in_table else ThirdPartyKind.NAMED,
                 category=_generic_of(index_.by_id[sdk_id]),
                 evidence=tuple(evidence),
             )
@@ -553,7 +555,9 @@ def _third_parties(d: _Doc, sdks: Sequence[SdkSignature]) -> tuple[ThirdPartyDis
     for vendor in sorted(companies):
         if any(names[s] == vendor for s in names):
             continue
-        out.append(ThirdPartyDisclosure(None, vendor, "named", None, tuple(companies[vendor])))
+        out.append(
+            ThirdPartyDisclosure(None, vendor, ThirdPartyKind.NAMED, None, tuple(companies[vendor]))
+        )
 
     sdk_rows: set[int] = set()
     for seg_index, seg in enumerate(d.doc.segments):
@@ -578,7 +582,7 @@ def _third_parties(d: _Doc, sdks: Sequence[SdkSignature]) -> tuple[ThirdPartyDis
             ThirdPartyDisclosure(
                 None,
                 name,
-                "table_row",
+                ThirdPartyKind.TABLE_ROW,
                 category,
                 (d.evidence(seg_index, seg.start, seg.start + len(name)),),
             )
@@ -619,7 +623,7 @@ def _generic(
                 evidence.append(d.evidence(seg_index, start, end))
     order = list(c.category_words)
     return [
-        ThirdPartyDisclosure(None, names[cat], "generic", cat, tuple(found[cat]))
+        ThirdPartyDisclosure(None, names[cat], ThirdPartyKind.GENERIC, cat, tuple(found[cat]))
         for cat in sorted(found, key=order.index)
     ]
 
@@ -634,10 +638,10 @@ def detect_language(text: str) -> Language:
     chinese_words = chinese / 1.6
     total = chinese_words + latin_words
     if total == 0 or chinese_words <= 0.2 * total:
-        return "en"
+        return Language.EN
     if chinese_words < 0.6 * total:
-        return "mixed"
-    return "zh-Hant" if changed > 0.06 * chinese else "zh-Hans"
+        return Language.MIXED
+    return Language.ZH_HANT if changed > 0.06 * chinese else Language.ZH_HANS
 
 
 def analyse_policy(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from scanner.errors import PolicyInputError
 from scanner.policy import blocks as block_parsers
 from scanner.policy import segment
-from scanner.policy.model import PolicyDocument
+from scanner.policy.model import PolicyDocument, PolicyFormat
 from scanner.policy.sources import MAX_BYTES, RawPolicy, decode, fetch_url, is_url, read_file
 
 
@@ -42,7 +42,7 @@ def parse_policy(raw: RawPolicy) -> PolicyDocument:
         raise PolicyInputError(raw.source, "holds no readable text")
     return PolicyDocument(
         source=raw.source,
-        format=fmt,
+        format=PolicyFormat(fmt),
         encoding=encoding,
         text=full_text,
         segments=segments,

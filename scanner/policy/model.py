@@ -9,17 +9,69 @@ row as it reads in the policy, the heading it sits under and its character offse
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from enum import StrEnum
 
-SegmentKind = Literal["sentence", "list_item", "table_row", "heading"]
-"""What a segment is. Also the strength of evidence found in it: a heading alone is weaker."""
 
-Status = Literal["disclosed", "denied", "heading_only", "not_mentioned"]
-Polarity = Literal["positive", "denial"]
-ThirdPartyKind = Literal["named", "generic", "table_row"]
-Language = Literal["en", "zh-Hans", "zh-Hant", "mixed"]
+class SegmentKind(StrEnum):
+    """What a segment is. Also the strength of evidence found in it: a heading alone is weaker."""
 
-STRENGTH_ORDER: dict[str, int] = {"sentence": 0, "table_row": 1, "list_item": 2, "heading": 3}
+    SENTENCE = "sentence"
+    LIST_ITEM = "list_item"
+    TABLE_ROW = "table_row"
+    HEADING = "heading"
+
+
+class Status(StrEnum):
+    """What a policy says about one capability category."""
+
+    DISCLOSED = "disclosed"
+    """A sentence, list item or table row says it."""
+    DENIED = "denied"
+    """Only sentences saying the data is not collected or used."""
+    HEADING_ONLY = "heading_only"
+    """Only a heading names it."""
+    NOT_MENTIONED = "not_mentioned"
+    """None of the searched terms occur."""
+
+
+class Polarity(StrEnum):
+    POSITIVE = "positive"
+    DENIAL = "denial"
+    """The sentence says the data is NOT collected or used."""
+
+
+class ThirdPartyKind(StrEnum):
+    NAMED = "named"
+    """Mentioned by name in the text."""
+    GENERIC = "generic"
+    """No name given (advertising partners, analytics providers)."""
+    TABLE_ROW = "table_row"
+    """A row of a table of SDKs."""
+
+
+class Language(StrEnum):
+    EN = "en"
+    ZH_HANS = "zh-Hans"
+    ZH_HANT = "zh-Hant"
+    MIXED = "mixed"
+    """Neither English nor Chinese dominates."""
+
+
+class PolicyFormat(StrEnum):
+    """How the policy was read (by suffix, Content-Type or sniffing)."""
+
+    TXT = "txt"
+    MD = "md"
+    HTML = "html"
+    PDF = "pdf"
+
+
+STRENGTH_ORDER: dict[SegmentKind, int] = {
+    SegmentKind.SENTENCE: 0,
+    SegmentKind.TABLE_ROW: 1,
+    SegmentKind.LIST_ITEM: 2,
+    SegmentKind.HEADING: 3,
+}
 """Best evidence first when sorting."""
 
 
@@ -46,8 +98,7 @@ class PolicyDocument:
 
     source: str
     """The path or URL it was read from."""
-    format: str
-    """txt | md | html | pdf"""
+    format: PolicyFormat
     encoding: str | None
     """The detected character encoding (None for PDF, whose text is not byte-encoded)."""
     text: str
@@ -75,9 +126,8 @@ class PolicyEvidence:
     term_start: int
     """Offset of `term` in `PolicyDocument.text`."""
     strength: SegmentKind
-    """sentence | table_row | list_item | heading (weakest)."""
-    polarity: Polarity = "positive"
-    """denial when the sentence says the data is NOT collected or used."""
+    """The kind of segment it was found in (a heading is the weakest)."""
+    polarity: Polarity = Polarity.POSITIVE
 
 
 @dataclass(frozen=True)
@@ -86,8 +136,6 @@ class CategoryDisclosure:
 
     category: str
     status: Status
-    """disclosed: a sentence, list item or table row says it; denied: only denials;
-    heading_only: only a heading names it; not_mentioned: none of `searched_terms` occur."""
     evidence: tuple[PolicyEvidence, ...]
     """Best first: positive evidence by strength, then denials."""
     searched_terms: tuple[str, ...]
@@ -103,7 +151,6 @@ class ThirdPartyDisclosure:
     name: str
     """The name as the policy writes it (or the category phrase for a generic disclosure)."""
     kind: ThirdPartyKind
-    """named: mentioned in text; table_row: a row of an SDK list; generic: no name given."""
     category: str | None
     """advertising | analytics | security | payment | push | login | ... (None when unknown)."""
     evidence: tuple[PolicyEvidence, ...]
@@ -114,7 +161,7 @@ class PolicyAnalysis:
     """Everything `analyse_policy` found in one policy."""
 
     source: str
-    format: str
+    format: PolicyFormat
     encoding: str | None
     language: Language
     categories: tuple[CategoryDisclosure, ...]
@@ -136,5 +183,7 @@ class PolicyAnalysis:
     def generic_categories(self) -> frozenset[str]:
         """Categories of third parties disclosed without a name (e.g. advertising partners)."""
         return frozenset(
-            tp.category for tp in self.third_parties if tp.kind == "generic" and tp.category
+            tp.category
+            for tp in self.third_parties
+            if tp.kind is ThirdPartyKind.GENERIC and tp.category
         )

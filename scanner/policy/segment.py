@@ -65,15 +65,15 @@ def build(blocks: Sequence[Block]) -> tuple[str, tuple[Segment, ...]]:
         parts.append(text)
         offset += len(text) + 1
         if block.kind == "heading":
-            segments.append(Segment("heading", start, start + len(text), heading))
+            segments.append(Segment(SegmentKind.HEADING, start, start + len(text), heading))
             heading = text
         elif block.kind == "table_row":
-            kind: SegmentKind = "heading" if block.is_header_row else "table_row"
+            kind = SegmentKind.HEADING if block.is_header_row else SegmentKind.TABLE_ROW
             segments.append(
                 Segment(kind, start, start + len(text), heading, block.cells, block.header)
             )
         else:
-            kind = "list_item" if block.kind == "list_item" else "sentence"
+            kind = SegmentKind.LIST_ITEM if block.kind == "list_item" else SegmentKind.SENTENCE
             spans = [
                 (s, e)
                 for s, e in (_trimmed(text, s, e) for s, e in _sentence_spans(text))
@@ -82,7 +82,7 @@ def build(blocks: Sequence[Block]) -> tuple[str, tuple[Segment, ...]]:
             for number, (s, e) in enumerate(spans):
                 this: SegmentKind = kind
                 if number == 0 and len(spans) > 1 and _is_label(text[s:e]):
-                    this = "heading"  # "Microphone. Voice coaching does not use it."
+                    this = SegmentKind.HEADING  # "Microphone. Voice coaching does not use it."
                 segments.append(Segment(this, start + s, start + e, heading))
     return "\n".join(parts), tuple(segments)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from scanner import __version__
 from scanner.compare.model import AuditResult, Finding, Severity
-from scanner.model import Component, NativeLibrary, ScanResult
+from scanner.model import CallSiteUse, CodeEvidenceKind, Component, NativeLibrary, ScanResult
 
 SCHEMA_VERSION = "1.0"
 MAX_LISTED_SYMBOL_CLASSES = 50
@@ -34,6 +34,15 @@ def _native(lib: NativeLibrary) -> dict[str, Any]:
     doc["objc_classes"] = list(lib.objc_classes[:MAX_LISTED_SYMBOL_CLASSES])
     doc["jni_class_count"] = len(lib.jni_classes)
     doc["objc_class_count"] = len(lib.objc_classes)
+    return doc
+
+
+def _call_site(c: CallSiteUse) -> dict[str, Any]:
+    doc = asdict(c)
+    if c.evidence_kind is CodeEvidenceKind.CONST_STRING:
+        # The model keeps the string as found; schema 1.0 has always shown it quoted here.
+        doc["api_class"] = repr(c.api_class)
+    doc["api"] = c.api
     return doc
 
 
@@ -99,7 +108,7 @@ def audit_to_dict(audit: AuditResult) -> dict[str, Any]:
     from scanner.policy import analysis_to_dict
 
     doc = scan_to_dict(audit.scan)
-    doc["call_sites"] = [{**asdict(c), "api": c.api} for c in audit.scan.call_sites]
+    doc["call_sites"] = [_call_site(c) for c in audit.scan.call_sites]
     doc["code_analysed"] = audit.scan.code_analysed
     doc["policy"] = analysis_to_dict(audit.policy) if audit.policy else None
     doc["findings"] = [finding_to_dict(f) for f in audit.findings]

@@ -9,7 +9,7 @@ import pytest
 from androguard.core.axml import ARSCParser, ARSCResTableConfig
 from conftest import APKS, sample_apk
 
-from scanner.extract.resources import ResourceTable, load_table, resolve_string
+from scanner.extract.arsc import ResourceTable, load_table, resolve_string
 
 
 def _arsc(name: str) -> bytes:

@@ -1,0 +1,33 @@
+"""Input formats, one module each, behind `AppReader` (interface.py).
+
+`READERS` is tried in order and the first reader that recognises a file reads it, so a more
+specific format comes before a more general one: an aar (classes.jar + manifest) before an APK
+(dex, or a manifest alone), an APK (which may also hold class files) before a jar.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from scanner.extract.formats.apk import ApkReader
+from scanner.extract.formats.interface import AppReader, CodeBytes, CodeBytesFormat, ExtractedApp
+from scanner.extract.formats.jvm import AarReader, JarReader
+from scanner.extract.formats.native import NativeReader
+
+READERS: tuple[AppReader, ...] = (AarReader(), ApkReader(), JarReader(), NativeReader())
+
+
+@cache
+def app_suffixes() -> frozenset[str]:
+    """File suffixes of every format a reader reads (what a folder scan picks up)."""
+    return frozenset(s for reader in READERS for s in reader.suffixes)
+
+
+__all__ = [
+    "READERS",
+    "AppReader",
+    "CodeBytes",
+    "CodeBytesFormat",
+    "ExtractedApp",
+    "app_suffixes",
+]

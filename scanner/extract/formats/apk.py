@@ -1,0 +1,87 @@
+"""APK: a zip with a binary AndroidManifest.xml, classes*.dex and lib/<abi>/*.so."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from pathlib import Path
+
+from scanner.errors import AppInputError, LimitExceeded
+from scanner.extract.archive import Limits, ZipReader
+from scanner.extract.dex import DexFormatError, read_class_names
+from scanner.extract.formats.common import (
+    MAX_CLASSES,
+    ROOT_DEX,
+    assets_in,
+    check_code_size,
+    inventory,
+    natives_in,
+)
+from scanner.extract.formats.interface import AppReader, CodeBytes, CodeBytesFormat, ExtractedApp
+from scanner.extract.formats.zipped import ZIP_MAGIC, has_class_files
+from scanner.extract.manifest import parse_binary_manifest
+from scanner.model import AppKind, CodeUnit, CodeUnitFormat
+
+_NATIVE_PATH = re.compile(r"^lib/[^/]+/[^/]+\.so$")
+
+
+class ApkReader(AppReader):
+    name = AppKind.APK.value
+    suffixes = (".apk", ".apks")
+
+    def recognises(self, path: Path, head: bytes, zip_names: Collection[str] | None) -> bool:
+        """Dex at the root, or a manifest with no class files (a resource-only APK). Dex without
+        a manifest is still claimed, so the error names what is missing."""
+        if zip_names is None or head[:4] not in ZIP_MAGIC:
+            return False
+        if any(ROOT_DEX.match(n) for n in zip_names):
+            return True
+        return "AndroidManifest.xml" in zip_names and not has_class_files(zip_names)
+
+    def read(self, path: Path, limits: Limits, keep_code: bool) -> ExtractedApp:
+        with ZipReader(path, limits) as zf:
+            if not zf.has("AndroidManifest.xml"):
+                raise AppInputError(path, "APK has no AndroidManifest.xml")
+            return _read_apk(path, zf, keep_code)
+
+
+def _read_apk(path: Path, zf: ZipReader, keep_code: bool) -> ExtractedApp:
+    manifest_bytes = zf.read("AndroidManifest.xml", cap=zf.limits.max_manifest_bytes)
+
+    def load_arsc() -> bytes | None:
+        return zf.read("resources.arsc") if zf.has("resources.arsc") else None
+
+    facts = parse_binary_manifest(manifest_bytes, str(path), load_arsc)
+    warnings: list[str] = []
+    classes: set[str] = set()
+    units: list[CodeUnit] = []
+    code: list[CodeBytes] = []
+    dex_names = sorted(
+        (n for n in zf.names() if ROOT_DEX.match(n)),
+        key=lambda n: int(n[7:-4] or "1"),
+    )
+    for name in dex_names:
+        try:
+            data = zf.read(name)
+            names = read_class_names(data, name)
+        except LimitExceeded:
+            raise
+        except AppInputError as exc:
+            warnings.append(exc.message)
+            continue
+        except DexFormatError as exc:
+            warnings.append(f"{name}: malformed dex ({exc})")
+            continue
+        if len(classes) + len(names) > MAX_CLASSES:
+            warnings.append(f"{name}: class limit {MAX_CLASSES} reached, rest not read")
+            break
+        classes.update(names)
+        units.append(CodeUnit(path=name, format=CodeUnitFormat.DEX, class_count=len(names)))
+        if keep_code:
+            code.append(CodeBytes(name=name, format=CodeBytesFormat.DEX, data=data))
+            check_code_size(zf, sum(len(b.data) for b in code))
+    natives = natives_in(zf, _NATIVE_PATH, warnings)
+    inv = inventory(
+        path, AppKind.APK, facts, natives, units, classes, assets_in(zf, "assets/"), warnings
+    )
+    return ExtractedApp(inv, tuple(code))
