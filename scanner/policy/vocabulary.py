@@ -20,6 +20,7 @@ import jsonschema
 
 from scanner.errors import SignatureError
 from scanner.resources import data_dir
+from scanner.text import has_cjk
 
 CATEGORY_IDS: tuple[str, ...] = (
     "camera", "album", "storage", "phone_state", "device_id", "clipboard", "self_startup",
@@ -29,13 +30,7 @@ CATEGORY_IDS: tuple[str, ...] = (
 """The capability taxonomy, in its fixed order."""
 
 LANGUAGES = ("en", "zh-Hans")
-_CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _SEPARATORS = re.compile(r"[\s\-]+")
-
-
-def has_cjk(text: str) -> bool:
-    """True when `text` holds a Chinese character."""
-    return _CJK_CHAR.search(text) is not None
 
 
 def term_key(text: str) -> str:
