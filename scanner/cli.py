@@ -18,6 +18,7 @@ import click
 from rich.console import Console
 
 from scanner import __version__
+from scanner.compare.model import Severity
 from scanner.errors import ExitCode, LimitExceeded, ScanError, TimeBudgetExceeded, time_budget
 from scanner.outputs import write_atomic
 from scanner.policy.command import policy_command
@@ -30,7 +31,7 @@ def cli(debug: bool) -> None:
     """Audit a mobile app against its own privacy policy, statically."""
 
 
-_SEVERITIES = ["info", "low", "medium", "high"]
+_SEVERITIES = [s.value for s in sorted(Severity, key=lambda s: s.rank)]
 DEFAULT_TIMEOUT = 600.0
 
 

@@ -16,6 +16,8 @@ from scanner.policy.model import PolicyAnalysis, PolicyEvidence
 
 
 class Severity(StrEnum):
+    """How serious a finding is, least serious first: the declaration order is the rank."""
+
     INFO = "info"
     LOW = "low"
     MEDIUM = "medium"
@@ -23,10 +25,8 @@ class Severity(StrEnum):
 
     @property
     def rank(self) -> int:
-        return _RANK[self]
-
-
-_RANK = {Severity.INFO: 0, Severity.LOW: 1, Severity.MEDIUM: 2, Severity.HIGH: 3}
+        """0 for info up to 3 for high; the one definition of severity order."""
+        return list(Severity).index(self)
 
 
 @dataclass(frozen=True)
