@@ -207,7 +207,7 @@ def scan(
         try:
             with status.status(f"Scanning {app.name}…", spinner="dots"), time_budget(timeout):
                 result = scan_app(app, sigset, code=not no_code, jobs=jobs)
-                outcome = run_audit(result, analysis)
+                outcome = run_audit(result, analysis, sigset.signatures)
         except TimeBudgetExceeded as exc:
             err: ScanError = LimitExceeded(app, f"time budget of {timeout:g} s exceeded ({exc})")
             if not batch:
