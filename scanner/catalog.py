@@ -7,7 +7,7 @@ every file at once instead of stopping at the first.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -97,7 +97,7 @@ class SdkTaxonomy:
     (`signatures/taxonomy/sdk-categories.json`), read by the policy and compare stages."""
 
     generic_categories: tuple[str, ...]
-    coverage: dict[str, tuple[str, ...]]
+    coverage: Mapping[str, tuple[str, ...]]
     """SDK category -> generic categories whose disclosure covers it, the usual one first."""
 
     def covering(self, sdk_category: str) -> tuple[str, ...]:
