@@ -7,7 +7,7 @@ every file at once instead of stopping at the first.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -87,6 +87,30 @@ class Capability:
     strings: tuple[str, ...]
     sources: tuple[str, ...]
     fields: tuple[FieldSignature, ...] = ()
+    covered_by: tuple[str, ...] = ()
+    """Capabilities whose disclosure also discloses this one (precise location covers coarse)."""
+
+
+@dataclass(frozen=True)
+class SdkTaxonomy:
+    """SDK categories and the generic kinds of partner that cover them
+    (`signatures/taxonomy/sdk-categories.json`), read by the policy and compare stages."""
+
+    generic_categories: tuple[str, ...]
+    coverage: Mapping[str, tuple[str, ...]]
+    """SDK category -> generic categories whose disclosure covers it, the usual one first."""
+
+    def covering(self, sdk_category: str) -> tuple[str, ...]:
+        """Generic categories ('advertising', ...) whose disclosure covers an SDK category."""
+        return self.coverage.get(sdk_category, ())
+
+    def label(self, sdk_category: str) -> str:
+        """The generic category a policy would file this SDK category under (itself if none)."""
+        return next(iter(self.covering(sdk_category)), sdk_category)
+
+    def covered(self, generic_category: str) -> frozenset[str]:
+        """SDK categories a generic disclosure of `generic_category` points to."""
+        return frozenset(c for c, gs in self.coverage.items() if generic_category in gs)
 
 
 def _load_json(path: Path) -> Any:
@@ -166,17 +190,29 @@ def validate_all() -> list[str]:
                 problems.append(f"{path.name}: id {sdk_id!r} also used by {seen_ids[sdk_id]}")
             seen_ids[sdk_id] = path.name
     capability_ids = set()
+    cap_docs: dict[Path, Any] = {}
     for path in _capability_files():
         try:
             doc = _load_json(path)
         except SignatureError as exc:
             problems.append(str(exc))
             continue
+        cap_docs[path] = doc
         problems += _schema_problems(doc, "capability", path)
         if isinstance(doc, dict):
             capability_ids.add(doc.get("id"))
             if doc.get("id") != path.stem:
                 problems.append(f"{path.name}: id {doc.get('id')!r} does not match the file name")
+    for path, doc in cap_docs.items():
+        for other in doc.get("covered_by", ()) if isinstance(doc, dict) else ():
+            if other not in capability_ids:
+                problems.append(f"{path.name}: covered_by unknown capability {other!r}")
+    try:
+        problems += _taxonomy_problems(_load_json(_taxonomy_path()), _taxonomy_path())
+        ids = [i for i in capability_ids if isinstance(i, str)]
+        problems += _order_problems(_load_json(_order_path()), _order_path(), ids)
+    except SignatureError as exc:
+        problems.append(str(exc))
     for path, doc in sdk_docs.items():
         if isinstance(doc, dict):
             for cat in doc.get("collects", ()):
@@ -227,6 +263,7 @@ def capabilities() -> tuple[Capability, ...]:
                 ),
                 strings=tuple(doc.get("strings", ())),
                 sources=tuple(doc["sources"]),
+                covered_by=tuple(doc.get("covered_by", ())),
                 fields=tuple(
                     FieldSignature(
                         class_name=f["class"],
@@ -240,6 +277,67 @@ def capabilities() -> tuple[Capability, ...]:
             )
         )
     return tuple(out)
+
+
+def _taxonomy_path() -> Path:
+    return data_dir("signatures") / "taxonomy" / "sdk-categories.json"
+
+
+def _taxonomy_problems(doc: Any, path: Path) -> list[str]:
+    problems = _schema_problems(doc, "sdk-categories", path)
+    if problems or not isinstance(doc, dict):
+        return problems
+    generic = set(doc["generic_categories"])
+    sdk_enum = set(_schema("sdk")["properties"]["category"]["enum"])
+    for cat, entry in doc["sdk_categories"].items():
+        if cat not in sdk_enum:
+            problems.append(f"{path.name}: {cat!r} is not an SDK category of sdk.schema.json")
+        for g in entry["generic"]:
+            if g not in generic:
+                problems.append(f"{path.name}: {cat}: unknown generic category {g!r}")
+    for cat in sorted(sdk_enum - set(doc["sdk_categories"])):
+        problems.append(f"{path.name}: SDK category {cat!r} has no entry")
+    return problems
+
+
+def _order_path() -> Path:
+    return data_dir("signatures") / "taxonomy" / "capability-order.json"
+
+
+def _order_problems(doc: Any, path: Path, capability_ids: Iterable[str]) -> list[str]:
+    problems = _schema_problems(doc, "capability-order", path)
+    if problems or not isinstance(doc, dict):
+        return problems
+    listed, known = set(doc["order"]), set(capability_ids)
+    problems += [f"{path.name}: {c!r} is not a capability file" for c in sorted(listed - known)]
+    problems += [f"{path.name}: capability {c!r} is missing" for c in sorted(known - listed)]
+    return problems
+
+
+@cache
+def category_order() -> tuple[str, ...]:
+    """Capability ids in the order analyses and reports list them, validated against the
+    capability files."""
+    path = _order_path()
+    doc = _load_json(path)
+    problems = _order_problems(doc, path, (c.id for c in capabilities()))
+    if problems:
+        raise SignatureError(path, "; ".join(problems))
+    return tuple(doc["order"])
+
+
+@cache
+def sdk_taxonomy() -> SdkTaxonomy:
+    """Which generic partner disclosures cover which SDK categories, validated."""
+    path = _taxonomy_path()
+    doc = _load_json(path)
+    problems = _taxonomy_problems(doc, path)
+    if problems:
+        raise SignatureError(path, "; ".join(problems))
+    return SdkTaxonomy(
+        generic_categories=tuple(doc["generic_categories"]),
+        coverage={c: tuple(e["generic"]) for c, e in doc["sdk_categories"].items()},
+    )
 
 
 @cache

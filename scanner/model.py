@@ -366,6 +366,12 @@ class CapabilityUse:
     """Number of startup behaviours of this kind (self/associated startup only)."""
     call_sites: int = 0
     """Number of call sites in code that exercise it (reads and uses, not writes)."""
+    permission_findings: tuple[PermissionFinding, ...] = ()
+    """The requested permissions of `permissions`, with their evidence."""
+    startup_behaviours: tuple[StartupBehaviour, ...] = ()
+    """The `startup` behaviours themselves."""
+    call_site_uses: tuple[CallSiteUse, ...] = ()
+    """The `call_sites` themselves (reads and uses, not writes)."""
 
 
 @dataclass(frozen=True)

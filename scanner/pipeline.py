@@ -171,7 +171,7 @@ def run(
                 result = scan_app(
                     target, shared.signatures, code=not settings.no_code, jobs=settings.jobs
                 )
-                outcome = audit(result, shared.policy)
+                outcome = audit(result, shared.policy, shared.signatures.signatures)
         except TimeBudgetExceeded as exc:
             err: ScanError = LimitExceeded(
                 target, f"time budget of {settings.timeout:g} s exceeded ({exc})"

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from scanner.policy.analyse import analyse_policy
 from scanner.policy.loader import load_policy
 from scanner.policy.model import PolicyAnalysis
-from scanner.policy.vocabulary import CATEGORY_IDS
+from scanner.policy.vocabulary import category_ids
 
 POLICY_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
 
@@ -57,7 +57,9 @@ class Evaluation:
     """Scores over the whole corpus, and every disagreement for inspection."""
 
     items: int = 0
-    disclosed: dict[str, Score] = field(default_factory=lambda: {c: Score() for c in CATEGORY_IDS})
+    disclosed: dict[str, Score] = field(
+        default_factory=lambda: {c: Score() for c in category_ids()}
+    )
     denied: Score = field(default_factory=Score)
     heading_only: Score = field(default_factory=Score)
     sdks: Score = field(default_factory=Score)
@@ -114,7 +116,7 @@ def score_item(
         return [str(v) for v in value] if isinstance(value, list) else []
 
     by_status = {c.category: c.status for c in analysis.categories}
-    for category in CATEGORY_IDS:
+    for category in category_ids():
         expected = category in listed("disclosed")
         predicted = by_status[category] == "disclosed"
         ev.disclosed[category].add(expected, predicted)

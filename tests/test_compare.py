@@ -320,10 +320,14 @@ def test_associated_startup_from_code_alone_is_medium_and_from_the_manifest_high
 def test_code_only_associated_startup_is_medium() -> None:
     from dataclasses import replace
 
+    from scanner.catalog import capabilities
+    from scanner.detect import capability_uses
+
     scan = scan_app(sample_apk("shopping-demo"))
-    code_only = replace(
-        scan, startup=tuple(s for s in scan.startup if s.kind != "associated_startup")
-    )
+    startup = tuple(s for s in scan.startup if s.kind != "associated_startup")
+    # The roll-up per category is computed in detect; rebuild it for the edited scan.
+    uses = capability_uses(capabilities(), scan.permissions, startup, scan.call_sites)
+    code_only = replace(scan, startup=startup, capabilities=uses)
     text = "We collect your device identifiers and read the clipboard for share codes."
     result = audit(code_only, analyse_policy(policy_from_text(text)))
     assoc = [f for f in result.findings if f.subject == "associated_startup"]

@@ -10,7 +10,14 @@ from scanner.detect.permissions import classify_permissions
 from scanner.detect.sdks import SdkIndex, detect_sdks
 from scanner.detect.startup import detect_startup
 from scanner.extract import CodeBytes
-from scanner.model import AppInventory, CallSiteUse, CapabilityUse, ScanResult
+from scanner.model import (
+    AppInventory,
+    CallSiteUse,
+    CapabilityUse,
+    PermissionFinding,
+    ScanResult,
+    StartupBehaviour,
+)
 
 
 def find_code_uses(
@@ -31,6 +38,36 @@ def find_code_uses(
     return tuple(replace(c, owner=index.owner_of_class(c.caller_class)) for c in found)
 
 
+def capability_uses(
+    caps: Sequence[Capability],
+    permissions: Sequence[PermissionFinding],
+    startup: Sequence[StartupBehaviour],
+    call_sites: Sequence[CallSiteUse],
+) -> tuple[CapabilityUse, ...]:
+    """How the app exercises each capability, for the categories it exercises at all.
+
+    The one roll-up of permissions, startup behaviours and call sites per category: compare
+    and the reports read it. Writes (setting the clipboard) do not exercise a capability."""
+    uses = []
+    for cap in caps:
+        perms = tuple(p for p in permissions if cap.id in p.categories)
+        starts = tuple(s for s in startup if s.kind == cap.id)
+        calls = tuple(c for c in call_sites if c.category == cap.id and c.access != "write")
+        if perms or starts or calls:
+            uses.append(
+                CapabilityUse(
+                    category=cap.id,
+                    permissions=tuple(p.name for p in perms),
+                    startup=len(starts),
+                    call_sites=len(calls),
+                    permission_findings=perms,
+                    startup_behaviours=starts,
+                    call_site_uses=calls,
+                )
+            )
+    return tuple(uses)
+
+
 def detect(
     inv: AppInventory,
     sdks: Sequence[SdkSignature],
@@ -46,15 +83,6 @@ def detect(
     startup = detect_startup(inv, caps, index)
     warnings: list[str] = []
     call_sites = find_code_uses(code, caps, index, jobs, warnings) if code is not None else ()
-    uses = []
-    for cap in caps:
-        perms = tuple(p.name for p in permissions if cap.id in p.categories)
-        starts = sum(1 for s in startup if s.kind == cap.id)
-        calls = sum(1 for c in call_sites if c.category == cap.id and c.access != "write")
-        if perms or starts or calls:
-            uses.append(
-                CapabilityUse(category=cap.id, permissions=perms, startup=starts, call_sites=calls)
-            )
     if warnings:
         inv = replace(inv, warnings=inv.warnings + tuple(warnings))
     return ScanResult(
@@ -62,7 +90,7 @@ def detect(
         permissions=permissions,
         startup=startup,
         sdks=detect_sdks(inv, index),
-        capabilities=tuple(uses),
+        capabilities=capability_uses(caps, permissions, startup, call_sites),
         signature_sets=signature_sets,
         call_sites=call_sites,
         code_analysed=code is not None,

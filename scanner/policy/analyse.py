@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from scanner.catalog import SdkSignature
+from scanner.catalog import SdkSignature, capabilities, sdk_taxonomy
 from scanner.policy.model import (
     CategoryDisclosure,
     Language,
@@ -30,37 +30,14 @@ from scanner.policy.model import (
 )
 from scanner.policy.normalize import cased, lower, normalise, traditional_share
 from scanner.policy.vocabulary import (
-    CATEGORY_IDS,
     TermMatcher,
     Vocabulary,
-    has_cjk,
+    category_ids,
     load_vocabulary,
     term_key,
     word_regex,
 )
-
-SDK_CATEGORY_TO_GENERIC = {
-    "ads": "advertising",
-    "attribution": "analytics",
-    "crash": "analytics",
-    "apm": "analytics",
-    "risk": "security",
-}
-"""The SDK signature category, as the generic third-party category a policy would use."""
-
-CONTEXT_COMPATIBLE = {
-    "advertising": {"ads", "attribution"},
-    "analytics": {"analytics", "attribution", "crash", "apm"},
-    "security": {"risk", "device_id"},
-    "payment": {"payment"},
-    "push": {"push"},
-    "login": {"login", "social"},
-    "maps": {"maps", "location"},
-    "share": {"social"},
-    "customer_support": {"customer_support"},
-}
-"""Generic category words in a sentence -> SDK categories they point to, to tell apart SDKs that
-share a name (友盟 is analytics, push and share; Facebook is login and analytics)."""
+from scanner.text import CJK_CHAR, has_cjk
 
 _LEGAL_SUFFIX = re.compile(
     r"(?:,?\s+(?:inc|llc|ltd|limited|gmbh|corp|corporation|co|plc|s\.a|ag|bv|pte)\.?)+$", re.I
@@ -239,7 +216,7 @@ class _Doc:
             return found
         seg = self.doc.segments[index]
         text = self.norm[seg.start : seg.end]
-        zh = len(re.findall(r"[\u4e00-\u9fff]", text)) > 0.2 * max(1, len(re.findall(r"\w", text)))
+        zh = len(CJK_CHAR.findall(text)) > 0.2 * max(1, len(re.findall(r"\w", text)))
         lc = self.compiled.zh if zh else self.compiled.en
 
         def spans(regex: re.Pattern[str]) -> list[tuple[int, int]]:
@@ -361,7 +338,7 @@ def _categories_of_match(
 
 
 def _disclosures(d: _Doc) -> tuple[CategoryDisclosure, ...]:
-    found: dict[str, list[PolicyEvidence]] = {cid: [] for cid in CATEGORY_IDS}
+    found: dict[str, list[PolicyEvidence]] = {cid: [] for cid in category_ids()}
     seen: set[tuple[str, int, str]] = set()
     for start, end, categories in d.compiled.terms.finditer(d.norm):
         index = d.segment_at(start)
@@ -377,13 +354,15 @@ def _disclosures(d: _Doc) -> tuple[CategoryDisclosure, ...]:
                 continue
             seen.add(key)
             found[category].append(d.evidence(index, start, end, polarity))
-    # Precise location covers approximate location (ACCESS_FINE_LOCATION implies COARSE).
-    if not any(
-        e.polarity == "positive" and e.strength != "heading" for e in found["location_coarse"]
-    ):
-        found["location_coarse"].extend(
-            e for e in found["location_precise"] if e.polarity == "positive"
-        )
+    # A category another one covers (precise location covers approximate location) borrows the
+    # covering category's positive evidence when it has no sentence of its own.
+    for cap in capabilities():
+        own = found[cap.id]
+        if cap.covered_by and not any(
+            e.polarity == "positive" and e.strength != "heading" for e in own
+        ):
+            for other in cap.covered_by:
+                own.extend(e for e in found[other] if e.polarity == "positive")
     out = []
     for cat in d.compiled.vocab.categories:
         evidence = found[cat.id]
@@ -452,13 +431,15 @@ def _sdk_index(sdks: tuple[SdkSignature, ...]) -> _SdkIndex:
 
 
 def _generic_of(sdk: SdkSignature) -> str:
-    return SDK_CATEGORY_TO_GENERIC.get(sdk.category, sdk.category)
+    """The SDK's category as the generic third-party category a policy would use."""
+    return sdk_taxonomy().label(sdk.category)
 
 
 def _resolve(d: _Doc, index: int, candidates: Sequence[str], sdks: _SdkIndex) -> list[str]:
-    """Narrow SDKs that share a name to those the sentence's purpose points to."""
-    context = d.context(index)
-    wanted = set().union(*(CONTEXT_COMPATIBLE.get(c, set()) for c in context)) if context else set()
+    """Narrow SDKs that share a name to those the sentence's purpose points to (友盟 is
+    analytics, push and share; Facebook is login and analytics)."""
+    taxonomy = sdk_taxonomy()
+    wanted = {cat for generic in d.context(index) for cat in taxonomy.covered(generic)}
     chosen = [c for c in candidates if sdks.by_id[c].category in wanted]
     return chosen
 

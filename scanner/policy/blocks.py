@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from scanner.errors import PolicyInputError
+from scanner.text import CJK_IDEOGRAPHS
 
 BlockKind = Literal["heading", "paragraph", "list_item", "table_row"]
 
-_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_CJK = f"\u3000-\u303f{CJK_IDEOGRAPHS}\uff00-\uffef"
+"""Chinese characters plus CJK and full-width punctuation."""
 _CJK_GAP = re.compile(rf"(?<=[{_CJK}])[ \t\r\n]+(?=[{_CJK}])")
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u200b]+")
 _TERMINAL = tuple(".。!！?？;；:：,，、")

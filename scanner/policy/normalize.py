@@ -8,10 +8,11 @@ normalised text is the same offset in the original text.
 
 from __future__ import annotations
 
-import re
 from functools import cache
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+from scanner.text import CJK_CHAR
+
+_CJK = CJK_CHAR
 _PUNCT_PAIRS = {"’": "'", "‘": "'", "“": '"', "”": '"', "\u3000": " ", "\u00a0": " "}
 
 

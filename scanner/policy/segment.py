@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 
 from scanner.policy.blocks import Block
 from scanner.policy.model import Segment, SegmentKind
+from scanner.text import CJK_CHAR, CJK_IDEOGRAPHS
 
 _ABBREVIATIONS = {
     "e.g", "i.e", "etc.,", "inc", "ltd", "co", "corp", "no", "nos", "mr", "mrs", "ms", "dr",
@@ -18,8 +19,8 @@ _ABBREVIATIONS = {
 # sentence; closing quotes and brackets stay with the sentence they close.
 _BOUNDARY = re.compile(
     r"[。！？；!?;]+[”’」』）)\"']*"
-    r"|\.+[”’」』）)\"']*(?=\s+[A-Z0-9“\"'(（\[\u4e00-\u9fff])"
-    r"|\.+[”’」』）)\"']*(?=[\u4e00-\u9fff])"
+    r"|\.+[”’」』）)\"']*(?=\s+[A-Z0-9“\"'(（\[" + CJK_IDEOGRAPHS + "])"
+    r"|\.+[”’」』）)\"']*(?=[" + CJK_IDEOGRAPHS + "])"
     r"|\.+[”’」』）)\"']*$"
 )
 
@@ -40,7 +41,7 @@ def _sentence_spans(text: str) -> Iterator[tuple[int, int]]:
 
 def _cjk_around(text: str, index: int) -> bool:
     before = text[max(0, index - 1) : index]
-    return bool(re.match(r"[\u4e00-\u9fff]", before))
+    return CJK_CHAR.match(before) is not None
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:

@@ -16,6 +16,7 @@ import charset_normalizer
 import httpx
 
 from scanner.errors import PolicyInputError
+from scanner.text import CJK_IDEOGRAPHS
 
 MAX_BYTES = 20 * 1024 * 1024
 """Largest policy read from a file or URL; real policies are well under 1 MB."""
@@ -207,7 +208,7 @@ def decode(raw: RawPolicy) -> tuple[str, str]:
 
 
 _PLAUSIBLE = re.compile(
-    r"[\t\n\r\x20-\x7e\u00a0-\u00ff\u2000-\u206f\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
+    r"[\t\n\r\x20-\x7e\u00a0-\u00ff\u2000-\u206f\u3000-\u303f" + CJK_IDEOGRAPHS + r"\uff00-\uffef]"
 )
 
 

@@ -18,24 +18,20 @@ from typing import Any
 
 import jsonschema
 
+from scanner.catalog import category_order
 from scanner.errors import SignatureError
 from scanner.resources import data_dir
+from scanner.text import has_cjk
 
-CATEGORY_IDS: tuple[str, ...] = (
-    "camera", "album", "storage", "phone_state", "device_id", "clipboard", "self_startup",
-    "associated_startup", "location_precise", "location_coarse", "microphone", "contacts", "sms",
-    "call_log", "calendar", "installed_apps", "network_identifiers", "body_sensors", "accounts",
-)  # fmt: skip
-"""The capability taxonomy, in its fixed order."""
+
+def category_ids() -> tuple[str, ...]:
+    """The capability taxonomy (one id per file of signatures/capabilities/), in its display
+    order (signatures/taxonomy/capability-order.json)."""
+    return category_order()
+
 
 LANGUAGES = ("en", "zh-Hans")
-_CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _SEPARATORS = re.compile(r"[\s\-]+")
-
-
-def has_cjk(text: str) -> bool:
-    """True when `text` holds a Chinese character."""
-    return _CJK_CHAR.search(text) is not None
 
 
 def term_key(text: str) -> str:
@@ -239,9 +235,10 @@ def validate_vocabulary(folder: Path | None = None) -> list[str]:
                         continue
                     if lang == "en" and has_cjk(term):
                         problems.append(f"{path.name}: en term {term!r} holds Chinese")
-    for missing in sorted(set(CATEGORY_IDS) - seen):
+    taxonomy = set(category_ids())
+    for missing in sorted(taxonomy - seen):
         problems.append(f"categories/{missing}.json: missing (every taxonomy category needs one)")
-    for extra in sorted(seen - set(CATEGORY_IDS), key=str):
+    for extra in sorted(seen - taxonomy, key=str):
         problems.append(f"categories/{extra}.json: not a taxonomy category")
     try:
         cues = _read(folder / "cues.json")
@@ -261,7 +258,7 @@ def load_vocabulary() -> Vocabulary:
     if problems:
         raise SignatureError(folder, "; ".join(problems))
     categories = []
-    for category_id in CATEGORY_IDS:
+    for category_id in category_ids():
         doc = _read(folder / "categories" / f"{category_id}.json")
         categories.append(
             CategoryVocabulary(

@@ -28,8 +28,8 @@ import jinja2
 from markupsafe import Markup
 
 from scanner import __version__
-from scanner.catalog import capabilities
-from scanner.compare import GENERIC_COVERAGE, rules
+from scanner.catalog import capabilities, sdk_taxonomy
+from scanner.compare import rules
 from scanner.compare.model import AuditResult, Finding, Severity
 from scanner.model import CallSiteUse, Evidence, SdkDetection, StartupBehaviour
 from scanner.policy.model import CategoryDisclosure, PolicyEvidence
@@ -107,8 +107,7 @@ def sdk_disclosure(audit: AuditResult, sdk: SdkDetection) -> SdkDisclosure:
     for f in reported:
         if f.rule.id in _SDK_RULE_DISCLOSURE:
             return _SDK_RULE_DISCLOSURE[f.rule.id]
-    covering = {sdk.category, *GENERIC_COVERAGE.get(sdk.category, ())}
-    if covering & policy.generic_categories():
+    if set(sdk_taxonomy().covering(sdk.category)) & policy.generic_categories():
         return "generic"
     return "not_disclosed"
 
@@ -256,34 +255,16 @@ def _owner_name(owner: str | None, names: dict[str, str]) -> str:
 
 
 def _matrix(audit: AuditResult, names: dict[str, str]) -> list[MatrixRow]:
-    scan = audit.scan
-    perms: dict[str, list[str]] = defaultdict(list)
-    for p in scan.permissions:
-        for cat in p.categories:
-            perms[cat].append(p.name)
-    for cap in scan.capabilities:
-        for name in cap.permissions:
-            if name not in perms[cap.category]:
-                perms[cap.category].append(name)
-    calls: dict[str, list[CallSiteUse]] = defaultdict(list)
-    for c in scan.call_sites:
-        if c.access != "write":
-            calls[c.category].append(c)
-    startup: dict[str, list[StartupBehaviour]] = defaultdict(list)
-    for s in scan.startup:
-        startup[s.kind].append(s)
-    used = (
-        {c for c, v in perms.items() if v}
-        | set(calls)
-        | set(startup)
-        | {f.category for f in audit.findings if f.category}
-    )
+    uses = {u.category: u for u in audit.scan.capabilities}
+    used = set(uses) | {f.category for f in audit.findings if f.category}
     titles = {c.id: c.title_en for c in capabilities()}
     taxonomy_order = {c.id: i for i, c in enumerate(capabilities())}
     rows = []
     for cat in sorted(used, key=lambda c: (taxonomy_order.get(c, len(taxonomy_order)), c)):
+        use = uses.get(cat)
+        calls = use.call_site_uses if use else ()
         by_owner: dict[str, list[CallSiteUse]] = defaultdict(list)
-        for c in calls.get(cat, []):
+        for c in calls:
             by_owner[_owner_name(c.owner, names)].append(c)
         groups = tuple(
             CallerGroup(owner, tuple(cs[:MAX_LISTED_CALL_SITES]))
@@ -295,10 +276,10 @@ def _matrix(audit: AuditResult, names: dict[str, str]) -> list[MatrixRow]:
             MatrixRow(
                 category=cat,
                 title=titles.get(cat, cat),
-                permissions=tuple(perms.get(cat, ())),
+                permissions=use.permissions if use else (),
                 callers=groups,
-                call_count=len(calls.get(cat, [])),
-                startup=tuple(startup.get(cat, ())),
+                call_count=len(calls),
+                startup=use.startup_behaviours if use else (),
                 status=disclosure.status if disclosure else "no_policy",
                 quote=_quote(evidence[0]) if evidence else None,
                 more_quotes=max(len(evidence) - 1, 0),

@@ -55,7 +55,15 @@ def scan_to_dict(result: ScanResult) -> dict[str, Any]:
         "app": asdict(inv.identity),
         "signature_sets": list(result.signature_sets),
         "permissions": [asdict(p) for p in result.permissions],
-        "capabilities": [asdict(c) for c in result.capabilities],
+        "capabilities": [
+            {
+                "category": c.category,
+                "permissions": list(c.permissions),
+                "startup": c.startup,
+                "call_sites": c.call_sites,
+            }
+            for c in result.capabilities
+        ],
         "startup": [asdict(s) for s in result.startup],
         "sdks": [
             {

@@ -1,0 +1,38 @@
+"""PS402: the policy names an SDK that the app does not embed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from scanner.compare.model import Finding, Rule, Severity
+from scanner.compare.rules.interface import AuditContext, RuleUnit
+
+SDK_DISCLOSED_NOT_FOUND = Rule(
+    id="PS402",
+    name="disclosed-sdk-not-found",
+    severity=Severity.INFO,
+    summary="The policy names an SDK that the app does not embed.",
+    help="Keep the SDK list in step with the build, or the policy may mislead users.",
+)
+
+
+def check(ctx: AuditContext) -> Iterator[Finding]:
+    present = {d.sdk_id for d in ctx.scan.sdks if d.status == "present"}
+    seen: set[str] = set()
+    for tp in ctx.policy.third_parties:
+        if not tp.sdk_id or tp.sdk_id in present or tp.sdk_id in seen:
+            continue
+        seen.add(tp.sdk_id)
+        yield Finding(
+            rule=SDK_DISCLOSED_NOT_FOUND,
+            severity=SDK_DISCLOSED_NOT_FOUND.severity,
+            message=f"The policy names {tp.name} ({tp.sdk_id}), which the app does not embed.",
+            subject=tp.sdk_id,
+            category=None,
+            sdk_id=tp.sdk_id,
+            app_evidence=(),
+            policy_evidence=tp.evidence[:3],
+        )
+
+
+UNIT = RuleUnit((SDK_DISCLOSED_NOT_FOUND,), check)
