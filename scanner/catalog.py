@@ -16,6 +16,7 @@ from typing import Any
 import jsonschema
 
 from scanner.errors import SignatureError
+from scanner.requirements import ArgumentFact, Requirement, argument_from_doc, requirement_from_doc
 from scanner.resources import data_dir
 
 DEFAULT_MIN_CLASSES = 3
@@ -58,6 +59,10 @@ class ApiSignature:
     access: str
     category: str
     min_sdk: int | None = None
+    requires: Requirement | None = None
+    """The permission it needs before it yields data (None only for data built by hand)."""
+    argument: ArgumentFact | None = None
+    """The argument that must hold one of the listed constants for the call to count."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,7 @@ class FieldSignature:
     access: str
     category: str
     min_sdk: int | None = None
+    requires: Requirement | None = None
 
 
 @dataclass(frozen=True)
@@ -177,6 +183,11 @@ def validate_all() -> list[str]:
             capability_ids.add(doc.get("id"))
             if doc.get("id") != path.stem:
                 problems.append(f"{path.name}: id {doc.get('id')!r} does not match the file name")
+            named = doc.get("requirements", {})
+            for entry in [*doc.get("apis", ()), *doc.get("fields", ())]:
+                ref = entry.get("requires") if isinstance(entry, dict) else None
+                if isinstance(ref, str) and ref not in named:
+                    problems.append(f"{path.name}: requires names no requirement {ref!r}")
     for path, doc in sdk_docs.items():
         if isinstance(doc, dict):
             for cat in doc.get("collects", ()):
@@ -222,6 +233,10 @@ def capabilities() -> tuple[Capability, ...]:
                         access=a["access"],
                         category=doc["id"],
                         min_sdk=a.get("min_sdk"),
+                        requires=requirement_from_doc(
+                            a["requires"], doc.get("requirements", {}), a.get("min_sdk")
+                        ),
+                        argument=argument_from_doc(a["argument"]) if "argument" in a else None,
                     )
                     for a in doc["apis"]
                 ),
@@ -234,6 +249,9 @@ def capabilities() -> tuple[Capability, ...]:
                         access=f["access"],
                         category=doc["id"],
                         min_sdk=f.get("min_sdk"),
+                        requires=requirement_from_doc(
+                            f["requires"], doc.get("requirements", {}), f.get("min_sdk")
+                        ),
                     )
                     for f in doc.get("fields", ())
                 ),
