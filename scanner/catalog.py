@@ -93,6 +93,9 @@ class Capability:
     strings: tuple[str, ...]
     sources: tuple[str, ...]
     fields: tuple[FieldSignature, ...] = ()
+    argument_gated_apis: tuple[ApiSignature, ...] = ()
+    """Entries that are evidence only with a matching argument constant (`strict`); kept out of
+    `apis` so that a detector which does not check arguments cannot count them."""
 
 
 def _load_json(path: Path) -> Any:
@@ -209,6 +212,24 @@ def builtin_sdks() -> tuple[SdkSignature, ...]:
     return tuple(out)
 
 
+def _argument_gated(entry: dict[str, Any]) -> bool:
+    return bool(entry.get("argument", {}).get("strict", False))
+
+
+def _api(entry: dict[str, Any], doc: dict[str, Any]) -> ApiSignature:
+    return ApiSignature(
+        class_name=entry["class"],
+        method=entry["method"],
+        access=entry["access"],
+        category=doc["id"],
+        min_sdk=entry.get("min_sdk"),
+        requires=requirement_from_doc(
+            entry["requires"], doc.get("requirements", {}), entry.get("min_sdk")
+        ),
+        argument=argument_from_doc(entry["argument"]) if "argument" in entry else None,
+    )
+
+
 @cache
 def capabilities() -> tuple[Capability, ...]:
     """The capability taxonomy, validated, in file-name order."""
@@ -226,20 +247,8 @@ def capabilities() -> tuple[Capability, ...]:
                 description=doc["description"],
                 permissions=tuple(doc["permissions"]),
                 manifest_actions=tuple(doc.get("manifest_actions", ())),
-                apis=tuple(
-                    ApiSignature(
-                        class_name=a["class"],
-                        method=a["method"],
-                        access=a["access"],
-                        category=doc["id"],
-                        min_sdk=a.get("min_sdk"),
-                        requires=requirement_from_doc(
-                            a["requires"], doc.get("requirements", {}), a.get("min_sdk")
-                        ),
-                        argument=argument_from_doc(a["argument"]) if "argument" in a else None,
-                    )
-                    for a in doc["apis"]
-                ),
+                apis=tuple(_api(a, doc) for a in doc["apis"] if not _argument_gated(a)),
+                argument_gated_apis=tuple(_api(a, doc) for a in doc["apis"] if _argument_gated(a)),
                 strings=tuple(doc.get("strings", ())),
                 sources=tuple(doc["sources"]),
                 fields=tuple(

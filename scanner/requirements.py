@@ -98,6 +98,7 @@ class ArgumentKind(Enum):
     INT = "int"
     URI = "uri"
     INTENT_ACTION = "intent_action"
+    SENSOR_TYPE = "sensor_type"
     PACKAGE = "package"
     INTENT_TARGET = "intent_target"
 

@@ -25,6 +25,7 @@ CATEGORY_IDS: tuple[str, ...] = (
     "camera", "album", "storage", "phone_state", "device_id", "clipboard", "self_startup",
     "associated_startup", "location_precise", "location_coarse", "microphone", "contacts", "sms",
     "call_log", "calendar", "installed_apps", "network_identifiers", "body_sensors", "accounts",
+    "phone_calls", "motion_sensors",
 )  # fmt: skip
 """The capability taxonomy, in its fixed order."""
 
