@@ -93,6 +93,8 @@ class Capability:
     strings: tuple[str, ...]
     sources: tuple[str, ...]
     fields: tuple[FieldSignature, ...] = ()
+    string_requirements: tuple[tuple[str, Requirement], ...] = ()
+    """(string, what it needs to yield data), for the strings that state one."""
     argument_gated_apis: tuple[ApiSignature, ...] = ()
     """Entries that are evidence only with a matching argument constant (`strict`); kept out of
     `apis` so that a detector which does not check arguments cannot count them."""
@@ -187,10 +189,13 @@ def validate_all() -> list[str]:
             if doc.get("id") != path.stem:
                 problems.append(f"{path.name}: id {doc.get('id')!r} does not match the file name")
             named = doc.get("requirements", {})
-            for entry in [*doc.get("apis", ()), *doc.get("fields", ())]:
-                ref = entry.get("requires") if isinstance(entry, dict) else None
+            refs = [e.get("requires") for e in [*doc.get("apis", ()), *doc.get("fields", ())]]
+            refs += list(doc.get("string_requires", {}).values())
+            for ref in refs:
                 if isinstance(ref, str) and ref not in named:
                     problems.append(f"{path.name}: requires names no requirement {ref!r}")
+            for text in set(doc.get("string_requires", {})) - set(doc.get("strings", ())):
+                problems.append(f"{path.name}: string_requires names no listed string {text!r}")
     for path, doc in sdk_docs.items():
         if isinstance(doc, dict):
             for cat in doc.get("collects", ()):
@@ -249,6 +254,10 @@ def capabilities() -> tuple[Capability, ...]:
                 manifest_actions=tuple(doc.get("manifest_actions", ())),
                 apis=tuple(_api(a, doc) for a in doc["apis"] if not _argument_gated(a)),
                 argument_gated_apis=tuple(_api(a, doc) for a in doc["apis"] if _argument_gated(a)),
+                string_requirements=tuple(
+                    (text, requirement_from_doc(req, doc.get("requirements", {})))
+                    for text, req in doc.get("string_requires", {}).items()
+                ),
                 strings=tuple(doc.get("strings", ())),
                 sources=tuple(doc["sources"]),
                 fields=tuple(

@@ -75,17 +75,41 @@ def test_every_api_and_field_has_a_requirement() -> None:
             assert f.requires is not None and f.requires.levels, (cap.id, f)
 
 
+def test_every_string_has_a_requirement() -> None:
+    for cap in catalog.capabilities():
+        stated = dict(cap.string_requirements)
+        assert set(stated) == set(cap.strings), cap.id
+        assert all(req.levels for req in stated.values()), cap.id
+
+
 def test_every_named_permission_is_a_real_permission() -> None:
     levels = catalog.permission_levels()
-    named = {
-        p
+    requirements = [
+        entry.requires
         for cap in catalog.capabilities()
         for entry in (*cap.apis, *cap.argument_gated_apis, *cap.fields)
         if entry.requires is not None
-        for p in entry.requires.permissions
-    }
+    ] + [req for cap in catalog.capabilities() for _text, req in cap.string_requirements]
+    named = {p for req in requirements for p in req.permissions}
     assert len(named) >= 30
     assert named - set(levels) == set()
+
+
+@pytest.mark.parametrize(
+    ("category", "text", "held", "expected"),
+    [
+        ("phone_calls", "android.intent.action.CALL", [], False),
+        ("phone_calls", "android.intent.action.CALL", [AP + "CALL_PHONE"], True),
+        ("sms", "content://sms", [], False),
+        ("sms", "content://sms", [AP + "READ_SMS"], True),
+        ("contacts", "content://com.android.contacts", [AP + "READ_CALENDAR"], False),
+        ("device_id", "android_id", [], True),
+        ("camera", "android.media.action.IMAGE_CAPTURE", [], True),
+    ],
+)
+def test_string_requirement(category: str, text: str, held: list[str], expected: bool) -> None:
+    req = dict(_caps()[category].string_requirements)[text]
+    assert req.can_yield(held, 21, 34) is expected
 
 
 def test_levels_cover_every_device_level_and_target_exactly_once() -> None:
@@ -368,3 +392,25 @@ def test_validate_all_reports_an_unknown_requirement_name(tmp_path: Any, monkeyp
     finally:
         catalog._schema.cache_clear()
     assert problems == ["camera.json: requires names no requirement 'no_such_requirement'"]
+
+
+def test_validate_all_reports_a_string_requirement_for_an_unlisted_string(
+    tmp_path: Any, monkeypatch: Any
+) -> None:
+    doc = _doc("camera")
+    doc["string_requires"]["content://not-listed"] = "camera_app_intent"
+    folder = tmp_path / "signatures"
+    for sub in ("capabilities", "sdks", "schema"):
+        (folder / sub).mkdir(parents=True)
+    (folder / "capabilities" / "camera.json").write_text(json.dumps(doc), encoding="utf-8")
+    for schema in (data_dir("signatures") / "schema").glob("*.json"):
+        (folder / "schema" / schema.name).write_text(schema.read_text(encoding="utf-8"))
+    monkeypatch.setattr(catalog, "data_dir", lambda name: folder)
+    catalog._schema.cache_clear()
+    try:
+        problems = catalog.validate_all()
+    finally:
+        catalog._schema.cache_clear()
+    assert problems == [
+        "camera.json: string_requires names no listed string 'content://not-listed'"
+    ]
