@@ -16,6 +16,7 @@ from typing import Any
 import jsonschema
 
 from scanner.errors import SignatureError
+from scanner.requirements import ArgumentFact, Requirement, argument_from_doc, requirement_from_doc
 from scanner.resources import data_dir
 
 DEFAULT_MIN_CLASSES = 3
@@ -58,6 +59,10 @@ class ApiSignature:
     access: str
     category: str
     min_sdk: int | None = None
+    requires: Requirement | None = None
+    """The permission it needs before it yields data (None only for data built by hand)."""
+    argument: ArgumentFact | None = None
+    """The argument that must hold one of the listed constants for the call to count."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,7 @@ class FieldSignature:
     access: str
     category: str
     min_sdk: int | None = None
+    requires: Requirement | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,11 @@ class Capability:
     fields: tuple[FieldSignature, ...] = ()
     covered_by: tuple[str, ...] = ()
     """Capabilities whose disclosure also discloses this one (precise location covers coarse)."""
+    string_requirements: tuple[tuple[str, Requirement], ...] = ()
+    """(string, what it needs to yield data), for the strings that state one."""
+    argument_gated_apis: tuple[ApiSignature, ...] = ()
+    """Entries that are evidence only with a matching argument constant (`strict`); kept out of
+    `apis` so that a detector which does not check arguments cannot count them."""
 
 
 @dataclass(frozen=True)
@@ -203,6 +214,14 @@ def validate_all() -> list[str]:
             capability_ids.add(doc.get("id"))
             if doc.get("id") != path.stem:
                 problems.append(f"{path.name}: id {doc.get('id')!r} does not match the file name")
+            named = doc.get("requirements", {})
+            refs = [e.get("requires") for e in [*doc.get("apis", ()), *doc.get("fields", ())]]
+            refs += list(doc.get("string_requires", {}).values())
+            for ref in refs:
+                if isinstance(ref, str) and ref not in named:
+                    problems.append(f"{path.name}: requires names no requirement {ref!r}")
+            for text in set(doc.get("string_requires", {})) - set(doc.get("strings", ())):
+                problems.append(f"{path.name}: string_requires names no listed string {text!r}")
     for path, doc in cap_docs.items():
         for other in doc.get("covered_by", ()) if isinstance(doc, dict) else ():
             if other not in capability_ids:
@@ -234,6 +253,24 @@ def builtin_sdks() -> tuple[SdkSignature, ...]:
     return tuple(out)
 
 
+def _argument_gated(entry: dict[str, Any]) -> bool:
+    return bool(entry.get("argument", {}).get("strict", False))
+
+
+def _api(entry: dict[str, Any], doc: dict[str, Any]) -> ApiSignature:
+    return ApiSignature(
+        class_name=entry["class"],
+        method=entry["method"],
+        access=entry["access"],
+        category=doc["id"],
+        min_sdk=entry.get("min_sdk"),
+        requires=requirement_from_doc(
+            entry["requires"], doc.get("requirements", {}), entry.get("min_sdk")
+        ),
+        argument=argument_from_doc(entry["argument"]) if "argument" in entry else None,
+    )
+
+
 @cache
 def capabilities() -> tuple[Capability, ...]:
     """The capability taxonomy, validated, in file-name order."""
@@ -251,15 +288,11 @@ def capabilities() -> tuple[Capability, ...]:
                 description=doc["description"],
                 permissions=tuple(doc["permissions"]),
                 manifest_actions=tuple(doc.get("manifest_actions", ())),
-                apis=tuple(
-                    ApiSignature(
-                        class_name=a["class"],
-                        method=a["method"],
-                        access=a["access"],
-                        category=doc["id"],
-                        min_sdk=a.get("min_sdk"),
-                    )
-                    for a in doc["apis"]
+                apis=tuple(_api(a, doc) for a in doc["apis"] if not _argument_gated(a)),
+                argument_gated_apis=tuple(_api(a, doc) for a in doc["apis"] if _argument_gated(a)),
+                string_requirements=tuple(
+                    (text, requirement_from_doc(req, doc.get("requirements", {})))
+                    for text, req in doc.get("string_requires", {}).items()
                 ),
                 strings=tuple(doc.get("strings", ())),
                 sources=tuple(doc["sources"]),
@@ -271,6 +304,9 @@ def capabilities() -> tuple[Capability, ...]:
                         access=f["access"],
                         category=doc["id"],
                         min_sdk=f.get("min_sdk"),
+                        requires=requirement_from_doc(
+                            f["requires"], doc.get("requirements", {}), f.get("min_sdk")
+                        ),
                     )
                     for f in doc.get("fields", ())
                 ),

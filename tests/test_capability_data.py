@@ -23,6 +23,7 @@ CATEGORY_IDS = {
     "camera", "album", "storage", "phone_state", "device_id", "clipboard", "self_startup",
     "associated_startup", "location_precise", "location_coarse", "microphone", "contacts", "sms",
     "call_log", "calendar", "installed_apps", "network_identifiers", "body_sensors", "accounts",
+    "phone_calls", "motion_sensors",
 }  # fmt: skip
 
 AP = "android.permission."
@@ -144,6 +145,14 @@ def test_permissions_json_records_the_framework_build() -> None:
         (AP + "BLUETOOTH_SCAN", {"network_identifiers"}),
         (AP + "ACTIVITY_RECOGNITION", {"body_sensors"}),
         ("com.google.android.gms.permission.AD_ID", {"device_id"}),
+        (AP + "CALL_PHONE", {"phone_calls"}),
+        (AP + "ANSWER_PHONE_CALLS", {"phone_calls"}),
+        (AP + "PROCESS_OUTGOING_CALLS", {"phone_calls"}),
+        (AP + "MANAGE_OWN_CALLS", {"phone_calls"}),
+        (AP + "READ_PHONE_NUMBERS", {"phone_state"}),
+        (AP + "READ_CALL_LOG", {"call_log"}),
+        (AP + "HIGH_SAMPLING_RATE_SENSORS", {"motion_sensors"}),
+        (AP + "BODY_SENSORS", {"body_sensors"}),
         (AP + "INTERNET", set()),
         (AP + "ACCESS_NETWORK_STATE", set()),
         (AP + "GET_TASKS", set()),
@@ -185,11 +194,17 @@ def test_api_names_are_dotted_java_names() -> None:
 
 
 def test_a_framework_method_belongs_to_one_category() -> None:
-    owners: dict[tuple[str, str], list[str]] = {}
+    """Unless its argument tells the categories apart (SensorManager: heart rate vs motion)."""
+    owners: dict[tuple[str, str], list[catalog.ApiSignature]] = {}
     for cap in catalog.capabilities():
-        for api in cap.apis:
-            owners.setdefault((api.class_name, api.method), []).append(cap.id)
-    assert {k: v for k, v in owners.items() if len(v) > 1} == {}
+        for api in (*cap.apis, *cap.argument_gated_apis):
+            owners.setdefault((api.class_name, api.method), []).append(api)
+    for key, apis in owners.items():
+        if len(apis) == 1:
+            continue
+        assert all(a.argument is not None for a in apis), key
+        values = [v for a in apis if a.argument is not None for v in a.argument.values]
+        assert len(values) == len(set(values)), key
 
 
 def test_field_names_are_dotted_java_names() -> None:
@@ -264,6 +279,17 @@ def test_content_uris_are_strings_of_their_category() -> None:
     assert "content://call_log/calls" in caps["call_log"].strings
     assert "content://com.android.calendar" in caps["calendar"].strings
     assert "content://sms" not in caps["contacts"].strings
+
+
+def test_placing_calls_is_phone_calls_not_call_log() -> None:
+    caps = _caps()
+    assert "android.intent.action.CALL" in caps["phone_calls"].strings
+    assert "android.intent.action.DIAL" not in caps["phone_calls"].strings  # only opens the dialer
+    assert "android.intent.action.NEW_OUTGOING_CALL" in caps["phone_calls"].manifest_actions
+    assert caps["call_log"].manifest_actions == ()
+    placed = {(a.class_name, a.method) for a in caps["phone_calls"].apis}
+    assert ("android.telecom.TelecomManager", "placeCall") in placed
+    assert ("android.provider.CallLog$Calls", "getLastOutgoingCall") not in placed
 
 
 def test_startup_actions() -> None:
