@@ -227,6 +227,31 @@ class SdkStatus(StrEnum):
     PRESENT = "present"
     STUB = "stub"
     """Too few classes and nothing else: likely a no-op or compile-only stub."""
+    DECLARED = "declared"
+    """Only a manifest entry names it (an API key in meta-data, a component): no code found."""
+
+
+class OwnerKind(StrEnum):
+    """Whose code a call site sits in."""
+
+    APP = "app"
+    """The app's own code."""
+    SDK = "sdk"
+    """A third-party SDK (`owner` names it)."""
+    LIBRARY = "library"
+    """An open-source or platform library (`library` names it): acts only for the app."""
+    UNKNOWN = "unknown"
+    """Obfuscated code (e.g. R8 names such as `e.n`) outside any known package: nobody can say."""
+
+
+class Strength(StrEnum):
+    """How much a call site proves, strongest first; it caps the severity of a finding."""
+
+    STRONG = "strong"
+    """A direct call or field read, with the argument the capability needs where it needs one."""
+    WEAK = "weak"
+    """A string naming the API, an argument not known statically, an unknown startup target, or
+    intent resolution: enough to list, at most `low` as a finding."""
 
 
 class ApiAccess(StrEnum):
@@ -342,6 +367,28 @@ class CallSiteUse:
     evidence_kind: CodeEvidenceKind
     owner: str | None = None
     """SDK id whose package holds the caller, None for the app's own code."""
+    owner_kind: OwnerKind = OwnerKind.APP
+    library: str | None = None
+    """Library id when `owner_kind` is LIBRARY."""
+    argument: str | None = None
+    """The constant (string, or static field as Class.FIELD) that reaches the API's gated
+    argument inside the calling method, when the capability gates the API on one."""
+    strength: Strength = Strength.STRONG
+    dormant: bool = False
+    """The app does not request a permission the API needs on any Android version it runs on:
+    Android refuses the call, so the code cannot collect the data. Listed, never a finding."""
+    needs: tuple[str, ...] = ()
+    """Permissions one of which the API needs (for a reviewer reading a dormant call site)."""
+
+    @property
+    def active(self) -> bool:
+        """Counts as the app exercising the capability: not dormant, not a write, and not a
+        library acting only on the app's behalf."""
+        return (
+            not self.dormant
+            and self.access is not ApiAccess.WRITE
+            and self.owner_kind is not OwnerKind.LIBRARY
+        )
 
     @property
     def api(self) -> str:

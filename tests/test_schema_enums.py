@@ -35,6 +35,8 @@ SCHEMA_ENUMS: dict[str, type[StrEnum]] = {
     "/properties/findings/items/properties/severity": Severity,
     "/properties/call_sites/items/properties/access": model.ApiAccess,
     "/properties/call_sites/items/properties/evidence_kind": model.CodeEvidenceKind,
+    "/properties/call_sites/items/properties/owner_kind": model.OwnerKind,
+    "/properties/call_sites/items/properties/strength": model.Strength,
     "/$defs/policy_evidence/properties/strength": policy_model.SegmentKind,
     "/$defs/policy_evidence/properties/polarity": policy_model.Polarity,
     "/properties/policy/properties/format": policy_model.PolicyFormat,
