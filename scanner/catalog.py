@@ -7,13 +7,11 @@ every file at once instead of stopping at the first.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-import jsonschema
+from typing import Any, TypeVar
 
 from scanner.errors import SignatureError
 from scanner.requirements import ArgumentFact, Requirement, argument_from_doc, requirement_from_doc
@@ -124,7 +122,8 @@ class SdkTaxonomy:
         return frozenset(c for c, gs in self.coverage.items() if generic_category in gs)
 
 
-def _load_json(path: Path) -> Any:
+def load_json(path: Path) -> Any:
+    """One bundled or user-given data file; unreadable or invalid JSON is a SignatureError."""
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -132,17 +131,40 @@ def _load_json(path: Path) -> Any:
 
 
 @cache
-def _schema(name: str) -> dict[str, Any]:
-    loaded: dict[str, Any] = _load_json(data_dir("signatures") / "schema" / f"{name}.schema.json")
+def schema(name: str) -> dict[str, Any]:
+    """signatures/schema/<name>.schema.json."""
+    loaded: dict[str, Any] = load_json(data_dir("signatures") / "schema" / f"{name}.schema.json")
     return loaded
 
 
-def _schema_problems(doc: Any, schema_name: str, path: Path) -> list[str]:
-    validator = jsonschema.Draft202012Validator(_schema(schema_name))
+def schema_problems(doc: Any, schema_name: str, path: Path) -> list[str]:
+    """Every way `doc` breaks signatures/schema/<schema_name>.schema.json, one line each."""
+    import jsonschema  # 0.05-0.2 s to import: only validation pays for it, not every scan
+
+    validator = jsonschema.Draft202012Validator(schema(schema_name))
     return [
         f"{path.name}: {'/'.join(str(p) for p in err.absolute_path) or '<root>'}: {err.message}"
         for err in sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path))
     ]
+
+
+T = TypeVar("T")
+
+
+def built_in(path: Path, schema_name: str, convert: Callable[[Any], T]) -> T:
+    """Read one bundled data file into its typed form.
+
+    Bundled files are validated against their schema by `validate_all()` (the test suite and
+    `privacy-scan signatures validate` run it), so a scan converts them without validating again:
+    that would cost more than the rest of start-up. A file that does not convert is validated
+    then, so the error still names every problem.
+    """
+    doc = load_json(path)
+    try:
+        return convert(doc)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        problems = schema_problems(doc, schema_name, path) or [f"{path.name}: {exc!r}"]
+        raise SignatureError(path, "; ".join(problems)) from exc
 
 
 def sdk_from_doc(doc: dict[str, Any], origin: str = "builtin") -> SdkSignature:
@@ -187,12 +209,12 @@ def validate_all() -> list[str]:
     sdk_docs: dict[Path, Any] = {}
     for path in _sdk_files():
         try:
-            doc = _load_json(path)
+            doc = load_json(path)
         except SignatureError as exc:
             problems.append(str(exc))
             continue
         sdk_docs[path] = doc
-        problems += _schema_problems(doc, "sdk", path)
+        problems += schema_problems(doc, "sdk", path)
         sdk_id = doc.get("id") if isinstance(doc, dict) else None
         if sdk_id != path.stem:
             problems.append(f"{path.name}: id {sdk_id!r} does not match the file name")
@@ -204,12 +226,12 @@ def validate_all() -> list[str]:
     cap_docs: dict[Path, Any] = {}
     for path in _capability_files():
         try:
-            doc = _load_json(path)
+            doc = load_json(path)
         except SignatureError as exc:
             problems.append(str(exc))
             continue
         cap_docs[path] = doc
-        problems += _schema_problems(doc, "capability", path)
+        problems += schema_problems(doc, "capability", path)
         if isinstance(doc, dict):
             capability_ids.add(doc.get("id"))
             if doc.get("id") != path.stem:
@@ -227,9 +249,9 @@ def validate_all() -> list[str]:
             if other not in capability_ids:
                 problems.append(f"{path.name}: covered_by unknown capability {other!r}")
     try:
-        problems += _taxonomy_problems(_load_json(_taxonomy_path()), _taxonomy_path())
+        problems += _taxonomy_problems(load_json(_taxonomy_path()), _taxonomy_path())
         ids = [i for i in capability_ids if isinstance(i, str)]
-        problems += _order_problems(_load_json(_order_path()), _order_path(), ids)
+        problems += _order_problems(load_json(_order_path()), _order_path(), ids)
     except SignatureError as exc:
         problems.append(str(exc))
     for path, doc in sdk_docs.items():
@@ -242,15 +264,8 @@ def validate_all() -> list[str]:
 
 @cache
 def builtin_sdks() -> tuple[SdkSignature, ...]:
-    """All bundled SDK signatures, validated."""
-    out = []
-    for path in _sdk_files():
-        doc = _load_json(path)
-        problems = _schema_problems(doc, "sdk", path)
-        if problems:
-            raise SignatureError(path, "; ".join(problems))
-        out.append(sdk_from_doc(doc))
-    return tuple(out)
+    """All bundled SDK signatures."""
+    return tuple(built_in(path, "sdk", sdk_from_doc) for path in _sdk_files())
 
 
 def _argument_gated(entry: dict[str, Any]) -> bool:
@@ -273,46 +288,41 @@ def _api(entry: dict[str, Any], doc: dict[str, Any]) -> ApiSignature:
 
 @cache
 def capabilities() -> tuple[Capability, ...]:
-    """The capability taxonomy, validated, in file-name order."""
-    out = []
-    for path in _capability_files():
-        doc = _load_json(path)
-        problems = _schema_problems(doc, "capability", path)
-        if problems:
-            raise SignatureError(path, "; ".join(problems))
-        out.append(
-            Capability(
-                id=doc["id"],
-                title_en=doc["title"]["en"],
-                title_zh=doc["title"]["zh-Hans"],
-                description=doc["description"],
-                permissions=tuple(doc["permissions"]),
-                manifest_actions=tuple(doc.get("manifest_actions", ())),
-                apis=tuple(_api(a, doc) for a in doc["apis"] if not _argument_gated(a)),
-                argument_gated_apis=tuple(_api(a, doc) for a in doc["apis"] if _argument_gated(a)),
-                string_requirements=tuple(
-                    (text, requirement_from_doc(req, doc.get("requirements", {})))
-                    for text, req in doc.get("string_requires", {}).items()
-                ),
-                strings=tuple(doc.get("strings", ())),
-                sources=tuple(doc["sources"]),
-                covered_by=tuple(doc.get("covered_by", ())),
-                fields=tuple(
-                    FieldSignature(
-                        class_name=f["class"],
-                        field=f["field"],
-                        access=f["access"],
-                        category=doc["id"],
-                        min_sdk=f.get("min_sdk"),
-                        requires=requirement_from_doc(
-                            f["requires"], doc.get("requirements", {}), f.get("min_sdk")
-                        ),
-                    )
-                    for f in doc.get("fields", ())
+    """The capability taxonomy, in file-name order."""
+    return tuple(built_in(path, "capability", _capability) for path in _capability_files())
+
+
+def _capability(doc: dict[str, Any]) -> Capability:
+    return Capability(
+        id=doc["id"],
+        title_en=doc["title"]["en"],
+        title_zh=doc["title"]["zh-Hans"],
+        description=doc["description"],
+        permissions=tuple(doc["permissions"]),
+        manifest_actions=tuple(doc.get("manifest_actions", ())),
+        apis=tuple(_api(a, doc) for a in doc["apis"] if not _argument_gated(a)),
+        argument_gated_apis=tuple(_api(a, doc) for a in doc["apis"] if _argument_gated(a)),
+        string_requirements=tuple(
+            (text, requirement_from_doc(req, doc.get("requirements", {})))
+            for text, req in doc.get("string_requires", {}).items()
+        ),
+        strings=tuple(doc.get("strings", ())),
+        sources=tuple(doc["sources"]),
+        covered_by=tuple(doc.get("covered_by", ())),
+        fields=tuple(
+            FieldSignature(
+                class_name=f["class"],
+                field=f["field"],
+                access=f["access"],
+                category=doc["id"],
+                min_sdk=f.get("min_sdk"),
+                requires=requirement_from_doc(
+                    f["requires"], doc.get("requirements", {}), f.get("min_sdk")
                 ),
             )
-        )
-    return tuple(out)
+            for f in doc.get("fields", ())
+        ),
+    )
 
 
 def _taxonomy_path() -> Path:
@@ -320,11 +330,11 @@ def _taxonomy_path() -> Path:
 
 
 def _taxonomy_problems(doc: Any, path: Path) -> list[str]:
-    problems = _schema_problems(doc, "sdk-categories", path)
+    problems = schema_problems(doc, "sdk-categories", path)
     if problems or not isinstance(doc, dict):
         return problems
     generic = set(doc["generic_categories"])
-    sdk_enum = set(_schema("sdk")["properties"]["category"]["enum"])
+    sdk_enum = set(schema("sdk")["properties"]["category"]["enum"])
     for cat, entry in doc["sdk_categories"].items():
         if cat not in sdk_enum:
             problems.append(f"{path.name}: {cat!r} is not an SDK category of sdk.schema.json")
@@ -341,7 +351,7 @@ def _order_path() -> Path:
 
 
 def _order_problems(doc: Any, path: Path, capability_ids: Iterable[str]) -> list[str]:
-    problems = _schema_problems(doc, "capability-order", path)
+    problems = schema_problems(doc, "capability-order", path)
     if problems or not isinstance(doc, dict):
         return problems
     listed, known = set(doc["order"]), set(capability_ids)
@@ -352,34 +362,34 @@ def _order_problems(doc: Any, path: Path, capability_ids: Iterable[str]) -> list
 
 @cache
 def category_order() -> tuple[str, ...]:
-    """Capability ids in the order analyses and reports list them, validated against the
-    capability files."""
+    """Capability ids in the order analyses and reports list them, checked against the
+    capability files (every file once)."""
     path = _order_path()
-    doc = _load_json(path)
-    problems = _order_problems(doc, path, (c.id for c in capabilities()))
-    if problems:
-        raise SignatureError(path, "; ".join(problems))
-    return tuple(doc["order"])
+    order = built_in(path, "capability-order", lambda doc: tuple(str(c) for c in doc["order"]))
+    listed, known = set(order), {c.id for c in capabilities()}
+    if listed != known or len(order) != len(listed):
+        problems = _order_problems(load_json(path), path, known)
+        raise SignatureError(path, "; ".join(problems) or "a capability is listed twice")
+    return order
 
 
 @cache
 def sdk_taxonomy() -> SdkTaxonomy:
-    """Which generic partner disclosures cover which SDK categories, validated."""
-    path = _taxonomy_path()
-    doc = _load_json(path)
-    problems = _taxonomy_problems(doc, path)
-    if problems:
-        raise SignatureError(path, "; ".join(problems))
-    return SdkTaxonomy(
-        generic_categories=tuple(doc["generic_categories"]),
-        coverage={c: tuple(e["generic"]) for c, e in doc["sdk_categories"].items()},
-    )
+    """Which generic partner disclosures cover which SDK categories."""
+
+    def convert(doc: dict[str, Any]) -> SdkTaxonomy:
+        return SdkTaxonomy(
+            generic_categories=tuple(doc["generic_categories"]),
+            coverage={c: tuple(e["generic"]) for c, e in doc["sdk_categories"].items()},
+        )
+
+    return built_in(_taxonomy_path(), "sdk-categories", convert)
 
 
 @cache
 def permission_levels() -> dict[str, str]:
     """Android permission name -> protection level, from signatures/permissions.json."""
-    doc = _load_json(data_dir("signatures") / "permissions.json")
+    doc = load_json(data_dir("signatures") / "permissions.json")
     return {name: entry["protection_level"] for name, entry in doc["permissions"].items()}
 
 

@@ -11,7 +11,6 @@ questions (does it process personal data for a vendor?) and have different schem
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -19,8 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
+from scanner import catalog
 from scanner.errors import SignatureError
 from scanner.resources import data_dir
 
@@ -125,27 +123,14 @@ def _library_files(folder: Path | None = None) -> list[Path]:
     return sorted((folder or library_folder()).glob("*.json"))
 
 
-def _load_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SignatureError(path, f"cannot read library data: {exc}") from exc
-
-
 @cache
 def library_schema() -> dict[str, Any]:
     """The JSON Schema of a library file."""
-    path = data_dir("signatures") / "schema" / f"{SCHEMA_NAME}.schema.json"
-    loaded: dict[str, Any] = _load_json(path)
-    return loaded
+    return catalog.schema(SCHEMA_NAME)
 
 
 def _schema_problems(doc: Any, path: Path) -> list[str]:
-    validator = jsonschema.Draft202012Validator(library_schema())
-    return [
-        f"{path.name}: {'/'.join(str(p) for p in err.absolute_path) or '<root>'}: {err.message}"
-        for err in sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path))
-    ]
+    return catalog.schema_problems(doc, SCHEMA_NAME, path)
 
 
 def library_from_doc(doc: dict[str, Any]) -> LibrarySignature:
@@ -222,7 +207,7 @@ def validate_libraries(folder: Path | None = None) -> list[str]:
     claimed: dict[str, str] = {}
     for path in _library_files(folder):
         try:
-            doc = _load_json(path)
+            doc = catalog.load_json(path)
         except SignatureError as exc:
             problems.append(str(exc))
             continue
@@ -246,15 +231,8 @@ def validate_libraries(folder: Path | None = None) -> list[str]:
 
 @cache
 def builtin_libraries() -> tuple[LibrarySignature, ...]:
-    """All bundled library signatures, validated, in file-name order."""
-    out = []
-    for path in _library_files():
-        doc = _load_json(path)
-        problems = _schema_problems(doc, path)
-        if problems:
-            raise SignatureError(path, "; ".join(problems))
-        out.append(library_from_doc(doc))
-    return tuple(out)
+    """All bundled library signatures, in file-name order (validated by `validate_libraries`)."""
+    return tuple(catalog.built_in(path, SCHEMA_NAME, library_from_doc) for path in _library_files())
 
 
 _EXCLUDED = ""

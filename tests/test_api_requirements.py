@@ -386,11 +386,11 @@ def test_validate_all_reports_an_unknown_requirement_name(tmp_path: Any, monkeyp
     for schema in src.glob("*.json"):
         (folder / "schema" / schema.name).write_text(schema.read_text(encoding="utf-8"))
     monkeypatch.setattr(catalog, "data_dir", lambda name: folder)
-    catalog._schema.cache_clear()
+    catalog.schema.cache_clear()
     try:
         problems = catalog.validate_all()
     finally:
-        catalog._schema.cache_clear()
+        catalog.schema.cache_clear()
     # The rest of the tree is absent here (taxonomy, other capabilities): only this line matters.
     assert "camera.json: requires names no requirement 'no_such_requirement'" in problems
     assert not any("requires names" in p and "camera.json" not in p for p in problems)
@@ -408,11 +408,11 @@ def test_validate_all_reports_a_string_requirement_for_an_unlisted_string(
     for schema in (data_dir("signatures") / "schema").glob("*.json"):
         (folder / "schema" / schema.name).write_text(schema.read_text(encoding="utf-8"))
     monkeypatch.setattr(catalog, "data_dir", lambda name: folder)
-    catalog._schema.cache_clear()
+    catalog.schema.cache_clear()
     try:
         problems = catalog.validate_all()
     finally:
-        catalog._schema.cache_clear()
+        catalog.schema.cache_clear()
     # The rest of the tree is absent here (taxonomy, other capabilities): only this line matters.
     assert "camera.json: string_requires names no listed string 'content://not-listed'" in problems
     assert sum("string_requires" in p for p in problems) == 1

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
-from scanner.catalog import _schema_problems, builtin_sdks, validate_all
+from scanner.catalog import builtin_sdks, schema_problems, validate_all
 from scanner.detect.sdks import SdkIndex
+from scanner.resources import data_dir
 
 SDKS = builtin_sdks()
 INDEX = SdkIndex(SDKS)
@@ -132,8 +136,24 @@ def test_schema_reports_every_problem_of_a_broken_file(tmp_path: object) -> None
     }
     from pathlib import Path
 
-    problems = _schema_problems(broken, "sdk", Path("bad.json"))
+    problems = schema_problems(broken, "sdk", Path("bad.json"))
     text = "\n".join(problems)
     for fragment in ("id", "category", "tracking", "detection", "sources", "negative"):
         assert fragment in text
     assert len(problems) >= 6
+
+
+def test_a_bundled_file_that_does_not_convert_is_validated_then(tmp_path: Path) -> None:
+    # Scans convert bundled files without the schema (validate_all checks them in CI); a file
+    # that does not convert still gets the schema's full list of problems, naming the file.
+    from scanner.catalog import built_in, sdk_from_doc
+    from scanner.errors import SignatureError
+
+    good = tmp_path / "good.json"
+    good.write_text((data_dir("signatures") / "sdks" / "alipay.json").read_text())
+    assert built_in(good, "sdk", sdk_from_doc).id
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"id": "x"}))
+    with pytest.raises(SignatureError) as exc:
+        built_in(bad, "sdk", sdk_from_doc)
+    assert "bad.json" in str(exc.value) and "required property" in str(exc.value)
