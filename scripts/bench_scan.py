@@ -69,9 +69,11 @@ def run_child(mode: str, path: Path, jobs: int) -> dict[str, object]:
         sigs = load_signatures()
         start = time.perf_counter()
         result = scan_app(path, sigs, jobs=jobs)
-        detail = (f"{len(result.inventory.class_names)} classes, "
-                  f"{len(getattr(result, 'call_sites', ()))} call sites, "
-                  f"{len(result.sdks)} SDKs")
+        detail = (
+            f"{len(result.inventory.class_names)} classes, "
+            f"{len(getattr(result, 'call_sites', ()))} call sites, "
+            f"{len(result.sdks)} SDKs"
+        )
     elif mode == "androguard":
         from loguru import logger
 
@@ -149,8 +151,10 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(run_child(args.child, args.apk, args.jobs)))
         return 0
     if args.process:
-        print(f"{args.apk} ({args.apk.stat().st_size / 1e6:.1f} MB), {os.cpu_count()} CPUs, "
-              f"Python {sys.version.split()[0]}")
+        print(
+            f"{args.apk} ({args.apk.stat().st_size / 1e6:.1f} MB), {os.cpu_count()} CPUs, "
+            f"Python {sys.version.split()[0]}"
+        )
         measure_process(args.apk, args.repeat)
         return 0
 
@@ -165,8 +169,10 @@ def main(argv: list[str] | None = None) -> int:
             modes.append("scan_app")
     if args.androguard:
         modes.append("androguard")
-    print(f"{args.apk} ({args.apk.stat().st_size / 1e6:.1f} MB), jobs={args.jobs}, "
-          f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
+    print(
+        f"{args.apk} ({args.apk.stat().st_size / 1e6:.1f} MB), jobs={args.jobs}, "
+        f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}"
+    )
     floor: float | None = None
     print(f"{'measurement':<12} {'seconds':>8} {'x floor':>8} {'CPU s':>7} {'peak MB':>8}  detail")
     for mode in modes:
@@ -176,8 +182,10 @@ def main(argv: list[str] | None = None) -> int:
             continue
         seconds = float(str(r["seconds"]))
         floor = floor or seconds
-        print(f"{mode:<12} {seconds:8.3f} {seconds / floor:8.1f} {float(str(r['cpu'])):7.2f}"
-              f" {float(str(r['peak_mb'])):8.0f}  {r['detail']}")
+        print(
+            f"{mode:<12} {seconds:8.3f} {seconds / floor:8.1f} {float(str(r['cpu'])):7.2f}"
+            f" {float(str(r['peak_mb'])):8.0f}  {r['detail']}"
+        )
     return 0
 
 

@@ -57,9 +57,10 @@ def build(out: Path, min_classes: int) -> tuple[int, int]:
     tmp = out.with_suffix(".part")
     classes = 0
     count = 0
-    with zipfile.ZipFile(APPS / MANIFEST_FROM) as donor, zipfile.ZipFile(
-        tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1
-    ) as apk:
+    with (
+        zipfile.ZipFile(APPS / MANIFEST_FROM) as donor,
+        zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as apk,
+    ):
         apk.writestr("AndroidManifest.xml", donor.read("AndroidManifest.xml"))
         apk.writestr("resources.arsc", donor.read("resources.arsc"))
         while classes < min_classes:
