@@ -7,8 +7,49 @@ result. Raise one only with a measurement that shows the new value is still safe
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 DEFAULT_TIMEOUT = 600.0
 """Seconds of wall-clock time for one app (and for reading the policy), unless --timeout says."""
 
 MAX_BATCH = 10_000
 """Apps in one `scan` invocation (files given plus those found in folders)."""
+
+
+# --------------------------------------------------------------------------- reading an app
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Safety limits for reading one app's container. Defaults suit real apps with a wide margin."""
+
+    max_entries: int = 200_000
+    max_entry_bytes: int = 512 << 20
+    """Inflated size of any single entry (a dex, a manifest, a .so)."""
+    max_total_bytes: int = 4 << 30
+    """Inflated bytes read from one container, all entries together."""
+    max_manifest_bytes: int = 16 << 20
+    max_code_bytes: int = 1 << 30
+    """Dex and class files kept in memory for the call-site scan, all together. Real apps hold
+    a few hundred MiB of dex at most; without this cap a bomb of many dex files just under the
+    per-entry limit would keep up to `max_total_bytes` in memory."""
+
+
+DEFAULT_LIMITS = Limits()
+
+MAX_CLASSES = 2_000_000
+"""Class names listed for one app (a real app has up to a few hundred thousand)."""
+MAX_ASSETS_LISTED = 20_000
+"""Asset names kept in the inventory; more are counted, not listed."""
+
+MAX_ARSC_CHUNKS = 100_000
+"""Chunks walked in resources.arsc to resolve one string resource."""
+MAX_REFERENCE_DEPTH = 8
+"""Resource references followed (@string/a -> @string/b -> ...) before giving up."""
+
+MAX_JNI_CLASSES = 2000
+"""Java classes decoded from one native library's Java_* exports."""
+MAX_OBJC_CLASSES = 5000
+"""Objective-C classes listed from one Mach-O binary."""
+MAX_AR_MEMBERS = 20_000
+"""Members read from one iOS static library (ar archive)."""

@@ -9,31 +9,14 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
-from dataclasses import dataclass
 from pathlib import Path
 
 from scanner.errors import AppInputError, LimitExceeded
+from scanner.limits import DEFAULT_LIMITS, Limits
+
+__all__ = ["DEFAULT_LIMITS", "Limits", "ZipReader"]
 
 _CHUNK = 1 << 20
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Safety limits for reading one app. Defaults suit real apps with a wide margin."""
-
-    max_entries: int = 200_000
-    max_entry_bytes: int = 512 << 20
-    """Inflated size of any single entry (a dex, a manifest, a .so)."""
-    max_total_bytes: int = 4 << 30
-    """Inflated bytes read from one container, all entries together."""
-    max_manifest_bytes: int = 16 << 20
-    max_code_bytes: int = 1 << 30
-    """Dex and class files kept in memory for the call-site scan, all together. Real apps hold
-    a few hundred MiB of dex at most; without this cap a bomb of many dex files just under the
-    per-entry limit would keep up to `max_total_bytes` in memory."""
-
-
-DEFAULT_LIMITS = Limits()
 
 
 class ZipReader:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass, field
 
+from scanner.limits import MAX_ARSC_CHUNKS, MAX_REFERENCE_DEPTH
+
 RES_STRING_POOL_TYPE = 0x0001
 RES_TABLE_TYPE = 0x0002
 RES_TABLE_PACKAGE_TYPE = 0x0200
@@ -27,8 +29,7 @@ FLAG_COMPACT = 0x0008
 TYPE_FLAG_SPARSE = 0x01
 TYPE_FLAG_OFFSET16 = 0x02
 NO_ENTRY = 0xFFFFFFFF
-MAX_CHUNKS = 100_000
-MAX_REFERENCE_DEPTH = 8
+
 
 _CHUNK = struct.Struct("<HHI")
 
@@ -121,7 +122,7 @@ class ResourceTable:
         self.strings: _StringPool | None = None
         self.packages: dict[int, tuple[int, int, int]] = {}
         pos, seen = header_size, 0
-        while pos < self.end and seen < MAX_CHUNKS:
+        while pos < self.end and seen < MAX_ARSC_CHUNKS:
             seen += 1
             ctype, hsize, csize = _chunk(data, pos, self.end)
             if ctype == RES_STRING_POOL_TYPE and self.strings is None:
@@ -143,7 +144,7 @@ class ResourceTable:
         pkg_pos, pkg_hsize, pkg_size = pkg
         pos, end, seen = pkg_pos + pkg_hsize, pkg_pos + pkg_size, 0
         fallback: tuple[int, int] | None = None
-        while pos < end and seen < MAX_CHUNKS:
+        while pos < end and seen < MAX_ARSC_CHUNKS:
             seen += 1
             ctype, hsize, csize = _chunk(data, pos, end)
             if ctype == RES_TABLE_TYPE_TYPE and hsize >= 20 and data[pos + 8] == type_id:

@@ -27,9 +27,22 @@ UTF8, INTEGER, FLOAT, LONG, DOUBLE = 1, 3, 4, 5, 6
 CLASS, STRING, FIELDREF, METHODREF, INTERFACE_METHODREF, NAME_AND_TYPE = 7, 8, 9, 10, 11, 12
 METHOD_HANDLE, METHOD_TYPE, DYNAMIC, INVOKE_DYNAMIC, MODULE, PACKAGE = 15, 16, 17, 18, 19, 20
 _ENTRY_SIZE = {
-    INTEGER: 4, FLOAT: 4, LONG: 8, DOUBLE: 8, CLASS: 2, STRING: 2, FIELDREF: 4, METHODREF: 4,
-    INTERFACE_METHODREF: 4, NAME_AND_TYPE: 4, METHOD_HANDLE: 3, METHOD_TYPE: 2, DYNAMIC: 4,
-    INVOKE_DYNAMIC: 4, MODULE: 2, PACKAGE: 2,
+    INTEGER: 4,
+    FLOAT: 4,
+    LONG: 8,
+    DOUBLE: 8,
+    CLASS: 2,
+    STRING: 2,
+    FIELDREF: 4,
+    METHODREF: 4,
+    INTERFACE_METHODREF: 4,
+    NAME_AND_TYPE: 4,
+    METHOD_HANDLE: 3,
+    METHOD_TYPE: 2,
+    DYNAMIC: 4,
+    INVOKE_DYNAMIC: 4,
+    MODULE: 2,
+    PACKAGE: 2,
 }
 
 INVOKE_OPCODES = frozenset([0xB6, 0xB7, 0xB8, 0xB9])
@@ -47,8 +60,20 @@ def _instruction_lengths() -> bytes:
     length = [1] * 256
     spans = {
         2: [0x10, LDC, *range(0x15, 0x1A), *range(0x36, 0x3B), 0xA9, 0xBC],
-        3: [0x11, LDC_W, 0x14, IINC, *range(0x99, 0xA9), *range(0xB2, 0xB9), 0xBB, 0xBD, 0xC0,
-            0xC1, 0xC6, 0xC7],
+        3: [
+            0x11,
+            LDC_W,
+            0x14,
+            IINC,
+            *range(0x99, 0xA9),
+            *range(0xB2, 0xB9),
+            0xBB,
+            0xBD,
+            0xC0,
+            0xC1,
+            0xC6,
+            0xC7,
+        ],
         4: [0xC5],
         5: [0xB9, INVOKEDYNAMIC, 0xC8, 0xC9],
     }
@@ -388,8 +413,9 @@ class ClassFile:
                     yield text
 
 
-_CP_U2_OPCODES = frozenset([LDC_W, 0x14, *range(0xB2, 0xBA), INVOKEDYNAMIC, 0xBB, 0xBD, 0xC0,
-                            0xC1, 0xC5])
+_CP_U2_OPCODES = frozenset(
+    [LDC_W, 0x14, *range(0xB2, 0xBA), INVOKEDYNAMIC, 0xBB, 0xBD, 0xC0, 0xC1, 0xC5]
+)
 """Instructions whose first operand is a u2 constant-pool index."""
 
 

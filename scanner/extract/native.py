@@ -13,13 +13,11 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from scanner.limits import MAX_AR_MEMBERS, MAX_JNI_CLASSES, MAX_OBJC_CLASSES
 from scanner.model import NativeFormat, NativeLibrary
 
 _ABI_RE = re.compile(r"(?:^|/)(?:lib|jni|jniLibs)/([^/]+)/[^/]+$")
 _OBJC_CLASS_PREFIXES = ("_OBJC_CLASS_$_", "OBJC_CLASS_$_", "_OBJC_METACLASS_$_")
-MAX_JNI_CLASSES = 2000
-MAX_OBJC_CLASSES = 5000
-MAX_AR_MEMBERS = 20_000
 
 
 @cache

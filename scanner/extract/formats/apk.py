@@ -10,7 +10,6 @@ from scanner.errors import AppInputError, LimitExceeded
 from scanner.extract.archive import Limits, ZipReader
 from scanner.extract.dex import DexFormatError, read_class_names
 from scanner.extract.formats.common import (
-    MAX_CLASSES,
     ROOT_DEX,
     assets_in,
     check_code_size,
@@ -20,6 +19,7 @@ from scanner.extract.formats.common import (
 from scanner.extract.formats.interface import AppReader, CodeBytes, CodeBytesFormat, ExtractedApp
 from scanner.extract.formats.zipped import ZIP_MAGIC, has_class_files
 from scanner.extract.manifest import parse_binary_manifest
+from scanner.limits import MAX_CLASSES
 from scanner.model import AppKind, CodeUnit, CodeUnitFormat
 
 _NATIVE_PATH = re.compile(r"^lib/[^/]+/[^/]+\.so$")

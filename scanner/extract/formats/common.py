@@ -11,11 +11,10 @@ from scanner.errors import AppInputError, LimitExceeded
 from scanner.extract.archive import ZipReader
 from scanner.extract.manifest import ManifestFacts
 from scanner.extract.native import abi_of, read_native
+from scanner.limits import MAX_ASSETS_LISTED
 from scanner.model import AppIdentity, AppInventory, AppKind, CodeUnit, NativeLibrary
 
 ROOT_DEX = re.compile(r"^classes\d*\.dex$")
-MAX_ASSETS_LISTED = 20_000
-MAX_CLASSES = 2_000_000
 _PREFERRED_ABIS = ("arm64-v8a", "armeabi-v7a", "armeabi", "x86_64", "x86")
 
 
