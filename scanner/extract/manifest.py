@@ -1,6 +1,6 @@
 """AndroidManifest.xml → typed manifest facts.
 
-Binary manifests (APK) are decoded with androguard's AXML parser; text manifests (aar) with lxml,
+Binary manifests (APK) are decoded by scanner.extract.axml; text manifests (aar) with lxml,
 entity resolution and network access off. Both become the same `ManifestFacts`.
 """
 
@@ -16,6 +16,7 @@ from lxml import etree
 
 from scanner.errors import AppInputError
 from scanner.extract.arsc import load_table, resolve_string
+from scanner.extract.axml import AxmlError, read_axml
 from scanner.model import (
     Component,
     ComponentKind,
@@ -234,20 +235,12 @@ def parse_binary_manifest(
     data: bytes, source: str, arsc: Callable[[], bytes | None] | None = None
 ) -> ManifestFacts:
     """Decode a binary AndroidManifest.xml; `arsc` loads resources.arsc to resolve the label."""
-    _quiet_androguard()
-    from androguard.core.axml import AXMLPrinter
-
     if len(data) < 8 or data[:2] not in (b"\x03\x00", b"\x00\x00"):
         raise AppInputError(source, "AndroidManifest.xml is not a binary Android XML file")
     try:
-        printer = AXMLPrinter(data)
-        root = printer.get_xml_obj()
-    except Exception as exc:  # androguard raises many types on hostile AXML
-        raise AppInputError(
-            source, f"malformed AndroidManifest.xml ({type(exc).__name__})"
-        ) from exc
-    if root is None:
-        raise AppInputError(source, "malformed AndroidManifest.xml (no <manifest> element)")
+        root = read_axml(data)
+    except AxmlError as exc:
+        raise AppInputError(source, f"malformed AndroidManifest.xml ({exc})") from exc
     try:
         return facts_from_tree(root, _label_resolver(arsc))
     except ValueError as exc:

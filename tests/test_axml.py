@@ -1,0 +1,471 @@
+"""The binary XML reader (scanner/extract/axml.py) reads manifests as androguard does.
+
+Cross-checks on real bytes: every committed fixture APK and every real-world APK (behind the
+`realworld` marker) gives the same ManifestFacts through both readers. Hand-built documents cover
+what the corpus lacks (obfuscated attribute names, every value type, both string encodings), and
+seeded mutants of a fixture manifest check that malformed bytes only ever raise the domain error.
+"""
+
+from __future__ import annotations
+
+import ast
+import random
+import struct
+import subprocess
+import sys
+import zipfile
+from dataclasses import dataclass, field
+
+import hostile
+import pytest
+from androguard.core.axml import AXMLPrinter
+from conftest import APKS, REPO, sample_apk
+from lxml import etree
+from realworld import REAL_WORLD_DIR, real_world_file
+
+from scanner.errors import AppInputError
+from scanner.extract import axml
+from scanner.extract.axml import ANDROID_ATTRIBUTES, AxmlError, format_value, read_axml
+from scanner.extract.manifest import ANDROID_NS, facts_from_tree, parse_binary_manifest
+
+FIXTURES = sorted(p.stem for p in APKS.glob("*.apk"))
+A = f"{{{ANDROID_NS}}}"
+REAL_APPS = sorted(p.name for p in (REAL_WORLD_DIR / "apps").glob("*.apk")) or ["(none cached)"]
+
+
+def _manifest(path: object) -> bytes:
+    with zipfile.ZipFile(str(path)) as zf:
+        return zf.read("AndroidManifest.xml")
+
+
+def _androguard_tree(data: bytes) -> etree._Element:
+    from loguru import logger
+
+    logger.disable("androguard")
+    root = AXMLPrinter(data).get_xml_obj()
+    assert root is not None
+    return root
+
+
+# --------------------------------------------------------------------------- a binary XML writer
+
+NO = 0xFFFFFFFF
+Value = str | tuple[int, int]
+"""An attribute value: a string, or (Res_value dataType, data)."""
+Name = str | int | tuple[str, int]
+"""'android:x' / 'x' (namespaced by its prefix or not), '!android:x' (that very string, with no
+namespace), a bare resource id (an obfuscated name: empty string, id in the resource map), or
+(string, resource id)."""
+
+
+@dataclass
+class Element:
+    tag: str
+    attrs: list[tuple[Name, Value]] = field(default_factory=list)
+    children: list[Element] = field(default_factory=list)
+    declares: tuple[str, str] | None = None
+    """A (prefix, uri) namespace declared on this element, in scope for its subtree only."""
+
+
+def _length(n: int, utf8: bool) -> bytes:
+    if utf8:
+        return bytes([n]) if n < 0x80 else bytes([0x80 | n >> 8, n & 0xFF])
+    return struct.pack("<H", n) if n < 0x8000 else struct.pack("<HH", 0x8000 | n >> 16, n & 0xFFFF)
+
+
+def _pool(strings: list[str], utf8: bool) -> bytes:
+    offsets, blob = [], b""
+    for text in strings:
+        offsets.append(len(blob))
+        if utf8:
+            raw = text.encode("utf-8")
+            blob += _length(len(text), True) + _length(len(raw), True) + raw + b"\0"
+        else:
+            blob += _length(len(text), False) + text.encode("utf-16-le") + b"\0\0"
+    blob += b"\0" * (-len(blob) % 4)
+    start = 28 + 4 * len(strings)
+    flags = 0x100 if utf8 else 0
+    header = struct.pack("<HHIIIIII", 1, 28, start + len(blob), len(strings), 0, flags, start, 0)
+    return header + struct.pack(f"<{len(strings)}I", *offsets) + blob
+
+
+def build_axml(
+    root: Element, *, utf8: bool = False, prefix: str = "android", uri: str = ANDROID_NS
+) -> bytes:
+    """A binary XML document as aapt lays it out: pool, resource map, namespace, elements."""
+    mapped: list[tuple[str, int]] = []  # names with a resource id take the first pool slots
+    plain: list[str] = []
+
+    def walk(el: Element) -> None:
+        for name, _ in el.attrs:
+            if isinstance(name, int):
+                mapped.append(("", name))
+            elif isinstance(name, tuple):
+                mapped.append(name)
+        for child in el.children:
+            walk(child)
+
+    walk(root)
+    mapped = list(dict.fromkeys(mapped))
+    strings = [s for s, _ in mapped]
+
+    def index(text: str) -> int:
+        if text not in plain:
+            plain.append(text)
+        return len(mapped) + plain.index(text)
+
+    def attr_key(name: Name) -> tuple[int, int]:
+        if isinstance(name, int):
+            return index(uri), mapped.index(("", name))
+        if isinstance(name, tuple):
+            return index(uri), mapped.index(name)
+        if name.startswith("!"):
+            return NO, index(name[1:])
+        if name.startswith(prefix + ":"):
+            return index(uri), index(name.split(":", 1)[1])
+        return NO, index(name)
+
+    def node(ctype: int, body: bytes) -> bytes:
+        return struct.pack("<HHIII", ctype, 16, 16 + len(body), 1, NO) + body
+
+    def element(el: Element) -> bytes:
+        attrs = b""
+        for name, value in el.attrs:
+            ns, key = attr_key(name)
+            if isinstance(value, str):
+                raw = index(value)
+                attrs += struct.pack("<IIIHBBI", ns, key, raw, 8, 0, 3, raw)
+            else:
+                attrs += struct.pack("<IIIHBBI", ns, key, NO, 8, 0, value[0], value[1])
+        tag = index(el.tag)
+        out = node(0x0102, struct.pack("<IIHHHHHH", NO, tag, 20, 20, len(el.attrs), 0, 0, 0))
+        out += attrs
+        out = out[:4] + struct.pack("<I", len(out)) + out[8:]
+        for child in el.children:
+            out += element(child)
+        out += node(0x0103, struct.pack("<II", NO, tag))
+        if el.declares:
+            pair = struct.pack("<II", index(el.declares[0]), index(el.declares[1]))
+            out = node(0x0100, pair) + out + node(0x0101, pair)
+        return out
+
+    ns_pair = struct.pack("<II", index(prefix), index(uri))
+    body = node(0x0100, ns_pair) + element(root) + node(0x0101, ns_pair)
+    ids = [res_id for _, res_id in mapped]
+    res_map = struct.pack("<HHI", 0x0180, 8, 8 + 4 * len(ids)) + struct.pack(f"<{len(ids)}I", *ids)
+    chunks = _pool(strings + plain, utf8) + res_map + body
+    return struct.pack("<HHI", 3, 8, 8 + len(chunks)) + chunks
+
+
+def _app(*components: Element, label: Value = "Demo") -> Element:
+    return Element(
+        "manifest",
+        [("package", "org.example.demo"), ("android:versionCode", (0x10, 7))],
+        [
+            Element("uses-permission", [("android:name", "android.permission.CAMERA")]),
+            Element("application", [("android:label", label)], list(components)),
+        ],
+    )
+
+
+def _attributes(data: bytes) -> dict[str, str]:
+    """Every attribute of every element, keyed 'tag@{ns}name'."""
+    return {
+        f"{etree.QName(el).localname}@{key}": value
+        for el in read_axml(data).iter()
+        for key, value in el.attrib.items()
+    }
+
+
+# ------------------------------------------------------------------ same facts as androguard
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+def test_fixture_manifests_give_androguards_facts(name: str) -> None:
+    data = _manifest(sample_apk(name))
+    ours = facts_from_tree(read_axml(data))
+    assert ours == facts_from_tree(_androguard_tree(data))
+    assert ours.package and ours.components and ours.permissions
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+def test_fixture_trees_equal_androguards_attribute_for_attribute(name: str) -> None:
+    data = _manifest(sample_apk(name))
+    theirs = [e for e in _androguard_tree(data).iter() if isinstance(e.tag, str)]  # no comments
+    ours = list(read_axml(data).iter())
+    assert [e.tag for e in ours] == [e.tag for e in theirs]
+    assert [dict(e.attrib) for e in ours] == [dict(e.attrib) for e in theirs]
+
+
+@pytest.mark.realworld
+@pytest.mark.parametrize("name", REAL_APPS)
+def test_real_world_manifests_give_androguards_facts(name: str) -> None:
+    data = _manifest(real_world_file(name))
+    ours = facts_from_tree(read_axml(data))
+    assert ours == facts_from_tree(_androguard_tree(data))
+    assert ours.package
+
+
+# --------------------------------------------------------------------------- hand-built documents
+
+
+def test_an_obfuscated_manifest_is_read_through_the_resource_map() -> None:
+    """Names stripped to empty strings, only the resource ids left (as obfuscators leave them)."""
+    name, exported, label = 0x01010003, 0x01010010, 0x01010001
+    activity = Element(
+        "activity",
+        [(name, ".Main"), (exported, (0x12, 0xFFFFFFFF))],
+        [Element("intent-filter", [], [Element("action", [(name, "android.intent.action.MAIN")])])],
+    )
+    root = _app(activity)
+    root.children[1].attrs = [(label, (0x01, 0x7F0B0001))]
+    data = build_axml(root)
+    facts = facts_from_tree(read_axml(data))
+    (component,) = facts.components
+    assert component.name == "org.example.demo.Main"
+    assert component.explicit_exported is True
+    assert component.intent_filters[0].actions == ("android.intent.action.MAIN",)
+    assert facts.label == "@7F0B0001"
+    assert facts == facts_from_tree(_androguard_tree(data))
+    assert _attributes(data)[f"activity@{A}name"] == ".Main"
+
+
+def test_without_the_resource_map_an_empty_name_is_no_attribute() -> None:
+    data = build_axml(_app(Element("activity", [(0x01010003, ".Main")])))
+    pool_end = 8 + struct.unpack_from("<I", data, 12)[0]
+    map_size = struct.unpack_from("<I", data, pool_end + 4)[0]
+    unmapped = data[:pool_end] + data[pool_end + map_size :]
+    unmapped = unmapped[:4] + struct.pack("<I", len(unmapped)) + unmapped[8:]
+    assert facts_from_tree(read_axml(unmapped)).components == ()
+
+
+def test_the_resource_id_wins_over_a_decoy_name_string() -> None:
+    """A string saying 'name' on the id of android:icon is icon to the platform, not a name."""
+    decoy = Element("activity", [(("name", 0x01010002), ".Decoy")])
+    real = Element("service", [(("icon", 0x01010003), ".RealService")])
+    components = facts_from_tree(read_axml(build_axml(_app(decoy, real)))).components
+    assert [c.name for c in components] == ["org.example.demo.RealService"]
+
+
+def test_names_with_a_prefix_but_no_namespace_take_the_bound_one() -> None:
+    """Packers write 'android:exported' as the name string, with no namespace of its own."""
+    bound = Element("activity", [("!android:name", ".A"), ("!android:exported", (0x12, 0))])
+    unbound = Element("service", [("!tools:name", ".B")])
+    data = build_axml(_app(bound, unbound))
+    attrs = _attributes(data)
+    assert attrs[f"activity@{A}exported"] == "false"
+    assert attrs["service@tools_name"] == ".B"  # an unknown prefix stays in the name
+    (component,) = facts_from_tree(read_axml(data)).components
+    assert (component.name, component.explicit_exported) == ("org.example.demo.A", False)
+    assert facts_from_tree(read_axml(data)) == facts_from_tree(_androguard_tree(data))
+
+
+def test_a_namespace_is_bound_only_inside_the_element_declaring_it() -> None:
+    inside = Element("activity", [("!x:name", ".A")], declares=("x", ANDROID_NS))
+    after = Element("service", [("!x:name", ".B")])
+    data = build_axml(_app(inside, after))
+    root = read_axml(data)
+    activity, service = root.find("application/activity"), root.find("application/service")
+    assert activity is not None and service is not None
+    assert activity.nsmap["x"] == ANDROID_NS and "x" not in service.nsmap
+    assert activity.get(f"{A}name") == ".A" and service.get("x_name") == ".B"
+    assert facts_from_tree(root) == facts_from_tree(_androguard_tree(data))
+
+
+@pytest.mark.parametrize(("utf8", "length"), [(False, 40_000), (True, 20_000)])
+def test_both_string_encodings_and_long_strings(utf8: bool, length: int) -> None:
+    long_name = ".Äctivity" + "x" * length  # the long form of the length prefixes
+    activity = Element("activity", [("android:name", long_name)])
+    data = build_axml(_app(activity, label="Café ☕"), utf8=utf8)
+    facts = facts_from_tree(read_axml(data))
+    assert facts.label == "Café ☕"
+    assert facts.components[0].name == "org.example.demo" + long_name
+    assert facts == facts_from_tree(_androguard_tree(data))
+
+
+VALUES: list[tuple[tuple[int, int], str]] = [
+    ((0x01, 0x7F0B0001), "@7F0B0001"),
+    ((0x01, 0x01040000), "@android:01040000"),
+    ((0x02, 0x01010033), "?android:01010033"),
+    ((0x12, 0), "false"),
+    ((0x12, 1), "true"),
+    ((0x12, 0xFFFFFFFF), "true"),
+    ((0x10, 42), "42"),
+    ((0x10, 0xFFFFFFFF), "-1"),
+    ((0x11, 16), "0x00000010"),
+    ((0x04, 0x3FC00000), "1.500000"),
+    ((0x05, (16 << 8) | 1), "16.000000dip"),
+    ((0x05, (3 << 8) | 0), "3.000000px"),
+    ((0x05, (192 << 8) | (1 << 4) | 1), "1.500000dip"),  # radix 16p7
+    ((0x06, 1 << 8), "100.000000%"),
+    ((0x06, (1 << 8) | 1), "100.000000%p"),
+    ((0x1C, 0xFF00FF00), "#FF00FF00"),
+    ((0x00, 0), "<0x0, type 0x00>"),
+    ((0x07, 0x7F010001), "<0x7F010001, type 0x07>"),
+]
+
+
+@pytest.mark.parametrize(("typed", "text"), VALUES, ids=[t for _, t in VALUES])
+def test_values_print_as_androguard_prints_them(typed: tuple[int, int], text: str) -> None:
+    assert format_value(*typed) == text
+    data = build_axml(_app(Element("meta-data", [("android:name", "k"), ("android:value", typed)])))
+    key = f"meta-data@{A}value"
+    assert _attributes(data)[key] == text
+    theirs = _androguard_tree(data).find("application/meta-data")
+    assert theirs is not None and theirs.get(f"{{{ANDROID_NS}}}value") == text
+
+
+def test_complex_values_follow_aosp_where_androguard_rounds() -> None:
+    """Deliberately unlike androguard: the 24-bit mantissa is signed, the radix factors exact."""
+    assert format_value(0x05, ((-2 & 0xFFFFFF) << 8) | 1) == "-2.000000dip"
+    assert format_value(0x06, (1 << 30) | (3 << 4)) == "50.000000%"  # 0.5 in radix 0p23
+    assert format_value(0x05, (1 << 8) | 0xF) == "<0x10F, type 0x05>"  # no such unit
+
+
+def test_values_are_cut_at_nul_and_cleaned_for_xml() -> None:
+    label = "Shop\x01\x02ping\0hidden"
+    data = build_axml(_app(label=label))
+    assert facts_from_tree(read_axml(data)).label == "Shop__ping"
+    assert facts_from_tree(_androguard_tree(data)).label == "Shop__ping"
+
+
+def _attributes_facts_read() -> set[str]:
+    """The names manifest.py reads with _attr(element, "name")."""
+    tree = ast.parse((REPO / "scanner" / "extract" / "manifest.py").read_text(encoding="utf-8"))
+    return {
+        node.args[1].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "_attr"
+        and isinstance(node.args[1], ast.Constant)
+    }
+
+
+def test_the_table_holds_exactly_the_attributes_facts_read() -> None:
+    """A new _attr(..., "x") in manifest.py needs its id here, or obfuscated apps lose it."""
+    from androguard.core.resources import public
+
+    public_names = public.SYSTEM_RESOURCES["attributes"]["inverse"]
+    assert {i: public_names[i] for i in ANDROID_ATTRIBUTES} == ANDROID_ATTRIBUTES
+    assert set(ANDROID_ATTRIBUTES.values()) == _attributes_facts_read()
+    assert "icon" not in ANDROID_ATTRIBUTES.values()
+
+
+# --------------------------------------------------------------------------- malformed documents
+
+
+def _ok_document() -> bytes:
+    return build_axml(_app(Element("activity", [("android:name", ".Main")])))
+
+
+def _raises(data: bytes, match: str) -> None:
+    with pytest.raises(AxmlError, match=match):
+        read_axml(data)
+
+
+def test_specific_malformations_are_named() -> None:
+    good = _ok_document()
+    assert read_axml(good) is not None
+    _raises(good[:6], "shorter than a chunk header")
+    _raises(good[:-4], "bad chunk sizes at 0")  # declared size past the end
+    _raises(struct.pack("<HHI", 2, 8, 8), "not an XML document")
+    pool_size = struct.unpack_from("<I", good, 12)[0]
+    unaligned = good[:12] + struct.pack("<I", pool_size + 2) + good[16 : 8 + pool_size] + b"\0\0"
+    unaligned += good[8 + pool_size :] + b"\0\0"  # the document itself stays aligned
+    unaligned = unaligned[:4] + struct.pack("<I", len(unaligned)) + unaligned[8:]
+    _raises(unaligned, "chunk at 8 is not aligned to 4 bytes")
+    _raises(struct.pack("<HHI", 3, 8, 8), "no <manifest> element")
+    no_pool = struct.pack("<HHI", 3, 8, 8 + 24) + struct.pack(
+        "<HHIIIII", 0x100, 16, 24, 1, NO, 0, 1
+    )
+    _raises(no_pool, "before the string pool")
+
+
+def test_an_out_of_range_string_index_is_rejected() -> None:
+    good = bytearray(_ok_document())
+    at = good.find(struct.pack("<HHI", 0x0102, 16, 36 + 20 * 2))  # <manifest>: two attributes
+    assert at > 0
+    struct.pack_into("<I", good, at + 20, 10_000)  # its name
+    _raises(bytes(good), "string index 10000 out of range")
+
+
+def test_an_unterminated_string_is_rejected() -> None:
+    data = bytearray(_ok_document())
+    first = 8 + 28 + 4 * struct.unpack_from("<I", data, 16)[0]  # the first string: 'android'
+    (n,) = struct.unpack_from("<H", data, first)
+    assert data[first + 2 : first + 2 + 2 * n].decode("utf-16-le") == "android"
+    data[first + 2 + 2 * n : first + 4 + 2 * n] = b"x\0"
+    _raises(bytes(data), "lacks its terminator")
+
+
+def test_size_caps(monkeypatch: pytest.MonkeyPatch) -> None:
+    deep = Element("manifest")
+    leaf = deep
+    for _ in range(axml.MAX_DEPTH + 1):
+        leaf.children.append(Element("x"))
+        leaf = leaf.children[0]
+    _raises(build_axml(deep), "nested deeper than 256")
+    many = Element("manifest", [(f"a{i}", "v") for i in range(axml.MAX_ATTRIBUTES + 1)])
+    _raises(build_axml(many), "more than 2048 attributes")
+    monkeypatch.setattr(axml, "MAX_CHUNKS", 5)
+    _raises(_ok_document(), "more than 5 chunks")
+
+
+def test_a_closed_root_ends_the_document() -> None:
+    """Anything after the root element (a second root) is not read, as on the platform."""
+    data = build_axml(_app())
+    second = build_axml(Element("manifest", [("package", "evil")]))
+    body = second[8 + struct.unpack_from("<I", second, 12)[0] :]  # its chunks after the pool
+    both = data + body
+    both = both[:4] + struct.pack("<I", len(both)) + both[8:]
+    assert facts_from_tree(read_axml(both)).package == "org.example.demo"
+
+
+def _mutants(data: bytes, seed: int) -> list[tuple[str, bytes]]:
+    rng = random.Random(seed)
+    out = [(f"cut{n}", data[:n]) for n in range(len(data))]
+    out += list(hostile.mutate_fields(data, hostile.axml_fields(data), rng, 1_500))
+    out += list(hostile.flip_bytes(data, rng, 600))
+    for _ in range(200):  # a fixed-up total size, so the damage is inside the document
+        cut = rng.randrange(8, len(data))
+        out.append((f"resized{cut}", data[:4] + struct.pack("<I", cut) + data[8:cut]))
+    return out
+
+
+@pytest.mark.parametrize("name", ["shopping-demo", "label-xss"])
+def test_mutated_manifests_only_raise_the_domain_error(name: str) -> None:
+    data = _manifest(sample_apk(name))
+    read = rejected = 0
+    for label, mutant in _mutants(data, seed=20261201):
+        try:
+            root = read_axml(mutant)
+        except AxmlError:
+            rejected += 1
+        else:
+            read += 1
+            assert etree.iselement(root), label
+        try:
+            parse_binary_manifest(mutant, "m.apk", lambda: None)
+        except AppInputError as exc:
+            assert "AndroidManifest.xml" in str(exc), label
+    assert read > 100 and rejected > 100  # both sides of the reader are exercised
+
+
+# --------------------------------------------------------------------------- start-up cost
+
+
+def test_scanning_an_apk_imports_neither_androguard_nor_loguru() -> None:
+    code = (
+        "import sys\n"
+        "from scanner.cli import main\n"
+        f"code = main(['scan', {str(sample_apk('shopping-demo'))!r}, '-q'])\n"
+        "assert code in (0, 1), code\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('androguard', 'loguru'))\n"
+        "print(loaded)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
