@@ -118,8 +118,10 @@ def _report(
             _output_path(settings.write_baseline, target, batch),
             json.dumps(baseline_document(outcome), indent=2, ensure_ascii=False) + "\n",
         )
-    print_scan(outcome.scan, console)
-    if with_policy:
+    # rich lays tables out even for a quiet console; -q must not pay for what nobody sees.
+    if not console.quiet:
+        print_scan(outcome.scan, console)
+    if with_policy and not console.quiet:
         from scanner.report.findings_terminal import print_findings
 
         print_findings(outcome, console)
