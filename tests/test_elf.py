@@ -215,7 +215,14 @@ _NEEDED = ("liblog.so", "libc.so")
 _BASE = 0x10000  # the load address, so file offsets and addresses differ
 
 
-def _build_elf(*, is_64: bool, big: bool, gnu_hash: bool, sections: bool = True) -> bytes:
+def _build_elf(
+    *,
+    is_64: bool,
+    big: bool,
+    gnu_hash: bool,
+    sections: bool = True,
+    symbols: tuple[_Sym, ...] = _SYMBOLS,
+) -> bytes:
     """A minimal shared library: one PT_LOAD mapping the whole file at _BASE, PT_DYNAMIC,
     .dynstr, .dynsym, a hash table and .dynamic, plus section headers when asked."""
     e = ">" if big else "<"
@@ -224,10 +231,11 @@ def _build_elf(*, is_64: bool, big: bool, gnu_hash: bool, sections: bool = True)
     strtab = bytearray(b"\x00")
 
     def add(s: str) -> int:
+        at = len(strtab)
         strtab.extend(s.encode() + b"\x00")
-        return len(strtab) - len(s) - 1
+        return at
 
-    name_at = {s.name: add(s.name) for s in _SYMBOLS}
+    name_at = {s.name: add(s.name) for s in symbols}
     needed_at = [add(n) for n in _NEEDED]
     shstr = b"\x00.dynstr\x00.dynsym\x00.dynamic\x00.hash\x00.shstrtab\x00"
 
@@ -238,9 +246,9 @@ def _build_elf(*, is_64: bool, big: bool, gnu_hash: bool, sections: bool = True)
         return struct.pack(e + "IIIBBH", st_name, value, 8, info, 0, shndx)
 
     symtab = sym(0, 0, 0, 0, 0) + b"".join(
-        sym(name_at[s.name], s.bind, s.kind, s.shndx, s.value) for s in _SYMBOLS
+        sym(name_at[s.name], s.bind, s.kind, s.shndx, s.value) for s in symbols
     )
-    nsyms = len(_SYMBOLS) + 1
+    nsyms = len(symbols) + 1
     if gnu_hash:  # one bucket holding symbols 1.., the last chain word ending the chain
         bloom = struct.pack(e + ("Q" if is_64 else "I"), 0xFFFFFFFF)
         chains = [2 * i for i in range(1, nsyms - 1)] + [1]
@@ -358,6 +366,15 @@ def test_an_import_local_or_untyped_java_symbol_is_no_jni_class() -> None:
     assert "com.example.Undefined" not in lib.jni_classes
     assert "com.example.Local" not in lib.jni_classes
     assert "com.example.NoType" not in lib.jni_classes
+
+
+def test_a_non_ascii_symbol_name_is_decoded_as_utf8() -> None:
+    # JNI mangles non-ASCII names to _0xxxx, so only a hand-made file has one; it takes the
+    # per-name decoding path instead of the whole-table one, with the same result.
+    odd = _Sym("Java_com_example_Caf\u00e9_x", 1, 2, 1, 0x150)
+    data = _build_elf(is_64=True, big=False, gnu_hash=True, symbols=(*_SYMBOLS, odd))
+    assert read_elf(data).exported == (*_EXPORTED, odd.name)
+    assert "com.example.Caf\u00e9" in read_native("lib/x86/libu.so", data).jni_classes
 
 
 # --------------------------------------------------------------------------- broken files

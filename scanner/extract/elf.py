@@ -281,6 +281,7 @@ def _dynamic_strtab(
     address = _tag(dynamic, _DT_STRTAB)
     if address is not None:
         offset = _file_offset(segments, sections, address, "DT_STRTAB")
+        _check(data, offset, 0, "DT_STRTAB")
         size = _tag(dynamic, _DT_STRSZ)
         if size is None:
             size = len(data) - offset
@@ -327,19 +328,30 @@ def _exported_symbols(
     if count > MAX_ELF_SYMBOLS:
         raise ElfError(f"more than {MAX_ELF_SYMBOLS} dynamic symbols")
     _check(data, offset, count * lay.sym.size, "the dynamic symbol table")
+    start, size = strtab
+    table = data[start : start + size]
+    # Symbol names are ASCII in practice: then the table is decoded once and names are sliced
+    # from the text (offsets agree); otherwise each name is decoded on its own.
+    text = table.decode("ascii") if table.isascii() else None
     names: list[str] = []
     for fields in lay.sym.iter_unpack(data[offset : offset + count * lay.sym.size]):
         if lay.is_64:
-            st_name, st_info, _other, shndx, value, size = fields
+            st_name, st_info, _other, shndx, value, sym_size = fields
         else:
-            st_name, value, size, st_info, _other, shndx = fields
-        if shndx == _SHN_UNDEF or (value == 0 and size == 0):
+            st_name, value, sym_size, st_info, _other, shndx = fields
+        if shndx == _SHN_UNDEF or (value == 0 and sym_size == 0):
             continue
         if st_info >> 4 not in (_STB_GLOBAL, _STB_WEAK):
             continue
         if st_info & 0xF not in (_STT_FUNC, _STT_OBJECT, _STT_GNU_IFUNC):
             continue
-        names.append(_string(data, strtab, st_name, "a symbol name"))
+        if st_name >= size:
+            raise ElfError(f"a symbol name at string index {st_name} is past the string table")
+        if text is not None:
+            end = text.find("\x00", st_name)
+            names.append(text[st_name:end] if end >= 0 else text[st_name:])
+        else:
+            names.append(_string(data, strtab, st_name, "a symbol name"))
     return tuple(names)
 
 
