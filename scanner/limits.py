@@ -53,3 +53,15 @@ MAX_OBJC_CLASSES = 5000
 """Objective-C classes listed from one Mach-O binary."""
 MAX_AR_MEMBERS = 20_000
 """Members read from one iOS static library (ar archive)."""
+
+MAX_ELF_SECTIONS = 100_000
+"""Section headers read from one ELF file (real libraries have a few dozen); a larger table is
+ignored, as a damaged one is: the dynamic view does not need it."""
+MAX_ELF_SEGMENTS = 4096
+"""Program headers in one ELF file (real libraries have about ten)."""
+MAX_ELF_DYNAMIC_ENTRIES = 100_000
+"""Dynamic section entries in one ELF file (real libraries have a few dozen)."""
+MAX_ELF_NEEDED = 10_000
+"""DT_NEEDED entries in one ELF file."""
+MAX_ELF_SYMBOLS = 1_000_000
+"""Dynamic symbols in one ELF file (large real libraries have tens of thousands)."""
