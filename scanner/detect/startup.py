@@ -1,7 +1,10 @@
 """Self-startup and associated-startup behaviour declared in the manifest.
 
 - self-startup: a receiver or service that the system wakes on its own broadcasts (boot, unlock,
-  network change, package change...), listed in capabilities/self_startup.json;
+  network change, package change...), listed in capabilities/self_startup.json, when Android
+  delivers that broadcast to this app: taxonomy/startup-broadcasts.json says which broadcasts
+  need a permission (BOOT_COMPLETED: RECEIVE_BOOT_COMPLETED) and which stopped reaching manifest
+  receivers of apps targeting a recent API level (implicit broadcasts from 26 on);
 - associated startup: a service, receiver or provider that *other apps* can start because it is
   exported, unguarded by a permission, and listens for non-system actions (push SDKs of other
   apps wake each other this way) or is a provider exported explicitly.
@@ -9,10 +12,19 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
 
 from scanner.catalog import Capability
+from scanner.detect.permissions import sdk_range
 from scanner.detect.sdks import SdkIndex
+from scanner.errors import SignatureError
 from scanner.model import (
     AppInventory,
     Component,
@@ -22,8 +34,68 @@ from scanner.model import (
     StartupBehaviour,
     StartupKind,
 )
+from scanner.resources import data_dir
 
 _SYSTEM_ACTION_PREFIXES = ("android.", "com.android.")
+
+
+@dataclass(frozen=True)
+class BroadcastDelivery:
+    """When Android delivers a system broadcast to a manifest receiver."""
+
+    action: str
+    receiver_permission: str | None = None
+    manifest_max_target_sdk: int | None = None
+
+    def delivered(self, requested: frozenset[str], target_sdk: int) -> bool:
+        """Whether an app requesting `requested` and targeting `target_sdk` gets it."""
+        if self.receiver_permission is not None and self.receiver_permission not in requested:
+            return False
+        return self.manifest_max_target_sdk is None or target_sdk <= self.manifest_max_target_sdk
+
+
+def _broadcasts_path() -> Path:
+    return data_dir("signatures") / "taxonomy" / "startup-broadcasts.json"
+
+
+def broadcast_problems(doc: Any) -> list[str]:
+    """Schema problems of a startup-broadcasts document, plus actions listed twice."""
+    path = data_dir("signatures") / "schema" / "startup-broadcasts.schema.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    problems = [
+        f"{'/'.join(str(p) for p in e.absolute_path) or '<root>'}: {e.message}"
+        for e in validator.iter_errors(doc)
+    ]
+    if not problems:
+        actions = [b["action"] for b in doc["broadcasts"]]
+        problems += [f"{a}: listed twice" for a in sorted(set(actions)) if actions.count(a) > 1]
+    return problems
+
+
+@cache
+def broadcast_delivery() -> dict[str, BroadcastDelivery]:
+    """Action -> its delivery facts, validated."""
+    path = _broadcasts_path()
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise SignatureError(path, f"cannot read broadcast data: {exc}") from exc
+    problems = broadcast_problems(doc)
+    if problems:
+        raise SignatureError(path, "; ".join(problems))
+    return {
+        b["action"]: BroadcastDelivery(
+            b["action"], b.get("receiver_permission"), b.get("manifest_max_target_sdk")
+        )
+        for b in doc["broadcasts"]
+    }
+
+
+def _requested(inv: AppInventory) -> frozenset[str]:
+    """Permissions requested for some API level the app runs on."""
+    min_sdk, _target = sdk_range(inv)
+    return frozenset(r.name for r in inv.permissions if r.max_sdk is None or r.max_sdk >= min_sdk)
 
 
 def _capability(caps: Sequence[Capability], cid: str) -> Capability | None:
@@ -42,6 +114,9 @@ def detect_startup(
     assoc_cap = _capability(caps, "associated_startup")
     self_actions = set(self_cap.manifest_actions) if self_cap else set()
     assoc_actions = set(assoc_cap.manifest_actions) if assoc_cap else set()
+    delivery = broadcast_delivery()
+    requested = _requested(inv)
+    _min_sdk, target_sdk = sdk_range(inv)
     out: list[StartupBehaviour] = []
     for comp in inv.components:
         if comp.kind not in (ComponentKind.RECEIVER, ComponentKind.SERVICE, ComponentKind.PROVIDER):
@@ -49,7 +124,8 @@ def detect_startup(
         owner = _owner(comp, index)
         where = "AndroidManifest.xml"
         for action in dict.fromkeys(comp.actions):
-            if action in self_actions:
+            fact = delivery.get(action)
+            if action in self_actions and (fact is None or fact.delivered(requested, target_sdk)):
                 out.append(
                     StartupBehaviour(
                         kind=StartupKind.SELF_STARTUP,
