@@ -5,9 +5,11 @@
   delivers that broadcast to this app: taxonomy/startup-broadcasts.json says which broadcasts
   need a permission (BOOT_COMPLETED: RECEIVE_BOOT_COMPLETED) and which stopped reaching manifest
   receivers of apps targeting a recent API level (implicit broadcasts from 26 on);
-- associated startup: a service, receiver or provider that *other apps* can start because it is
-  exported, unguarded by a permission, and listens for non-system actions (push SDKs of other
-  apps wake each other this way) or is a provider exported explicitly.
+- associated startup: a service, receiver or provider of an SDK that *other apps* can start
+  because it is exported, unguarded by a permission, and listens for non-system actions (push
+  SDKs of other apps wake each other this way) or is a provider exported explicitly; for the
+  app's own components, only the push-SDK wake-up actions the capability lists count (other
+  apps do not know the app's own actions: its developer's tools do).
 """
 
 from __future__ import annotations
@@ -139,27 +141,20 @@ def detect_startup(
                 )
         if not comp.exported or comp.permission:
             continue
+        # Another app wakes the app's own exported component only if it knows it: adb or the
+        # developer's tools do. Associated startup is the push-SDK kind: a wake-up action the
+        # capability lists, or any component an SDK exports for its sibling apps.
+        if owner is None:
+            wakes = [a for a in dict.fromkeys(comp.actions) if a in assoc_actions]
+            out += [_associated(comp, a, owner, where) for a in wakes]
+            continue
         foreign = [
             a
             for a in dict.fromkeys(comp.actions)
             if a in assoc_actions
             or (a not in self_actions and not a.startswith(_SYSTEM_ACTION_PREFIXES))
         ]
-        for action in foreign:
-            out.append(
-                StartupBehaviour(
-                    kind=StartupKind.ASSOCIATED_STARTUP,
-                    component=comp.name,
-                    component_kind=comp.kind,
-                    trigger=action,
-                    reason=(
-                        f"exported {comp.kind.value} without a permission; "
-                        f"other apps can start it with {action}"
-                    ),
-                    owner=owner,
-                    evidence=Evidence(EvidenceKind.INTENT_FILTER, comp.name, action, where),
-                )
-            )
+        out += [_associated(comp, action, owner, where) for action in foreign]
         if (
             not foreign
             and comp.explicit_exported
@@ -186,3 +181,18 @@ def detect_startup(
                 )
             )
     return tuple(out)
+
+
+def _associated(comp: Component, action: str, owner: str | None, where: str) -> StartupBehaviour:
+    return StartupBehaviour(
+        kind=StartupKind.ASSOCIATED_STARTUP,
+        component=comp.name,
+        component_kind=comp.kind,
+        trigger=action,
+        reason=(
+            f"exported {comp.kind.value} without a permission; "
+            f"other apps can start it with {action}"
+        ),
+        owner=owner,
+        evidence=Evidence(EvidenceKind.INTENT_FILTER, comp.name, action, where),
+    )
