@@ -39,18 +39,18 @@ MAX_MINIFIED_DEFAULT_PACKAGE_NAME = 3
 def is_minified(class_name: str) -> bool:
     """True when a dotted class name looks renamed by a minifier.
 
-    The rule, on the outer class (what precedes the first '$'):
+    The rule, on the outer class (the simple name up to its first '$'):
     - in the default package, a simple name of at most 3 characters (`a`, `zz`, `aab`);
     - a single-character top-level package (`e.n`, `a.b.Foo`): no readable package is one
       letter at its top level (reverse domain names start with a TLD or a word);
     - every package segment and the simple name at most 2 characters (`ab.c.d`).
     A readable name such as `io.ab.Client` or `me.App` is not minified.
     """
-    outer = class_name.split("$", 1)[0]
-    parts = outer.split(".")
+    *packages, simple = class_name.split(".")
+    simple = simple.split("$", 1)[0]
+    parts = [*packages, simple]
     if not all(parts):
         return False
-    *packages, simple = parts
     if not packages:
         return len(simple) <= MAX_MINIFIED_DEFAULT_PACKAGE_NAME
     if len(packages[0]) == 1:

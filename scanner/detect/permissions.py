@@ -10,6 +10,7 @@ from scanner.catalog import Capability, categories_of_permission
 from scanner.detect.callsites import string_matches
 from scanner.model import (
     AppInventory,
+    AppKind,
     CallSiteUse,
     CodeEvidenceKind,
     Evidence,
@@ -143,7 +144,12 @@ class RequirementIndex:
 def mark_dormant(
     sites: Sequence[CallSiteUse], inv: AppInventory, caps: Sequence[Capability]
 ) -> tuple[CallSiteUse, ...]:
-    """Fill `dormant` and `needs` of each call site from the app's requested permissions."""
+    """Fill `dormant` and `needs` of each call site from the app's requested permissions.
+
+    Only an APK's manifest is the final word on its permissions: a jar or an aar is merged
+    into a host app that may request more, so its call sites get `needs` but are never
+    dormant."""
+    final = inv.identity.kind is AppKind.APK
     index = RequirementIndex(caps)
     min_sdk, target_sdk = sdk_range(inv)
     memo: dict[tuple[Requirement, ...], Dormancy] = {}
@@ -160,5 +166,5 @@ def mark_dormant(
                 all(d.dormant for d in each),
                 tuple(dict.fromkeys(p for d in each for p in d.needs)),
             )
-        out.append(replace(site, dormant=verdict.dormant, needs=verdict.needs))
+        out.append(replace(site, dormant=final and verdict.dormant, needs=verdict.needs))
     return tuple(out)

@@ -29,6 +29,7 @@ from scanner.detect.sdks import SdkIndex
 from scanner.errors import SignatureError
 from scanner.model import (
     AppInventory,
+    AppKind,
     Component,
     ComponentKind,
     Evidence,
@@ -116,7 +117,9 @@ def detect_startup(
     assoc_cap = _capability(caps, "associated_startup")
     self_actions = set(self_cap.manifest_actions) if self_cap else set()
     assoc_actions = set(assoc_cap.manifest_actions) if assoc_cap else set()
-    delivery = broadcast_delivery()
+    # Only an APK's manifest is final: a library's manifest merges into a host app whose
+    # permissions and target decide delivery.
+    delivery = broadcast_delivery() if inv.identity.kind is AppKind.APK else {}
     requested = _requested(inv)
     _min_sdk, target_sdk = sdk_range(inv)
     out: list[StartupBehaviour] = []
