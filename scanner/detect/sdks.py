@@ -98,6 +98,16 @@ class SdkIndex:
                 out.setdefault(_package_of(pattern), []).append((pattern, sig.id))
         return {k: tuple(v) for k, v in out.items()}
 
+    @cached_property
+    def _anywhere_patterns(self) -> tuple[tuple[str, str], ...]:
+        """Patterns with a wildcard in their package part (or none): they may name any class."""
+        return tuple(
+            pair
+            for p, pairs in self._component_patterns.items()
+            if not p or any(ch in p for ch in "*?[")
+            for pair in pairs
+        )
+
     def _patterns_for_package(self, package: str) -> tuple[tuple[str, str], ...]:
         """Component patterns that may name a class of `package`: those written for it or for
         one of its parents (fnmatch's `*` also crosses dots)."""
@@ -108,14 +118,7 @@ class SdkIndex:
             while candidate:
                 found += self._component_patterns.get(candidate, ())
                 candidate = _package_of(candidate)
-            if any(not p or any(ch in p for ch in "*?[") for p in self._component_patterns):
-                # A wildcard in a pattern's package part: it may name any class.
-                found += [
-                    pair
-                    for p, pairs in self._component_patterns.items()
-                    if not p or any(ch in p for ch in "*?[")
-                    for pair in pairs
-                ]
+            found += self._anywhere_patterns
             hit = self._pattern_cache[package] = tuple(found)
         return hit
 
