@@ -13,6 +13,7 @@ from scanner.detect.startup import detect_startup
 from scanner.extract import CodeBytes
 from scanner.libraries import builtin_libraries
 from scanner.model import (
+    ApiAccess,
     AppInventory,
     CallSiteUse,
     CapabilityUse,
@@ -71,6 +72,12 @@ def associated_targets(
     return tuple(out)
 
 
+def _counts(site: CallSiteUse) -> bool:
+    # `active` compares `access` by identity; a call site built by hand may hold the plain
+    # string "write", which equality still recognises.
+    return site.active and site.access != ApiAccess.WRITE
+
+
 def capability_uses(
     caps: Sequence[Capability],
     permissions: Sequence[PermissionFinding],
@@ -87,7 +94,7 @@ def capability_uses(
     for cap in caps:
         perms = tuple(p for p in permissions if cap.id in p.categories)
         starts = tuple(s for s in startup if s.kind == cap.id)
-        calls = tuple(c for c in call_sites if c.category == cap.id and c.active)
+        calls = tuple(c for c in call_sites if c.category == cap.id and _counts(c))
         if perms or starts or calls:
             uses.append(
                 CapabilityUse(
