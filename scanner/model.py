@@ -338,6 +338,9 @@ class SdkDetection:
     class_count: int
     collects: tuple[str, ...]
     evidence: tuple[Evidence, ...]
+    personal_data: bool = False
+    """The SDK processes personal data: its signature says it collects something, or its code
+    in this app exercises a capability."""
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ def _present(result: ScanResult) -> set[str]:
 SDK_BINARIES = {
     "jpush-android-4.8.1.jar": {"jpush"},
     "jpush-ios-4.8.1.a": {"jpush"},
-    "jcore-android-3.2.2.jar": {"jcore", "jpush"},
+    "jcore-android-3.2.2.jar": {"jcore"},
     "libjcore322.so": {"jcore"},
     "alipaySdk-15.6.5-20190718211148.aar": {"alipay", "alibaba-utdid"},
     "AlipaySDK.framework-AlipaySDK": {"alipay", "alibaba-utdid"},

@@ -157,3 +157,53 @@ def test_a_bundled_file_that_does_not_convert_is_validated_then(tmp_path: Path) 
     with pytest.raises(SignatureError) as exc:
         built_in(bad, "sdk", sdk_from_doc)
     assert "bad.json" in str(exc.value) and "required property" in str(exc.value)
+
+
+# ----------------------------------------------------------------------------- startup broadcasts
+
+
+def test_startup_broadcast_facts_are_valid_and_about_self_startup_actions() -> None:
+    from scanner.catalog import capabilities, permission_levels
+    from scanner.detect.startup import broadcast_delivery
+
+    facts = broadcast_delivery()
+    self_startup = next(c for c in capabilities() if c.id == "self_startup")
+    assert set(facts) <= set(self_startup.manifest_actions)
+    levels = permission_levels()
+    for fact in facts.values():
+        assert fact.receiver_permission is None or fact.receiver_permission in levels
+    boot = facts["android.intent.action.BOOT_COMPLETED"]
+    assert boot.delivered(frozenset({"android.permission.RECEIVE_BOOT_COMPLETED"}), 34)
+    assert not boot.delivered(frozenset(), 34)
+    connectivity = facts["android.net.conn.CONNECTIVITY_CHANGE"]
+    assert connectivity.delivered(frozenset(), 23) and not connectivity.delivered(frozenset(), 24)
+    # Exempted or explicit broadcasts carry no restriction.
+    assert "android.intent.action.TIMEZONE_CHANGED" not in facts
+    assert "android.intent.action.MY_PACKAGE_REPLACED" not in facts
+
+
+def test_startup_broadcast_schema_reports_every_problem() -> None:
+    from scanner.detect.startup import broadcast_problems
+
+    broken = {
+        "why": "x",
+        "broadcasts": [
+            {"action": "a.B", "sources": ["s"]},
+            {"action": "a.C", "manifest_max_target_sdk": 25},
+        ],
+    }
+    problems = broadcast_problems(broken)
+    assert len(problems) == 2
+    twice = {
+        "why": "x",
+        "broadcasts": [{"action": "a.B", "receiver_permission": "p", "sources": ["s"]}] * 2,
+    }
+    assert broadcast_problems(twice) == ["a.B: listed twice"]
+
+
+def test_the_bundled_startup_broadcast_file_is_valid() -> None:
+    # Scans convert it without the schema; this is where it is validated.
+    from scanner.detect.startup import broadcast_problems
+
+    doc = json.loads((data_dir("signatures") / "taxonomy" / "startup-broadcasts.json").read_text())
+    assert broadcast_problems(doc) == []

@@ -6,17 +6,22 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from scanner.catalog import Capability, SdkSignature, capabilities, permission_levels
-from scanner.detect.permissions import classify_permissions
+from scanner.detect.ownership import OwnerIndex, assign_owners
+from scanner.detect.permissions import classify_permissions, mark_dormant
 from scanner.detect.sdks import SdkIndex, detect_sdks
 from scanner.detect.startup import detect_startup
 from scanner.extract import CodeBytes
+from scanner.libraries import builtin_libraries
 from scanner.model import (
+    ApiAccess,
     AppInventory,
     CallSiteUse,
     CapabilityUse,
     PermissionFinding,
     ScanResult,
     StartupBehaviour,
+    StartupKind,
+    Strength,
 )
 
 
@@ -26,8 +31,10 @@ def find_code_uses(
     index: SdkIndex,
     jobs: int = 1,
     warnings: list[str] | None = None,
+    inv: AppInventory | None = None,
 ) -> tuple[CallSiteUse, ...]:
-    """Call sites of capability APIs in dex / class files, each attributed to its owner."""
+    """Call sites of capability APIs in dex / class files, each attributed to its owner and,
+    with the inventory, judged against the app's permissions and package."""
     from scanner.detect import callsites
 
     dex = [(b.name, b.data) for b in code if b.format == "dex"]
@@ -35,7 +42,40 @@ def find_code_uses(
     found = list(callsites.find_call_sites(dex, caps, jobs=jobs, errors=warnings))
     if classes:
         found += callsites.find_class_file_call_sites(classes, caps, errors=warnings)
-    return tuple(replace(c, owner=index.owner_of_class(c.caller_class)) for c in found)
+    package = inv.identity.package if inv is not None else None
+    owners = OwnerIndex(index, builtin_libraries(), package)
+    sites = assign_owners(found, owners, code, warnings)
+    if inv is None:
+        return sites
+    return associated_targets(mark_dormant(sites, inv, caps), package)
+
+
+def _own_target(target: str, package: str | None) -> bool:
+    return bool(package) and (target == package or target.startswith(f"{package}."))
+
+
+def associated_targets(
+    sites: Sequence[CallSiteUse], package: str | None
+) -> tuple[CallSiteUse, ...]:
+    """Associated startup is starting *another* app. The reader records the target package a
+    start / bind / broadcast or an intent setter names in `argument`: the app's own package
+    (or one under it) is no associated startup, so the site is dropped; no known target leaves
+    the site weak (listed, at most `low`)."""
+    out = []
+    for site in sites:
+        if site.category == StartupKind.ASSOCIATED_STARTUP:
+            if site.argument is not None and _own_target(site.argument, package):
+                continue
+            if site.argument is None:
+                site = replace(site, strength=Strength.WEAK)
+        out.append(site)
+    return tuple(out)
+
+
+def _counts(site: CallSiteUse) -> bool:
+    # `active` compares `access` by identity; a call site built by hand may hold the plain
+    # string "write", which equality still recognises.
+    return site.active and site.access != ApiAccess.WRITE
 
 
 def capability_uses(
@@ -47,12 +87,14 @@ def capability_uses(
     """How the app exercises each capability, for the categories it exercises at all.
 
     The one roll-up of permissions, startup behaviours and call sites per category: compare
-    and the reports read it. Writes (setting the clipboard) do not exercise a capability."""
+    and the reports read it. Only active call sites count: writes (setting the clipboard),
+    dormant code (the permission it needs is not requested) and library code acting for the
+    app do not exercise a capability; they stay in `ScanResult.call_sites`."""
     uses = []
     for cap in caps:
         perms = tuple(p for p in permissions if cap.id in p.categories)
         starts = tuple(s for s in startup if s.kind == cap.id)
-        calls = tuple(c for c in call_sites if c.category == cap.id and c.access != "write")
+        calls = tuple(c for c in call_sites if c.category == cap.id and _counts(c))
         if perms or starts or calls:
             uses.append(
                 CapabilityUse(
@@ -82,14 +124,14 @@ def detect(
     permissions = classify_permissions(inv, caps, permission_levels())
     startup = detect_startup(inv, caps, index)
     warnings: list[str] = []
-    call_sites = find_code_uses(code, caps, index, jobs, warnings) if code is not None else ()
+    call_sites = find_code_uses(code, caps, index, jobs, warnings, inv) if code is not None else ()
     if warnings:
         inv = replace(inv, warnings=inv.warnings + tuple(warnings))
     return ScanResult(
         inventory=inv,
         permissions=permissions,
         startup=startup,
-        sdks=detect_sdks(inv, index),
+        sdks=detect_sdks(inv, index, call_sites),
         capabilities=capability_uses(caps, permissions, startup, call_sites),
         signature_sets=signature_sets,
         call_sites=call_sites,

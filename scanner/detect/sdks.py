@@ -3,7 +3,8 @@
 Class ownership is decided per Java package, most specific signature package first, so a class
 in `com.google.android.gms.ads.identifier` belongs to the advertising-ID client and not to AdMob
 (`com.google.android.gms.ads`). SDKs with only a handful of classes and no other evidence are
-reported as stubs, not as embedded SDKs.
+reported as stubs, not as embedded SDKs; SDKs named only by manifest entries (a meta-data key, a
+component) with no class at all are reported as declared.
 """
 
 from __future__ import annotations
@@ -16,7 +17,14 @@ from fnmatch import fnmatchcase
 from functools import cached_property
 
 from scanner.catalog import SdkSignature
-from scanner.model import AppInventory, Evidence, EvidenceKind, SdkDetection, SdkStatus
+from scanner.model import (
+    AppInventory,
+    CallSiteUse,
+    Evidence,
+    EvidenceKind,
+    SdkDetection,
+    SdkStatus,
+)
 
 MAX_PACKAGE_EVIDENCE = 8
 
@@ -31,6 +39,9 @@ class SdkIndex:
 
     signatures: Sequence[SdkSignature]
     _package_cache: dict[str, tuple[str, ...]] = field(default_factory=dict, init=False, repr=False)
+    _pattern_cache: dict[str, tuple[tuple[str, str], ...]] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     @cached_property
     def by_id(self) -> dict[str, SdkSignature]:
@@ -78,8 +89,53 @@ class SdkIndex:
             package == ex or package.startswith(ex + ".") for ex in self._excludes.get(sdk_id, ())
         )
 
+    @cached_property
+    def _component_patterns(self) -> dict[str, tuple[tuple[str, str], ...]]:
+        """Package part of a component pattern -> (pattern, SDK id) pairs."""
+        out: dict[str, list[tuple[str, str]]] = {}
+        for sig in self.signatures:
+            for pattern in sig.components:
+                out.setdefault(_package_of(pattern), []).append((pattern, sig.id))
+        return {k: tuple(v) for k, v in out.items()}
+
+    @cached_property
+    def _anywhere_patterns(self) -> tuple[tuple[str, str], ...]:
+        """Patterns with a wildcard in their package part (or none): they may name any class."""
+        return tuple(
+            pair
+            for p, pairs in self._component_patterns.items()
+            if not p or any(ch in p for ch in "*?[")
+            for pair in pairs
+        )
+
+    def _patterns_for_package(self, package: str) -> tuple[tuple[str, str], ...]:
+        """Component patterns that may name a class of `package`: those written for it or for
+        one of its parents (fnmatch's `*` also crosses dots)."""
+        hit = self._pattern_cache.get(package)
+        if hit is None:
+            found: list[tuple[str, str]] = []
+            candidate = package
+            while candidate:
+                found += self._component_patterns.get(candidate, ())
+                candidate = _package_of(candidate)
+            found += self._anywhere_patterns
+            hit = self._pattern_cache[package] = tuple(found)
+        return hit
+
+    def component_claims(self, class_name: str) -> tuple[str, ...]:
+        """SDK ids whose component patterns name this class. A component is a class, so the SDK
+        that declares it owns it even when another SDK's package prefix holds it: JCore ships
+        cn.jpush.android.service.PushService, inside JPush's cn.jpush.android."""
+        pairs = self._patterns_for_package(_package_of(class_name))
+        if not pairs:
+            return ()
+        return tuple(dict.fromkeys(sid for p, sid in pairs if fnmatchcase(class_name, p)))
+
     def owners_of_class(self, class_name: str) -> tuple[str, ...]:
         """SDK ids that a (dotted) class belongs to; empty for the app's own or unknown code."""
+        claimed = self.component_claims(class_name)
+        if claimed:
+            return claimed
         owners = self.owners_of_package(_package_of(class_name))
         if owners or not self._regexes:
             return owners
@@ -117,18 +173,33 @@ def _package_counts(classes: Iterable[str]) -> Counter[str]:
     return Counter(_package_of(c) for c in classes)
 
 
-def detect_sdks(inv: AppInventory, index: SdkIndex) -> tuple[SdkDetection, ...]:
-    """Apply every signature to the inventory."""
+_DECLARATION_EVIDENCE = frozenset({EvidenceKind.META_DATA, EvidenceKind.COMPONENT})
+"""Evidence that only names an SDK in the manifest: with no class of it, the SDK is declared
+(an API key of a map SDK left in the manifest), not embedded."""
+
+
+def detect_sdks(
+    inv: AppInventory, index: SdkIndex, call_sites: Sequence[CallSiteUse] = ()
+) -> tuple[SdkDetection, ...]:
+    """Apply every signature to the inventory. `call_sites` (owners filled in) tell which SDKs'
+    code exercises a capability."""
     evidence: dict[str, list[Evidence]] = {}
     class_counts: Counter[str] = Counter()
     package_hits: dict[str, Counter[str]] = {}
 
-    for package, count in _package_counts(inv.class_names).items():
+    claimed: set[str] = set()
+    for cls in inv.class_names:
+        for sid in index.component_claims(cls):
+            claimed.add(cls)
+            class_counts[sid] += 1
+            package_hits.setdefault(sid, Counter())[_package_of(cls)] += 1
+    unclaimed = [c for c in inv.class_names if c not in claimed] if claimed else inv.class_names
+    for package, count in _package_counts(unclaimed).items():
         for sid in index.owners_of_package(package):
             class_counts[sid] += count
             package_hits.setdefault(sid, Counter())[package] += count
     if index._regexes:
-        for cls in inv.class_names:
+        for cls in unclaimed:
             if index.owners_of_package(_package_of(cls)):
                 continue
             for sid in index.owners_of_class(cls):
@@ -186,12 +257,15 @@ def detect_sdks(inv: AppInventory, index: SdkIndex) -> tuple[SdkDetection, ...]:
                     Evidence(EvidenceKind.ASSET, asset, "", asset)
                 )
 
+    exercised = {c.owner for c in call_sites if c.owner is not None and c.active}
     detections = []
     for sid, items in evidence.items():
         sig = index.by_id[sid]
         count = class_counts.get(sid, 0)
         strong = any(e.kind is not EvidenceKind.CLASS_PACKAGE for e in items)
         status = SdkStatus.PRESENT if strong or count >= sig.min_classes else SdkStatus.STUB
+        if count == 0 and all(e.kind in _DECLARATION_EVIDENCE for e in items):
+            status = SdkStatus.DECLARED
         detections.append(
             SdkDetection(
                 sdk_id=sid,
@@ -203,6 +277,7 @@ def detect_sdks(inv: AppInventory, index: SdkIndex) -> tuple[SdkDetection, ...]:
                 class_count=count,
                 collects=sig.collects,
                 evidence=tuple(_dedupe(items)),
+                personal_data=bool(sig.collects) or sid in exercised,
             )
         )
     return tuple(sorted(detections, key=lambda d: (d.status is not SdkStatus.PRESENT, d.sdk_id)))
