@@ -9,6 +9,8 @@ every scan, for a format this module reads in a few hundred lines. The tree it b
 
 Where the platform is stricter than androguard (chunk sizes aligned to 4 bytes, string indices in
 range, NUL-terminated strings) this reader follows the platform: the app would not install.
+Where it is more lenient, so is this reader: a namespace string index that points to no string
+reads as "no namespace", since the platform reads it so and installs the app.
 Attributes are named by their resource id first, as the platform reads them, so a manifest whose
 attribute names were stripped or replaced by an obfuscator is still read right.
 
@@ -233,8 +235,23 @@ class _Reader:
             raise AxmlError("XML node before the string pool")
         return self.pool.get(idx)
 
-    def _optional(self, idx: int) -> str:
-        return "" if idx == NO_INDEX else self._string(idx)
+    def _namespace(self, idx: int) -> str:
+        """A namespace string (prefix or uri of a namespace node, uri of an element or attribute);
+        "" when idx points to no readable string.
+
+        The platform's stringAt() answers NULL for such an index, and NULL is "no namespace" to
+        it: it reads android: attributes by resource id, the few others (package) by name in no
+        namespace, and never asks for an element's namespace. So an app with a damaged namespace
+        index installs, and its scan must not fail on it.
+        """
+        if idx == NO_INDEX:
+            return ""
+        if self.pool is None:
+            raise AxmlError("XML node before the string pool")
+        try:
+            return self.pool.get(idx)
+        except StringPoolError:
+            return ""
 
     def _node(self, ctype: int, ext: int, end: int) -> bool:
         """Handle one node whose extension starts at ext; True once the root is closed."""
@@ -242,7 +259,7 @@ class _Reader:
             if ext + 8 > end:
                 raise AxmlError("short namespace node")
             prefix_idx, uri_idx = _U32_PAIR.unpack_from(self.data, ext)
-            binding = (self._optional(prefix_idx), self._optional(uri_idx).strip())
+            binding = (self._namespace(prefix_idx), self._namespace(uri_idx).strip())
             if ctype == RES_XML_START_NAMESPACE_TYPE:
                 self.bindings.append(binding)
                 if binding[0] and binding[1]:
@@ -280,7 +297,7 @@ class _Reader:
         ):
             raise AxmlError("attributes run past their element")
         scope = self._scope()
-        uri, local = _fix_name(self._optional(ns_idx), self._string(name_idx), scope)
+        uri, local = _fix_name(self._namespace(ns_idx), self._string(name_idx), scope)
         if not local:
             raise AxmlError("an element without a name")
         nsmap = {p: u for p, u in self.declared.items() if _PREFIX.match(p)}
@@ -314,7 +331,7 @@ class _Reader:
         name = self._attribute_name(name_idx)
         if not name:
             return
-        uri, local = _fix_name(self._optional(ns_idx), name, scope)
+        uri, local = _fix_name(self._namespace(ns_idx), name, scope)
         if not local:
             return
         raw = self._string(raw_idx) if data_type == TYPE_STRING else None
