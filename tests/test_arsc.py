@@ -60,3 +60,40 @@ def test_a_lying_chunk_size_is_rejected() -> None:
     garbled = bytearray(_arsc("shopping-demo"))
     struct.pack_into("<I", garbled, 4, 0xFFFFFFF0)  # table size far past the end
     assert load_table(bytes(garbled)) is None
+
+
+def _pool_at(data: bytes) -> int:
+    """The global string pool: the first chunk after the table header."""
+    at: int = struct.unpack_from("<H", data, 2)[0]
+    assert struct.unpack_from("<H", data, at)[0] == 0x0001
+    return at
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [(2, 20), (20, 0xFFFF_FFF0)],  # (headerSize: short), (stringsStart: past the pool)
+    ids=["short header", "strings outside"],
+)
+def test_a_malformed_string_pool_rejects_the_table(field: int, value: int) -> None:
+    """The shared pool reader's StringPoolError becomes "not readable here": the caller falls
+    back to androguard instead of the scan failing."""
+    data = _arsc("shopping-demo")
+    assert load_table(data) is not None
+    garbled = bytearray(data)
+    fmt = "<H" if field == 2 else "<I"
+    struct.pack_into(fmt, garbled, _pool_at(data) + field, value)
+    assert load_table(bytes(garbled)) is None
+
+
+def test_an_unterminated_string_resolves_to_none() -> None:
+    """The platform has no string without its NUL; neither has the label lookup."""
+    data = _arsc("label-xss")
+    label_id = _string_ids(ARSCParser(data))["app_name"]
+    table = ResourceTable(data)
+    label = table.string(label_id)
+    assert label is not None and table.strings is not None and table.strings.utf8  # as aapt2 writes
+    encoded = label.encode("utf-8") + b"\0"
+    assert data.count(encoded) == 1
+    nul = data.find(encoded) + len(encoded) - 1
+    garbled = data[:nul] + b"x" + data[nul + 1 :]
+    assert resolve_string(load_table(garbled), f"@{label_id:08X}") is None

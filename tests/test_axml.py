@@ -382,21 +382,112 @@ def test_specific_malformations_are_named() -> None:
     _raises(no_pool, "before the string pool")
 
 
-def test_an_out_of_range_string_index_is_rejected() -> None:
-    good = bytearray(_ok_document())
-    at = good.find(struct.pack("<HHI", 0x0102, 16, 36 + 20 * 2))  # <manifest>: two attributes
-    assert at > 0
-    struct.pack_into("<I", good, at + 20, 10_000)  # its name
-    _raises(bytes(good), "string index 10000 out of range")
+def _pool_strings(data: bytes) -> list[str]:
+    """The strings of a build_axml document's UTF-16 pool (short ones), by index."""
+    count, _styles, _flags, start = struct.unpack_from("<IIII", data, 16)
+    strings = []
+    for i in range(count):
+        at = 8 + start + struct.unpack_from("<I", data, 36 + 4 * i)[0]
+        (n,) = struct.unpack_from("<H", data, at)
+        strings.append(data[at + 2 : at + 2 + 2 * n].decode("utf-16-le"))
+    return strings
+
+
+def _chunks(data: bytes) -> list[tuple[int, int]]:
+    """(position, type) of every chunk inside the document."""
+    chunks, pos = [], 8
+    while pos < len(data):
+        ctype, _hsize, size = struct.unpack_from("<HHI", data, pos)
+        chunks.append((pos, ctype))
+        pos += size
+    return chunks
+
+
+def _element_at(data: bytes, tag: str) -> int:
+    """The position of the first start-element node named tag."""
+    strings = _pool_strings(data)
+    return next(
+        pos
+        for pos, ctype in _chunks(data)
+        if ctype == 0x0102 and strings[struct.unpack_from("<I", data, pos + 20)[0]] == tag
+    )
+
+
+def _unterminated(data: bytes, text: str) -> bytes:
+    """The document with the NUL after pool string `text` overwritten."""
+    index = _pool_strings(data).index(text)
+    at = (
+        8
+        + struct.unpack_from("<I", data, 28)[0]
+        + struct.unpack_from("<I", data, 36 + 4 * index)[0]
+    )
+    stop = at + 2 + 2 * len(text)
+    assert data[stop : stop + 2] == b"\0\0"
+    return data[:stop] + b"x\0" + data[stop + 2 :]
+
+
+# ResXMLTree_node is 16 bytes; then ResXMLTree_attrExt: ns, name, ...; attributes from 20 on.
+ELEMENT_NS, ELEMENT_NAME, FIRST_ATTRIBUTE = 16, 20, 36
+ATTRIBUTE_NS, ATTRIBUTE_NAME, ATTRIBUTE_RAW = 0, 4, 8
+NOWHERE = 10_000
+
+
+def _pointing_nowhere(data: bytes, *fields: int) -> bytes:
+    damaged = bytearray(data)
+    for at in fields:
+        struct.pack_into("<I", damaged, at, NOWHERE)
+    return bytes(damaged)
+
+
+@pytest.mark.parametrize(
+    "field",
+    [ELEMENT_NAME, FIRST_ATTRIBUTE + ATTRIBUTE_RAW],
+    ids=["element name", "string value"],
+)
+def test_a_name_or_value_index_out_of_range_is_rejected(field: int) -> None:
+    """The platform needs these strings (getName(), a string value) and refuses the file."""
+    good = _ok_document()
+    bad = _pointing_nowhere(good, _element_at(good, "activity") + field)
+    _raises(bad, f"string index {NOWHERE} out of range")
 
 
 def test_an_unterminated_string_is_rejected() -> None:
-    data = bytearray(_ok_document())
-    first = 8 + 28 + 4 * struct.unpack_from("<I", data, 16)[0]  # the first string: 'android'
-    (n,) = struct.unpack_from("<H", data, first)
-    assert data[first + 2 : first + 2 + 2 * n].decode("utf-16-le") == "android"
-    data[first + 2 + 2 * n : first + 4 + 2 * n] = b"x\0"
-    _raises(bytes(data), "lacks its terminator")
+    _raises(_unterminated(_ok_document(), "manifest"), "lacks its terminator")
+
+
+def test_a_namespace_index_pointing_nowhere_reads_as_no_namespace() -> None:
+    """The platform reads a namespace it cannot find as none and installs the app: an attacker
+    must not be able to make the scan fail with one."""
+    activity = Element("activity", [("android:exported", (0x12, 0)), ("android:name", ".Main")])
+    good = build_axml(_app(activity))
+    starts = [pos for pos, ctype in _chunks(good) if ctype == 0x0100]
+    ends = [pos for pos, ctype in _chunks(good) if ctype == 0x0101]
+    at = _element_at(good, "activity")
+    data = _pointing_nowhere(
+        good,
+        starts[0] + 16,  # the android namespace's prefix
+        ends[0] + 20,  # its uri, where it ends
+        at + ELEMENT_NS,
+        at + FIRST_ATTRIBUTE + ATTRIBUTE_NS,  # android:exported's namespace
+    )
+    root = read_axml(data)
+    assert "android" not in root.nsmap
+    element = root.find("application/activity")
+    assert element is not None and element.tag == "activity"
+    assert dict(element.attrib) == {"exported": "false", f"{A}name": ".Main"}
+    facts = facts_from_tree(root)  # which reads android: attributes that lost their namespace
+    (component,) = facts.components
+    assert (component.name, component.explicit_exported) == ("org.example.demo.Main", False)
+    assert facts == facts_from_tree(read_axml(good)) == facts_from_tree(_androguard_tree(data))
+
+
+def test_an_unreadable_namespace_string_reads_as_no_namespace() -> None:
+    """A namespace string without its terminator is no string to the platform either."""
+    good = _ok_document()
+    data = _unterminated(good, "android")  # the prefix of the namespace node
+    assert "android" not in read_axml(data).nsmap
+    assert facts_from_tree(read_axml(data)) == facts_from_tree(read_axml(good))
+    _raises(_unterminated(good, ".Main"), "lacks its terminator")  # a value is no namespace
 
 
 def test_size_caps(monkeypatch: pytest.MonkeyPatch) -> None:

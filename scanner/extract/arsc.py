@@ -3,7 +3,8 @@
 The manifest names its label and some meta-data values by resource id. androguard's ARSCParser
 decodes the whole table first (about 0.6 s on a 25 MB app), while one id needs only the global
 string pool, one package and the type chunks of one type. Every offset is bounds-checked; any
-surprise returns None and the caller falls back to androguard.
+surprise returns None and the caller falls back to androguard. The string pool is read by
+scanner.extract.stringpool, shared with the binary XML reader.
 
 Format: frameworks/base/libs/androidfw/include/androidfw/ResourceTypes.h (AOSP).
 """
@@ -11,8 +12,8 @@ Format: frameworks/base/libs/androidfw/include/androidfw/ResourceTypes.h (AOSP).
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass, field
 
+from scanner.extract.stringpool import StringPool, StringPoolError
 from scanner.limits import MAX_ARSC_CHUNKS, MAX_REFERENCE_DEPTH
 
 RES_STRING_POOL_TYPE = 0x0001
@@ -38,59 +39,6 @@ class _Malformed(Exception):
     """Internal: the table is not what the format says; the caller falls back."""
 
 
-@dataclass
-class _StringPool:
-    data: bytes
-    start: int
-    count: int
-    strings_start: int
-    utf8: bool
-    cache: dict[int, str] = field(default_factory=dict)
-
-    def get(self, idx: int) -> str:
-        if idx in self.cache:
-            return self.cache[idx]
-        if not 0 <= idx < self.count:
-            raise _Malformed("string index out of range")
-        (off,) = struct.unpack_from("<I", self.data, self.start + 28 + 4 * idx)
-        pos = self.start + self.strings_start + off
-        text = self._decode(pos)
-        self.cache[idx] = text
-        return text
-
-    def _decode(self, pos: int) -> str:
-        data = self.data
-        if self.utf8:
-            _, pos = _len8(data, pos)  # length in UTF-16 units, unused
-            n, pos = _len8(data, pos)
-            if pos + n > len(data):
-                raise _Malformed("string runs past the table")
-            return data[pos : pos + n].decode("utf-8", errors="replace")
-        n, pos = _len16(data, pos)
-        if pos + 2 * n > len(data):
-            raise _Malformed("string runs past the table")
-        return data[pos : pos + 2 * n].decode("utf-16-le", errors="replace")
-
-
-def _len8(data: bytes, pos: int) -> tuple[int, int]:
-    if pos + 2 > len(data):
-        raise _Malformed("string length past the table")
-    first = data[pos]
-    if first & 0x80:
-        return ((first & 0x7F) << 8) | data[pos + 1], pos + 2
-    return first, pos + 1
-
-
-def _len16(data: bytes, pos: int) -> tuple[int, int]:
-    if pos + 4 > len(data):
-        raise _Malformed("string length past the table")
-    (first,) = struct.unpack_from("<H", data, pos)
-    if first & 0x8000:
-        (second,) = struct.unpack_from("<H", data, pos + 2)
-        return ((first & 0x7FFF) << 16) | second, pos + 4
-    return first, pos + 2
-
-
 def _chunk(data: bytes, pos: int, end: int) -> tuple[int, int, int]:
     if pos + 8 > end:
         raise _Malformed("chunk header past the end")
@@ -100,14 +48,11 @@ def _chunk(data: bytes, pos: int, end: int) -> tuple[int, int, int]:
     return ctype, header_size, size
 
 
-def _string_pool(data: bytes, pos: int) -> _StringPool:
-    _, header_size, size = _chunk(data, pos, len(data))
-    if header_size < 28:
-        raise _Malformed("short string pool header")
-    count, _styles, flags, strings_start, _ = struct.unpack_from("<IIIII", data, pos + 8)
-    if 28 + 4 * count > size or strings_start > size:
-        raise _Malformed("string pool offsets outside the chunk")
-    return _StringPool(data, pos, count, strings_start, bool(flags & 0x100))
+def _string_pool(data: bytes, pos: int, header_size: int, size: int) -> StringPool:
+    try:
+        return StringPool.parse(data, pos, header_size, size)
+    except StringPoolError as exc:
+        raise _Malformed(str(exc)) from exc
 
 
 class ResourceTable:
@@ -119,14 +64,14 @@ class ResourceTable:
         if ctype != RES_TABLE_TYPE:
             raise _Malformed("not a resource table")
         self.end = size
-        self.strings: _StringPool | None = None
+        self.strings: StringPool | None = None
         self.packages: dict[int, tuple[int, int, int]] = {}
         pos, seen = header_size, 0
         while pos < self.end and seen < MAX_ARSC_CHUNKS:
             seen += 1
             ctype, hsize, csize = _chunk(data, pos, self.end)
             if ctype == RES_STRING_POOL_TYPE and self.strings is None:
-                self.strings = _string_pool(data, pos)
+                self.strings = _string_pool(data, pos, hsize, csize)
             elif ctype == RES_TABLE_PACKAGE_TYPE:
                 if hsize < 12:
                     raise _Malformed("short package header")
@@ -209,7 +154,10 @@ class ResourceTable:
                 return None
             dtype, value = found
             if dtype == TYPE_STRING and self.strings is not None:
-                return self.strings.get(value)
+                try:
+                    return self.strings.get(value)
+                except StringPoolError as exc:
+                    raise _Malformed(str(exc)) from exc
             if dtype == TYPE_INT_BOOLEAN:
                 return "true" if value else "false"
             if dtype == TYPE_INT_DEC:

@@ -9,10 +9,13 @@ every scan, for a format this module reads in a few hundred lines. The tree it b
 
 Where the platform is stricter than androguard (chunk sizes aligned to 4 bytes, string indices in
 range, NUL-terminated strings) this reader follows the platform: the app would not install.
+Where it is more lenient, so is this reader: a namespace string index that points to no string
+reads as "no namespace", since the platform reads it so and installs the app.
 Attributes are named by their resource id first, as the platform reads them, so a manifest whose
 attribute names were stripped or replaced by an obfuscator is still read right.
 
-Every offset is bounds-checked; any malformation raises AxmlError.
+Every offset is bounds-checked; any malformation raises AxmlError. The string pool is read by
+scanner.extract.stringpool, shared with the resources.arsc reader.
 
 Format: frameworks/base/libs/androidfw/include/androidfw/ResourceTypes.h (AOSP).
 """
@@ -21,9 +24,10 @@ from __future__ import annotations
 
 import re
 import struct
-from dataclasses import dataclass, field
 
 from lxml import etree
+
+from scanner.extract.stringpool import StringPool, StringPoolError
 
 RES_NULL_TYPE = 0x0000
 RES_STRING_POOL_TYPE = 0x0001
@@ -52,7 +56,6 @@ TYPE_FIRST_COLOR_INT = 0x1C
 TYPE_LAST_COLOR_INT = 0x1F
 TYPE_LAST_INT = 0x1F
 
-UTF8_FLAG = 0x100
 NO_INDEX = 0xFFFFFFFF
 NODE_HEADER_SIZE = 16  # ResXMLTree_node: chunk header, lineNumber, comment
 ATTRIBUTE_SIZE = 20  # ResXMLTree_attribute: ns, name, rawValue, Res_value (8 bytes)
@@ -123,81 +126,6 @@ def _chunk(data: bytes, pos: int, end: int, min_header: int = 8) -> tuple[int, i
     if (header_size | size) & 3:
         raise AxmlError(f"chunk at {pos} is not aligned to 4 bytes")
     return ctype, header_size, size
-
-
-@dataclass
-class StringPool:
-    """A ResStringPool chunk; strings are decoded on first use."""
-
-    data: bytes
-    offsets_at: int
-    count: int
-    strings_at: int
-    strings_end: int
-    utf8: bool
-    cache: dict[int, str] = field(default_factory=dict)
-
-    @classmethod
-    def parse(cls, data: bytes, pos: int, header_size: int, size: int) -> StringPool:
-        if header_size < 28:
-            raise AxmlError("short string pool header")
-        count, styles, flags, strings_start, styles_start = struct.unpack_from(
-            "<IIIII", data, pos + 8
-        )
-        if header_size + 4 * (count + styles) > size:
-            raise AxmlError("string pool offsets run past the pool")
-        strings_end = styles_start if styles and styles_start else size
-        if count and not header_size <= strings_start <= strings_end <= size:
-            raise AxmlError("string data outside the pool")
-        utf8 = bool(flags & UTF8_FLAG)
-        return cls(data, pos + header_size, count, pos + strings_start, pos + strings_end, utf8)
-
-    def get(self, idx: int) -> str:
-        cached = self.cache.get(idx)
-        if cached is not None:
-            return cached
-        if not 0 <= idx < self.count:
-            raise AxmlError(f"string index {idx} out of range")
-        (offset,) = _U32.unpack_from(self.data, self.offsets_at + 4 * idx)
-        text = (
-            self._decode8(self.strings_at + offset)
-            if self.utf8
-            else self._decode16(self.strings_at + offset)
-        )
-        self.cache[idx] = text
-        return text
-
-    def _decode8(self, pos: int) -> str:
-        _units, pos = self._length8(pos)  # the length in UTF-16 units, unused
-        n, pos = self._length8(pos)
-        if pos + n >= self.strings_end or self.data[pos + n] != 0:
-            raise AxmlError("UTF-8 string runs past the pool or lacks its terminator")
-        return self.data[pos : pos + n].decode("utf-8", errors="replace")
-
-    def _decode16(self, pos: int) -> str:
-        if pos + 2 > self.strings_end:
-            raise AxmlError("string length past the pool")
-        (n,) = struct.unpack_from("<H", self.data, pos)
-        pos += 2
-        if n & 0x8000:
-            if pos + 2 > self.strings_end:
-                raise AxmlError("string length past the pool")
-            n = ((n & 0x7FFF) << 16) | struct.unpack_from("<H", self.data, pos)[0]
-            pos += 2
-        stop = pos + 2 * n
-        if stop + 2 > self.strings_end or self.data[stop : stop + 2] != b"\0\0":
-            raise AxmlError("UTF-16 string runs past the pool or lacks its terminator")
-        return self.data[pos:stop].decode("utf-16-le", errors="replace")
-
-    def _length8(self, pos: int) -> tuple[int, int]:
-        if pos + 1 > self.strings_end:
-            raise AxmlError("string length past the pool")
-        first = self.data[pos]
-        if not first & 0x80:
-            return first, pos + 1
-        if pos + 2 > self.strings_end:
-            raise AxmlError("string length past the pool")
-        return ((first & 0x7F) << 8) | self.data[pos + 1], pos + 2
 
 
 def _complex(value: int) -> float:
@@ -307,8 +235,23 @@ class _Reader:
             raise AxmlError("XML node before the string pool")
         return self.pool.get(idx)
 
-    def _optional(self, idx: int) -> str:
-        return "" if idx == NO_INDEX else self._string(idx)
+    def _namespace(self, idx: int) -> str:
+        """A namespace string (prefix or uri of a namespace node, uri of an element or attribute);
+        "" when idx points to no readable string.
+
+        The platform's stringAt() answers NULL for such an index, and NULL is "no namespace" to
+        it: it reads android: attributes by resource id, the few others (package) by name in no
+        namespace, and never asks for an element's namespace. So an app with a damaged namespace
+        index installs, and its scan must not fail on it.
+        """
+        if idx == NO_INDEX:
+            return ""
+        if self.pool is None:
+            raise AxmlError("XML node before the string pool")
+        try:
+            return self.pool.get(idx)
+        except StringPoolError:
+            return ""
 
     def _node(self, ctype: int, ext: int, end: int) -> bool:
         """Handle one node whose extension starts at ext; True once the root is closed."""
@@ -316,7 +259,7 @@ class _Reader:
             if ext + 8 > end:
                 raise AxmlError("short namespace node")
             prefix_idx, uri_idx = _U32_PAIR.unpack_from(self.data, ext)
-            binding = (self._optional(prefix_idx), self._optional(uri_idx).strip())
+            binding = (self._namespace(prefix_idx), self._namespace(uri_idx).strip())
             if ctype == RES_XML_START_NAMESPACE_TYPE:
                 self.bindings.append(binding)
                 if binding[0] and binding[1]:
@@ -354,7 +297,7 @@ class _Reader:
         ):
             raise AxmlError("attributes run past their element")
         scope = self._scope()
-        uri, local = _fix_name(self._optional(ns_idx), self._string(name_idx), scope)
+        uri, local = _fix_name(self._namespace(ns_idx), self._string(name_idx), scope)
         if not local:
             raise AxmlError("an element without a name")
         nsmap = {p: u for p, u in self.declared.items() if _PREFIX.match(p)}
@@ -388,7 +331,7 @@ class _Reader:
         name = self._attribute_name(name_idx)
         if not name:
             return
-        uri, local = _fix_name(self._optional(ns_idx), name, scope)
+        uri, local = _fix_name(self._namespace(ns_idx), name, scope)
         if not local:
             return
         raw = self._string(raw_idx) if data_type == TYPE_STRING else None
@@ -409,5 +352,7 @@ def read_axml(data: bytes) -> etree._Element:
     """The root element of a binary XML document; AxmlError when the bytes are malformed."""
     try:
         return _Reader(data).read()
+    except StringPoolError as exc:  # the pool, or a string the document needs, is malformed
+        raise AxmlError(str(exc)) from exc
     except struct.error as exc:  # a fixed-size read past the data slipped a bounds check
         raise AxmlError(str(exc)) from exc
