@@ -65,6 +65,18 @@ class _LangCues:
 
 
 @dataclass(frozen=True)
+class _Context:
+    """A kind of sentence that names a term without disclosing it (cues.json
+    `not_disclosure_contexts`): a copyright clause, a notification channel, ..."""
+
+    name: str
+    categories: frozenset[str]
+    cues: re.Pattern[str]
+    unless: re.Pattern[str]
+    in_heading: bool
+
+
+@dataclass(frozen=True)
 class _Compiled:
     vocab: Vocabulary
     terms: TermMatcher
@@ -80,6 +92,10 @@ class _Compiled:
     self_named: dict[str, re.Pattern[str]]
     category_words: dict[str, re.Pattern[str]]
     negative_values: frozenset[str]
+    contexts: tuple[_Context, ...]
+    restoring_en: re.Pattern[str]
+    """A reading verb and at most `restoring_window` characters, anchored at the term."""
+    restoring_zh: re.Pattern[str]
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -143,6 +159,10 @@ def _compiled() -> _Compiled:
     }
     all_cue_en = _alt(w for words in cat_words.values() for w in words if not has_cjk(w))
     all_cue_zh = _alt(w for words in cat_words.values() for w in words if has_cjk(w))
+    contexts = cues["not_disclosure_contexts"]
+    window = contexts["restoring_window"]
+    verbs_en = _alt(contexts["restoring_verbs"]["en"])
+    verbs_zh = _alt(contexts["restoring_verbs"]["zh-Hans"])
     nouns_en = _alt(tp["party_nouns"]["en"])
     nouns_zh = _alt(tp["party_nouns"]["zh-Hans"])
     return _Compiled(
@@ -173,6 +193,18 @@ def _compiled() -> _Compiled:
         },
         category_words={name: word_regex(words) for name, words in cat_words.items()},
         negative_values=frozenset(term_key(v) for v in vocab.cue_words("table_negative_values")),
+        contexts=tuple(
+            _Context(
+                name=name,
+                categories=frozenset(kind["categories"]),
+                cues=word_regex([w for lang in ("en", "zh-Hans") for w in kind["cues"][lang]]),
+                unless=word_regex([w for lang in ("en", "zh-Hans") for w in kind["unless"][lang]]),
+                in_heading=kind["in_heading"],
+            )
+            for name, kind in contexts["kinds"].items()
+        ),
+        restoring_en=re.compile(rf"(?<![a-z])(?:{verbs_en})(?![a-z])[^.;:]{{0,{window['en']}}}$"),
+        restoring_zh=re.compile(rf"(?:{verbs_zh})[^，。；,;：:]{{0,{window['zh-Hans']}}}$"),
     )
 
 
@@ -209,6 +241,11 @@ class _Doc:
         if index >= 0 and offset < self.doc.segments[index].end:
             return index
         return None
+
+    def segment_norm(self, index: int) -> str:
+        """The normalised text of one segment."""
+        seg = self.doc.segments[index]
+        return self.norm[seg.start : seg.end]
 
     def segment_cues(self, index: int) -> _SegmentCues:
         found = self.cues.get(index)
@@ -316,8 +353,9 @@ def _categories_of_match(
         return []
     kept = []
     for category in categories:
+        restored = _restored(d, index, category)
         exclude = c.excludes.get(category)
-        if exclude is not None:
+        if exclude is not None and not restored:
             around = d.norm[max(seg.start, start - 30) : min(seg.end, end + 30)]
             offset = max(seg.start, start - 30)
             if any(
@@ -325,6 +363,8 @@ def _categories_of_match(
                 for m in exclude.finditer(around)
             ):
                 continue
+        if not restored and _in_non_disclosing_context(d, index, start, category):
+            continue
         kept.append(category)
     generic = term_key(d.norm[start:end]).rstrip("s") in {k.rstrip("s") for k in c.generic_location}
     if (
@@ -335,6 +375,37 @@ def _categories_of_match(
     ):
         kept.remove("location_precise")
     return kept
+
+
+def _restored(d: _Doc, index: int, category: str) -> bool:
+    """A phrase in the sentence says the app itself reads the data (短信权限, auto-fill the
+    code from the SMS), which no context or exclusion can explain away."""
+    text = d.segment_norm(index)
+    return any(
+        category in ctx.categories and ctx.unless.search(text) for ctx in d.compiled.contexts
+    )
+
+
+def _in_non_disclosing_context(d: _Doc, index: int, start: int, category: str) -> bool:
+    """The sentence is a kind that names the term without disclosing it (a copyright clause, how
+    we notify you, what we keep of your calls with customer service, a verification code), and no
+    reading verb stands right before the term outside that kind's words."""
+    seg = d.doc.segments[index]
+    text = d.segment_norm(index)
+    heading = normalise(seg.heading or "")
+    c = d.compiled
+    for ctx in c.contexts:
+        if category not in ctx.categories:
+            continue
+        if not (ctx.cues.search(text) or (ctx.in_heading and ctx.cues.search(heading))):
+            continue
+        before = d.norm[seg.start : start]
+        restoring = c.restoring_zh if d.segment_cues(index).zh else c.restoring_en
+        verb = restoring.search(before)
+        if verb is not None and not ctx.cues.search(before[verb.start() :]):
+            continue
+        return True
+    return False
 
 
 def _disclosures(d: _Doc) -> tuple[CategoryDisclosure, ...]:

@@ -245,6 +245,14 @@ def validate_vocabulary(folder: Path | None = None) -> list[str]:
         for err in schemas["cues"].iter_errors(cues):
             where = "/".join(str(p) for p in err.absolute_path) or "<root>"
             problems.append(f"cues.json: {where}: {err.message}")
+        kinds = cues.get("not_disclosure_contexts", {}).get("kinds", {})
+        for name, kind in kinds.items() if isinstance(kinds, dict) else ():
+            for category in kind.get("categories", ()) if isinstance(kind, dict) else ():
+                if category not in taxonomy:
+                    problems.append(
+                        f"cues.json: not_disclosure_contexts/kinds/{name}: "
+                        f"{category!r} is not a taxonomy category"
+                    )
     except SignatureError as exc:
         problems.append(str(exc))
     return problems
