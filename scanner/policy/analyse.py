@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001  (Chinese text and punctuation are the point of this module)
+# ruff: noqa: RUF001, RUF002  (Chinese text and punctuation are the point of this module)
 """Decide, for every capability category, whether a policy discloses it, and which third parties
 it names, with the sentences that say so.
 
@@ -10,8 +10,9 @@ original); each match is then judged in its segment: excluded phrases, cookie co
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -96,6 +97,12 @@ class _Compiled:
     restoring_en: re.Pattern[str]
     """A reading verb and at most `restoring_window` characters, anchored at the term."""
     restoring_zh: re.Pattern[str]
+    pair_en: re.Pattern[str]
+    """`name (other name) [suffix]`: a permission named with another in brackets."""
+    pair_zh: re.Pattern[str]
+    suffix_en: str
+    """The suffix implied when none follows the brackets."""
+    suffix_zh: str
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -163,6 +170,8 @@ def _compiled() -> _Compiled:
     window = contexts["restoring_window"]
     verbs_en = _alt(contexts["restoring_verbs"]["en"])
     verbs_zh = _alt(contexts["restoring_verbs"]["zh-Hans"])
+    pairs = cues["bracketed_permissions"]
+    suffixes_en, suffixes_zh = pairs["suffixes"]["en"], pairs["suffixes"]["zh-Hans"]
     nouns_en = _alt(tp["party_nouns"]["en"])
     nouns_zh = _alt(tp["party_nouns"]["zh-Hans"])
     return _Compiled(
@@ -205,6 +214,18 @@ def _compiled() -> _Compiled:
         ),
         restoring_en=re.compile(rf"(?<![a-z])(?:{verbs_en})(?![a-z])[^.;:]{{0,{window['en']}}}$"),
         restoring_zh=re.compile(rf"(?:{verbs_zh})[^，。；,;：:]{{0,{window['zh-Hans']}}}$"),
+        pair_en=re.compile(
+            r"(?<![a-z])(?P<a>(?:[a-z][a-z'\-]*\s+){0,2}[a-z][a-z'\-]*)\s*\(\s*"
+            rf"(?P<b>[a-z][a-z'\-/& ]{{0,{pairs['max_inner']['en'] - 1}}}?)\s*\)"
+            rf"(?:\s*(?P<suffix>{_alt(suffixes_en)})(?![a-z]))?"
+        ),
+        pair_zh=re.compile(
+            r"(?P<a>[\u4e00-\u9fffa-z0-9\-]{1,12})\s?[（(]\s?"
+            rf"(?P<b>[^（）()，。；、,;\s]{{1,{pairs['max_inner']['zh-Hans']}}}?)\s?[）)]"
+            rf"(?:\s?(?P<suffix>{_alt(suffixes_zh)}))?"
+        ),
+        suffix_en=suffixes_en[0],
+        suffix_zh=suffixes_zh[0],
     )
 
 
@@ -408,10 +429,38 @@ def _in_non_disclosing_context(d: _Doc, index: int, start: int, category: str) -
     return False
 
 
+def _bracketed_matches(d: _Doc) -> Iterator[tuple[int, int, list[str]]]:
+    """Terms that a bracket cuts in two: 相册（存储）权限 names 相册 and 存储权限, 存储（相册）
+    names 存储权限 and 相册, photos (storage) permission names storage permission. Each side is read
+    with the suffix after the brackets, or with the implied suffix when the other side alone
+    names a category; only terms that run into the suffix are new (the rest the plain pass
+    found)."""
+    c = d.compiled
+    for regex, suffix_implied, sep in ((c.pair_zh, c.suffix_zh, ""), (c.pair_en, c.suffix_en, " ")):
+        for m in regex.finditer(d.norm):
+            sides = {"a": m.group("a"), "b": m.group("b")}
+            named = {k: any(True for _ in c.terms.finditer(v)) for k, v in sides.items()}
+            suffix = m.group("suffix")
+            categories: list[str] = []
+            first = m.end()
+            for key, side in sides.items():
+                other = "b" if key == "a" else "a"
+                if suffix is None and not named[other]:
+                    continue
+                candidate = side + sep + (suffix or suffix_implied)
+                for s, e, cats in c.terms.finditer(candidate):
+                    if e > len(side) and s < len(side):
+                        categories.extend(x for x in cats if x not in categories)
+                        first = min(first, m.start(key) + s)
+            if categories:
+                yield first, m.end(), categories
+
+
 def _disclosures(d: _Doc) -> tuple[CategoryDisclosure, ...]:
     found: dict[str, list[PolicyEvidence]] = {cid: [] for cid in category_ids()}
     seen: set[tuple[str, int, str]] = set()
-    for start, end, categories in d.compiled.terms.finditer(d.norm):
+    matches = itertools.chain(d.compiled.terms.finditer(d.norm), _bracketed_matches(d))
+    for start, end, categories in matches:
         index = d.segment_at(start)
         if index is None:
             continue
