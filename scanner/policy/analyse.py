@@ -103,6 +103,8 @@ class _Compiled:
     suffix_en: str
     """The suffix implied when none follows the brackets."""
     suffix_zh: str
+    purposes: tuple[tuple[frozenset[str], dict[str, re.Pattern[str]]], ...]
+    """Shared terms: the categories that share them, and each one's purpose words."""
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -226,6 +228,16 @@ def _compiled() -> _Compiled:
         ),
         suffix_en=suffixes_en[0],
         suffix_zh=suffixes_zh[0],
+        purposes=tuple(
+            (
+                frozenset(group["categories"]),
+                {
+                    cat: word_regex([w for lang in ("en", "zh-Hans") for w in words[lang]])
+                    for cat, words in group["purposes"].items()
+                },
+            )
+            for group in cues["shared_term_purposes"]
+        ),
     )
 
 
@@ -395,6 +407,12 @@ def _categories_of_match(
         and not c.precise.search(near)
     ):
         kept.remove("location_precise")
+    for shared, purposes in c.purposes:
+        if shared <= set(kept):
+            text = d.segment_norm(index)
+            meant = {cat for cat, regex in purposes.items() if regex.search(text)}
+            if meant and shared - meant:
+                kept = [k for k in kept if k not in shared or k in meant]
     return kept
 
 
