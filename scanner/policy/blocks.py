@@ -79,8 +79,12 @@ def reads_like_sentence(text: str) -> bool:
     policies put `####` or a setext rule under paragraphs), which must count as a sentence."""
     body = _NUMBERING.sub("", text.strip(), count=1)
     if _cjk_share(body) > 0.3:
-        return len(body) > 40 and re.search(r"[，。；：,]", body) is not None
-    return len(body.split()) > 16 and re.search(r"[,.;]", body) is not None
+        punctuated = re.search(r"[，。；,]", body) is not None
+        return len(body) > 30 and (punctuated or body.endswith(("。", "；")))
+    words = len(body.split())
+    return (words > 16 and re.search(r"[,.;]", body) is not None) or (
+        words > 8 and body.endswith(".")
+    )
 
 
 # --------------------------------------------------------------------------- plain text
