@@ -179,3 +179,32 @@ def test_contexts_and_shared_terms_must_name_taxonomy_categories(tmp_path: Path)
     del cues["bracketed_permissions"]
     cues_path.write_text(json.dumps(cues, ensure_ascii=False), encoding="utf-8")
     assert any("bracketed_permissions" in p for p in validate_vocabulary(folder))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "category"),
+    [
+        (
+            "为了防止您的个人信息被不法分子获取，我们会收集您的设备型号、唯一设备标识符。",
+            "device_id",
+        ),
+        ("经您授权，我们会查看运营商资料，包括但不限于通话记录相关信息。", "call_log"),
+        ("We collect data no later than the moment you open the camera screen.", "camera"),
+    ],
+)
+def test_a_word_that_holds_a_negation_cue_negates_nothing(sentence: str, category: str) -> None:
+    assert analyse(sentence).disclosure(category).status == "disclosed", sentence
+
+
+def test_real_negations_still_deny() -> None:
+    assert analyse("我们不会收集您的通讯录。").disclosure("contacts").status == "denied"
+    assert analyse("我们不会读取通话记录。").disclosure("call_log").status == "denied"
+    assert analyse("We do not access the camera.").disclosure("camera").status == "denied"
+
+
+def test_server_location_wording_is_no_location() -> None:
+    text = "We post the revised policy at this location; our servers sit in a co-location facility."
+    assert not {"location_precise", "location_coarse"} & disclosed(text)
+    assert {"location_precise", "location_coarse"} <= disclosed(
+        "We use your location to show nearby stores."
+    )

@@ -58,6 +58,8 @@ class _LangCues:
     subject: re.Pattern[str]
     contrast: re.Pattern[str]
     conditional: re.Pattern[str]
+    not_negation: re.Pattern[str]
+    """Words that hold a negation cue but negate nothing (包括但不限于, not limited to)."""
     direct_window: int
     window: int
     passive_window: int
@@ -142,6 +144,7 @@ def _compiled() -> _Compiled:
                 subject=re.compile(rf"(?<![a-z])(?:{subjects})\s+(?:[a-z]+\s+)?$"),
                 contrast=word_regex(cues["contrast"][lang]),
                 conditional=word_regex(cues["conditional_exceptions"][lang]),
+                not_negation=word_regex(neg.get("not_negations", ())),
                 direct_window=neg["direct_window"],
                 window=neg["window"],
                 passive_window=neg["passive_window"],
@@ -155,6 +158,7 @@ def _compiled() -> _Compiled:
             subject=re.compile(rf"(?:{subjects})[^，。；]{{0,2}}$"),
             contrast=word_regex(cues["contrast"][lang]),
             conditional=word_regex(cues["conditional_exceptions"][lang]),
+            not_negation=word_regex(neg.get("not_negations", ())),
             direct_window=neg["direct_window"],
             window=neg["window"],
             passive_window=neg["passive_window"],
@@ -289,8 +293,14 @@ class _Doc:
         zh = len(CJK_CHAR.findall(text)) > 0.2 * max(1, len(re.findall(r"\w", text)))
         lc = self.compiled.zh if zh else self.compiled.en
 
+        false_cues = [(m.start(), m.end()) for m in lc.not_negation.finditer(text)]
+
         def spans(regex: re.Pattern[str]) -> list[tuple[int, int]]:
-            return [(m.start() + seg.start, m.end() + seg.start) for m in regex.finditer(text)]
+            return [
+                (m.start() + seg.start, m.end() + seg.start)
+                for m in regex.finditer(text)
+                if not any(s <= m.start() < e for s, e in false_cues)
+            ]
 
         found = _SegmentCues(
             zh=zh,
