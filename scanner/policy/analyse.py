@@ -258,6 +258,17 @@ class _SegmentCues:
     table_denied: bool
 
 
+@dataclass(frozen=True)
+class _SentenceKinds:
+    present: tuple[_Context, ...]
+    """Non-disclosing kinds whose cue is in the segment (or, for some, its heading)."""
+    restored: frozenset[str]
+    """Categories an `unless` phrase in the segment keeps disclosed."""
+    meant: tuple[frozenset[str], ...]
+    """Per shared-term group (`_Compiled.purposes`), the categories the segment names a purpose
+    of."""
+
+
 @dataclass
 class _Doc:
     doc: PolicyDocument
@@ -269,6 +280,7 @@ class _Doc:
     starts: list[int] = field(default_factory=list)
     cues: dict[int, _SegmentCues] = field(default_factory=dict)
     contexts: dict[int, frozenset[str]] = field(default_factory=dict)
+    kinds: dict[int, _SentenceKinds] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.starts = [s.start for s in self.doc.segments]
@@ -278,6 +290,32 @@ class _Doc:
         if index >= 0 and offset < self.doc.segments[index].end:
             return index
         return None
+
+    def sentence_kinds(self, index: int) -> _SentenceKinds:
+        """The non-disclosing sentence kinds of one segment, computed once per segment (a long
+        segment with many terms must not be searched once per term)."""
+        found = self.kinds.get(index)
+        if found is None:
+            seg = self.doc.segments[index]
+            text = self.segment_norm(index)
+            heading = normalise(seg.heading or "")
+            contexts = self.compiled.contexts
+            found = _SentenceKinds(
+                present=tuple(
+                    ctx
+                    for ctx in contexts
+                    if ctx.cues.search(text) or (ctx.in_heading and ctx.cues.search(heading))
+                ),
+                restored=frozenset(
+                    cat for ctx in contexts if ctx.unless.search(text) for cat in ctx.categories
+                ),
+                meant=tuple(
+                    frozenset(cat for cat, regex in purposes.items() if regex.search(text))
+                    for _shared, purposes in self.compiled.purposes
+                ),
+            )
+            self.kinds[index] = found
+        return found
 
     def segment_norm(self, index: int) -> str:
         """The normalised text of one segment."""
@@ -417,40 +455,37 @@ def _categories_of_match(
         and not c.precise.search(near)
     ):
         kept.remove("location_precise")
-    for shared, purposes in c.purposes:
-        if shared <= set(kept):
-            text = d.segment_norm(index)
-            meant = {cat for cat, regex in purposes.items() if regex.search(text)}
-            if meant and shared - meant:
-                kept = [k for k in kept if k not in shared or k in meant]
+    for (shared, _purposes), meant in zip(c.purposes, d.sentence_kinds(index).meant, strict=True):
+        if shared <= set(kept) and meant and shared - meant:
+            kept = [k for k in kept if k not in shared or k in meant]
     return kept
 
 
 def _restored(d: _Doc, index: int, category: str) -> bool:
     """A phrase in the sentence says the app itself reads the data (短信权限, auto-fill the
     code from the SMS), which no context or exclusion can explain away."""
-    text = d.segment_norm(index)
-    return any(
-        category in ctx.categories and ctx.unless.search(text) for ctx in d.compiled.contexts
-    )
+    return category in d.sentence_kinds(index).restored
+
+
+_VERB_REACH = 40
+"""Characters before a term searched for a restoring verb: the longest verb plus the window."""
 
 
 def _in_non_disclosing_context(d: _Doc, index: int, start: int, category: str) -> bool:
     """The sentence is a kind that names the term without disclosing it (a copyright clause, how
     we notify you, what we keep of your calls with customer service, a verification code), and no
     reading verb stands right before the term outside that kind's words."""
+    kinds = d.sentence_kinds(index).present
+    if not kinds:
+        return False
     seg = d.doc.segments[index]
-    text = d.segment_norm(index)
-    heading = normalise(seg.heading or "")
     c = d.compiled
-    for ctx in c.contexts:
+    before = d.norm[max(seg.start, start - _VERB_REACH) : start]
+    restoring = c.restoring_zh if d.segment_cues(index).zh else c.restoring_en
+    verb = restoring.search(before)
+    for ctx in kinds:
         if category not in ctx.categories:
             continue
-        if not (ctx.cues.search(text) or (ctx.in_heading and ctx.cues.search(heading))):
-            continue
-        before = d.norm[seg.start : start]
-        restoring = c.restoring_zh if d.segment_cues(index).zh else c.restoring_en
-        verb = restoring.search(before)
         if verb is not None and not ctx.cues.search(before[verb.start() :]):
             continue
         return True
