@@ -96,6 +96,8 @@ class _Compiled:
     category_words: dict[str, re.Pattern[str]]
     negative_values: frozenset[str]
     contexts: tuple[_Context, ...]
+    context_categories: frozenset[str]
+    """Every category some non-disclosing sentence kind explains away."""
     restoring_en: re.Pattern[str]
     """A reading verb and at most `restoring_window` characters, anchored at the term."""
     restoring_zh: re.Pattern[str]
@@ -217,6 +219,9 @@ def _compiled() -> _Compiled:
                 in_heading=kind["in_heading"],
             )
             for name, kind in contexts["kinds"].items()
+        ),
+        context_categories=frozenset(
+            cat for kind in contexts["kinds"].values() for cat in kind["categories"]
         ),
         restoring_en=re.compile(rf"(?<![a-z])(?:{verbs_en})(?![a-z])[^.;:]{{0,{window['en']}}}$"),
         restoring_zh=re.compile(rf"(?:{verbs_zh})[^，。；,;：:]{{0,{window['zh-Hans']}}}$"),
@@ -434,7 +439,7 @@ def _categories_of_match(
         return []
     kept = []
     for category in categories:
-        restored = _restored(d, index, category)
+        restored = category in c.context_categories and _restored(d, index, category)
         exclude = c.excludes.get(category)
         if exclude is not None and not restored:
             around = d.norm[max(seg.start, start - 30) : min(seg.end, end + 30)]
@@ -444,7 +449,11 @@ def _categories_of_match(
                 for m in exclude.finditer(around)
             ):
                 continue
-        if not restored and _in_non_disclosing_context(d, index, start, category):
+        if (
+            not restored
+            and category in c.context_categories
+            and _in_non_disclosing_context(d, index, start, category)
+        ):
             continue
         kept.append(category)
     generic = term_key(d.norm[start:end]).rstrip("s") in {k.rstrip("s") for k in c.generic_location}
@@ -455,9 +464,11 @@ def _categories_of_match(
         and not c.precise.search(near)
     ):
         kept.remove("location_precise")
-    for (shared, _purposes), meant in zip(c.purposes, d.sentence_kinds(index).meant, strict=True):
-        if shared <= set(kept) and meant and shared - meant:
-            kept = [k for k in kept if k not in shared or k in meant]
+    for number, (shared, _purposes) in enumerate(c.purposes):
+        if shared <= set(kept):
+            meant = d.sentence_kinds(index).meant[number]
+            if meant and shared - meant:
+                kept = [k for k in kept if k not in shared or k in meant]
     return kept
 
 
@@ -492,31 +503,56 @@ def _in_non_disclosing_context(d: _Doc, index: int, start: int, category: str) -
     return False
 
 
+_OPENING_BRACKET = re.compile(r"[（(]")
+_SIDE_BEFORE_ZH = re.compile(r"[\u4e00-\u9fffa-z0-9\-]{1,12}\s?$")
+_SIDE_BEFORE_EN = re.compile(r"(?<![a-z])(?:[a-z][a-z'\-]*\s+){0,2}[a-z][a-z'\-]*\s*$")
+_REACH = 48
+"""Characters before a bracket searched for the first name, and after it for the second."""
+
+
 def _bracketed_matches(d: _Doc) -> Iterator[tuple[int, int, list[str]]]:
     """Terms that a bracket cuts in two: 相册（存储）权限 names 相册 and 存储权限, 存储（相册）
     names 存储权限 and 相册, photos (storage) permission names storage permission. Each side is read
     with the suffix after the brackets, or with the implied suffix when the other side alone
     names a category; only terms that run into the suffix are new (the rest the plain pass
-    found)."""
+    found). Looked for around each bracket only, so text without brackets costs nothing."""
     c = d.compiled
-    for regex, suffix_implied, sep in ((c.pair_zh, c.suffix_zh, ""), (c.pair_en, c.suffix_en, " ")):
-        for m in regex.finditer(d.norm):
-            sides = {"a": m.group("a"), "b": m.group("b")}
-            named = {k: any(True for _ in c.terms.finditer(v)) for k, v in sides.items()}
-            suffix = m.group("suffix")
-            categories: list[str] = []
-            first = m.end()
-            for key, side in sides.items():
-                other = "b" if key == "a" else "a"
-                if suffix is None and not named[other]:
-                    continue
-                candidate = side + sep + (suffix or suffix_implied)
-                for s, e, cats in c.terms.finditer(candidate):
-                    if e > len(side) and s < len(side):
-                        categories.extend(x for x in cats if x not in categories)
-                        first = min(first, m.start(key) + s)
-            if categories:
-                yield first, m.end(), categories
+    text = d.norm
+    for bracket in _OPENING_BRACKET.finditer(text):
+        at = bracket.start()
+        low, high = max(0, at - _REACH), min(len(text), at + _REACH)
+        for before, regex, suffix_implied, sep in (
+            (_SIDE_BEFORE_ZH, c.pair_zh, c.suffix_zh, ""),
+            (_SIDE_BEFORE_EN, c.pair_en, c.suffix_en, " "),
+        ):
+            side = before.search(text, low, at)
+            m = regex.match(text, side.start(), high) if side else None
+            if m is None or m.start("b") <= at:
+                continue
+            found = _pair_categories(c, m, suffix_implied, sep)
+            if found is not None:
+                yield found
+                break
+
+
+def _pair_categories(
+    c: _Compiled, m: re.Match[str], suffix_implied: str, sep: str
+) -> tuple[int, int, list[str]] | None:
+    sides = {"a": m.group("a"), "b": m.group("b")}
+    named = {k: any(True for _ in c.terms.finditer(v)) for k, v in sides.items()}
+    suffix = m.group("suffix")
+    categories: list[str] = []
+    first = m.end()
+    for key, side in sides.items():
+        other = "b" if key == "a" else "a"
+        if suffix is None and not named[other]:
+            continue
+        candidate = side + sep + (suffix or suffix_implied)
+        for s, e, cats in c.terms.finditer(candidate):
+            if e > len(side) and s < len(side):
+                categories.extend(x for x in cats if x not in categories)
+                first = min(first, m.start(key) + s)
+    return (first, m.end(), categories) if categories else None
 
 
 def _disclosures(d: _Doc) -> tuple[CategoryDisclosure, ...]:
