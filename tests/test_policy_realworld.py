@@ -44,3 +44,12 @@ def test_policy_reads_as_its_labels_assume(labels_path: Path) -> None:
         assert status[category] == "disclosed", (category, "the labels rely on it")
     named = {m["subject"] for m in labels["must"] if m["rule"] == "PS101"}
     assert not any(analysis.names_sdk(sdk) for sdk in named)
+
+
+def test_apidemos_motion_sensors_are_read() -> None:
+    """README "Not labelled yet": ApiDemos reads motion sensors and its policy says so in words;
+    the motion_sensors category must read that, or it adds a false finding."""
+    analysis = analyse_policy(load_policy(str(FOLDER / "apidemos.policy.md")))
+    assert analysis.disclosure("motion_sensors").status == "disclosed"
+    # and the policy's silence on location stays silence
+    assert analysis.disclosure("location_coarse").status == "not_mentioned"
