@@ -2,11 +2,17 @@
 """Score the policy analyser on a labelled corpus and print per-category precision and recall.
 
     python scripts/eval_policy.py [CORPUS_DIR] [--mistakes]
+    python scripts/eval_policy.py --dev DIR [--mistakes]
 
 Prints the table for the whole corpus (samples/policies/corpus/ by default), then for the held-out
 part only. Each policy file there has a sibling `<name>.labels.json` with the expected statuses,
 SDK ids and generic third parties. tests/test_policy_corpus.py imports this module for its
 thresholds; the harness lives here, not in the package, because only developers run it.
+
+`--dev DIR` scores instead a folder of labelled real policies kept outside the repository (one
+sub-folder per set, each with a `labels.jsonl`; see `DEV_CATEGORIES` and `DEV_PRECISION` for how
+their coarser categories map onto ours and which of them a set's labels let us score for
+precision). Their texts never enter the repository; only the figures are reported.
 """
 
 from __future__ import annotations
@@ -194,7 +200,149 @@ def format_report(ev: Evaluation) -> str:
 DEFAULT = Path(__file__).resolve().parent.parent / "samples" / "policies" / "corpus"
 
 
+# --------------------------------------------------------------------------- labelled real policies
+
+DEV_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "camera": ("camera",),
+    "photos_media": ("album",),
+    "storage": ("storage",),
+    "phone_state_device_ids": ("phone_state", "device_id"),
+    "clipboard": ("clipboard",),
+    "self_startup": ("self_startup", "associated_startup"),
+    "location": ("location_precise", "location_coarse"),
+    "microphone": ("microphone",),
+    "contacts": ("contacts",),
+    "sms": ("sms",),
+    "call_log": ("call_log",),
+    "calendar": ("calendar",),
+    "installed_apps": ("installed_apps",),
+    "wifi_mac": ("network_identifiers",),
+    "sensors": ("motion_sensors", "body_sensors"),
+}
+"""A dev-set category -> our categories; it counts as read when any of them is disclosed."""
+
+DEV_PRECISION: dict[str, frozenset[str] | None] = {
+    "ca4p": frozenset(),
+    "appch": None,
+    "mapp_en": None,
+    "opp115": frozenset({"location", "phone_state_device_ids"}),
+}
+"""Per set, the categories whose negatives are reliable enough to score precision on (None: all
+that the set can derive); the others, and any set not listed, are scored for recall only."""
+
+
+@dataclass
+class DevEvaluation:
+    """Scores over one set of labelled real policies."""
+
+    name: str
+    items: int = 0
+    scores: dict[str, Score] = field(default_factory=lambda: {c: Score() for c in DEV_CATEGORIES})
+    precision_scored: set[str] = field(default_factory=set)
+    mistakes: list[str] = field(default_factory=list)
+
+    def overall(self) -> Score:
+        """Micro average: recall over every category, precision over those scored for it."""
+        total = Score()
+        for category, s in self.scores.items():
+            total.tp += s.tp
+            total.fn += s.fn
+            if category in self.precision_scored:
+                total.fp += s.fp
+        return total
+
+
+def _first_positive(analysis: PolicyAnalysis, categories: Iterable[str]) -> str:
+    for disclosure in analysis.categories:
+        if disclosure.category in categories and disclosure.status == "disclosed":
+            for e in disclosure.evidence:
+                if e.polarity == "positive" and e.strength != "heading":
+                    snippet = " ".join(e.text.split())
+                    at = max(0, snippet.find(e.term) - 40)
+                    return f"[{disclosure.category}] {e.term!r} in ...{snippet[at : at + 110]}..."
+    return ""
+
+
+def evaluate_dev_set(folder: Path) -> DevEvaluation:
+    """Analyse and score every document listed in `folder`/labels.jsonl."""
+    ev = DevEvaluation(name=folder.name)
+    scored = DEV_PRECISION.get(folder.name, frozenset())
+    for line in (folder / "labels.jsonl").read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        labels = json.loads(line)
+        skipped = set(labels.get("not_derivable", ())) | set(labels.get("categories_uncertain", ()))
+        expected = set(labels.get("categories", ()))
+        analysis = analyse_policy(load_policy(str(folder / labels["text_path"])))
+        disclosed = {c.category for c in analysis.categories if c.status == "disclosed"}
+        ev.items += 1
+        for category, ours in DEV_CATEGORIES.items():
+            if category in skipped:
+                continue
+            if scored is None or category in scored:
+                ev.precision_scored.add(category)
+            predicted = bool(disclosed & set(ours))
+            ev.scores[category].add(category in expected, predicted)
+            if predicted and category not in expected and category in ev.precision_scored:
+                ev.mistakes.append(
+                    f"{labels['doc_id']}: {category}: false positive "
+                    + _first_positive(analysis, ours)
+                )
+            elif category in expected and not predicted:
+                ev.mistakes.append(f"{labels['doc_id']}: {category}: missed")
+    return ev
+
+
+def dev_sets(folder: Path) -> list[Path]:
+    """`folder` itself when it holds a labels.jsonl, else its sub-folders that do."""
+    if (folder / "labels.jsonl").exists():
+        return [folder]
+    return sorted(p for p in folder.iterdir() if (p / "labels.jsonl").exists())
+
+
+def format_dev_report(ev: DevEvaluation) -> str:
+    """Per-category table of one set; precision shows '-' where the set cannot score it."""
+    lines = [f"{'category':22} {'prec':>6} {'recall':>6} {'tp':>4} {'fp':>4} {'fn':>4}"]
+    for category, s in ev.scores.items():
+        if not (s.tp or s.fp or s.fn):
+            continue
+        prec = f"{s.precision:6.2f}" if category in ev.precision_scored else f"{'-':>6}"
+        fp = f"{s.fp:4}" if category in ev.precision_scored else f"{'-':>4}"
+        lines.append(f"{category:22} {prec} {s.recall:6.2f} {s.tp:4} {fp} {s.fn:4}")
+    total = ev.overall()
+    prec = f"{total.precision:6.2f}" if ev.precision_scored else f"{'-':>6}"
+    lines.append(
+        f"{'ALL (micro)':22} {prec} {total.recall:6.2f} {total.tp:4} {total.fp:4} {total.fn:4}"
+    )
+    lines.append(f"{ev.items} policies")
+    return "\n".join(lines)
+
+
+def main_dev(folder: Path, mistakes: bool) -> int:
+    """Print the table of every labelled set under `folder`."""
+    sets = dev_sets(folder)
+    if not sets:
+        print(f"no labels.jsonl in {folder} or its sub-folders", file=sys.stderr)
+        return 2
+    for path in sets:
+        ev = evaluate_dev_set(path)
+        print(f"== {ev.name}")
+        print(format_dev_report(ev))
+        if mistakes:
+            print("Disagreements:")
+            for line in ev.mistakes:
+                print("  " + line)
+        print()
+    return 0
+
+
 def main(argv: list[str]) -> int:
+    if "--dev" in argv:
+        at = argv.index("--dev")
+        if at + 1 >= len(argv):
+            print("--dev needs a folder", file=sys.stderr)
+            return 2
+        return main_dev(Path(argv[at + 1]), "--mistakes" in argv)
     args = [a for a in argv if not a.startswith("--")]
     folder = Path(args[0]) if args else DEFAULT
     for split in (None, "holdout"):

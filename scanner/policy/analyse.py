@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001  (Chinese text and punctuation are the point of this module)
+# ruff: noqa: RUF001, RUF002  (Chinese text and punctuation are the point of this module)
 """Decide, for every capability category, whether a policy discloses it, and which third parties
 it names, with the sentences that say so.
 
@@ -10,8 +10,9 @@ original); each match is then judged in its segment: excluded phrases, cookie co
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -57,11 +58,25 @@ class _LangCues:
     subject: re.Pattern[str]
     contrast: re.Pattern[str]
     conditional: re.Pattern[str]
+    not_negation: re.Pattern[str]
+    """Words that hold a negation cue but negate nothing (包括但不限于, not limited to)."""
     direct_window: int
     window: int
     passive_window: int
     near: int
     """Characters either side of a term searched for cookie and location qualifiers."""
+
+
+@dataclass(frozen=True)
+class _Context:
+    """A kind of sentence that names a term without disclosing it (cues.json
+    `not_disclosure_contexts`): a copyright clause, a notification channel, ..."""
+
+    name: str
+    categories: frozenset[str]
+    cues: re.Pattern[str]
+    unless: re.Pattern[str]
+    in_heading: bool
 
 
 @dataclass(frozen=True)
@@ -80,6 +95,20 @@ class _Compiled:
     self_named: dict[str, re.Pattern[str]]
     category_words: dict[str, re.Pattern[str]]
     negative_values: frozenset[str]
+    contexts: tuple[_Context, ...]
+    context_categories: frozenset[str]
+    """Every category some non-disclosing sentence kind explains away."""
+    restoring_en: re.Pattern[str]
+    """A reading verb and at most `restoring_window` characters, anchored at the term."""
+    restoring_zh: re.Pattern[str]
+    pair_en: re.Pattern[str]
+    """`name (other name) [suffix]`: a permission named with another in brackets."""
+    pair_zh: re.Pattern[str]
+    suffix_en: str
+    """The suffix implied when none follows the brackets."""
+    suffix_zh: str
+    purposes: tuple[tuple[frozenset[str], dict[str, re.Pattern[str]]], ...]
+    """Shared terms: the categories that share them, and each one's purpose words."""
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -117,6 +146,7 @@ def _compiled() -> _Compiled:
                 subject=re.compile(rf"(?<![a-z])(?:{subjects})\s+(?:[a-z]+\s+)?$"),
                 contrast=word_regex(cues["contrast"][lang]),
                 conditional=word_regex(cues["conditional_exceptions"][lang]),
+                not_negation=word_regex(neg.get("not_negations", ())),
                 direct_window=neg["direct_window"],
                 window=neg["window"],
                 passive_window=neg["passive_window"],
@@ -130,6 +160,7 @@ def _compiled() -> _Compiled:
             subject=re.compile(rf"(?:{subjects})[^，。；]{{0,2}}$"),
             contrast=word_regex(cues["contrast"][lang]),
             conditional=word_regex(cues["conditional_exceptions"][lang]),
+            not_negation=word_regex(neg.get("not_negations", ())),
             direct_window=neg["direct_window"],
             window=neg["window"],
             passive_window=neg["passive_window"],
@@ -143,6 +174,12 @@ def _compiled() -> _Compiled:
     }
     all_cue_en = _alt(w for words in cat_words.values() for w in words if not has_cjk(w))
     all_cue_zh = _alt(w for words in cat_words.values() for w in words if has_cjk(w))
+    contexts = cues["not_disclosure_contexts"]
+    window = contexts["restoring_window"]
+    verbs_en = _alt(contexts["restoring_verbs"]["en"])
+    verbs_zh = _alt(contexts["restoring_verbs"]["zh-Hans"])
+    pairs = cues["bracketed_permissions"]
+    suffixes_en, suffixes_zh = pairs["suffixes"]["en"], pairs["suffixes"]["zh-Hans"]
     nouns_en = _alt(tp["party_nouns"]["en"])
     nouns_zh = _alt(tp["party_nouns"]["zh-Hans"])
     return _Compiled(
@@ -173,6 +210,43 @@ def _compiled() -> _Compiled:
         },
         category_words={name: word_regex(words) for name, words in cat_words.items()},
         negative_values=frozenset(term_key(v) for v in vocab.cue_words("table_negative_values")),
+        contexts=tuple(
+            _Context(
+                name=name,
+                categories=frozenset(kind["categories"]),
+                cues=word_regex([w for lang in ("en", "zh-Hans") for w in kind["cues"][lang]]),
+                unless=word_regex([w for lang in ("en", "zh-Hans") for w in kind["unless"][lang]]),
+                in_heading=kind["in_heading"],
+            )
+            for name, kind in contexts["kinds"].items()
+        ),
+        context_categories=frozenset(
+            cat for kind in contexts["kinds"].values() for cat in kind["categories"]
+        ),
+        restoring_en=re.compile(rf"(?<![a-z])(?:{verbs_en})(?![a-z])[^.;:]{{0,{window['en']}}}$"),
+        restoring_zh=re.compile(rf"(?:{verbs_zh})[^，。；,;：:]{{0,{window['zh-Hans']}}}$"),
+        pair_en=re.compile(
+            r"(?<![a-z])(?P<a>(?:[a-z][a-z'\-]*\s+){0,2}[a-z][a-z'\-]*)\s*\(\s*"
+            rf"(?P<b>[a-z][a-z'\-/& ]{{0,{pairs['max_inner']['en'] - 1}}}?)\s*\)"
+            rf"(?:\s*(?P<suffix>{_alt(suffixes_en)})(?![a-z]))?"
+        ),
+        pair_zh=re.compile(
+            r"(?P<a>[\u4e00-\u9fffa-z0-9\-]{1,12})\s?[（(]\s?"
+            rf"(?P<b>[^（）()，。；、,;\s]{{1,{pairs['max_inner']['zh-Hans']}}}?)\s?[）)]"
+            rf"(?:\s?(?P<suffix>{_alt(suffixes_zh)}))?"
+        ),
+        suffix_en=suffixes_en[0],
+        suffix_zh=suffixes_zh[0],
+        purposes=tuple(
+            (
+                frozenset(group["categories"]),
+                {
+                    cat: word_regex([w for lang in ("en", "zh-Hans") for w in words[lang]])
+                    for cat, words in group["purposes"].items()
+                },
+            )
+            for group in cues["shared_term_purposes"]
+        ),
     )
 
 
@@ -189,6 +263,17 @@ class _SegmentCues:
     table_denied: bool
 
 
+@dataclass(frozen=True)
+class _SentenceKinds:
+    present: tuple[_Context, ...]
+    """Non-disclosing kinds whose cue is in the segment (or, for some, its heading)."""
+    restored: frozenset[str]
+    """Categories an `unless` phrase in the segment keeps disclosed."""
+    meant: tuple[frozenset[str], ...]
+    """Per shared-term group (`_Compiled.purposes`), the categories the segment names a purpose
+    of."""
+
+
 @dataclass
 class _Doc:
     doc: PolicyDocument
@@ -200,6 +285,7 @@ class _Doc:
     starts: list[int] = field(default_factory=list)
     cues: dict[int, _SegmentCues] = field(default_factory=dict)
     contexts: dict[int, frozenset[str]] = field(default_factory=dict)
+    kinds: dict[int, _SentenceKinds] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.starts = [s.start for s in self.doc.segments]
@@ -210,6 +296,37 @@ class _Doc:
             return index
         return None
 
+    def sentence_kinds(self, index: int) -> _SentenceKinds:
+        """The non-disclosing sentence kinds of one segment, computed once per segment (a long
+        segment with many terms must not be searched once per term)."""
+        found = self.kinds.get(index)
+        if found is None:
+            seg = self.doc.segments[index]
+            text = self.segment_norm(index)
+            heading = normalise(seg.heading or "")
+            contexts = self.compiled.contexts
+            found = _SentenceKinds(
+                present=tuple(
+                    ctx
+                    for ctx in contexts
+                    if ctx.cues.search(text) or (ctx.in_heading and ctx.cues.search(heading))
+                ),
+                restored=frozenset(
+                    cat for ctx in contexts if ctx.unless.search(text) for cat in ctx.categories
+                ),
+                meant=tuple(
+                    frozenset(cat for cat, regex in purposes.items() if regex.search(text))
+                    for _shared, purposes in self.compiled.purposes
+                ),
+            )
+            self.kinds[index] = found
+        return found
+
+    def segment_norm(self, index: int) -> str:
+        """The normalised text of one segment."""
+        seg = self.doc.segments[index]
+        return self.norm[seg.start : seg.end]
+
     def segment_cues(self, index: int) -> _SegmentCues:
         found = self.cues.get(index)
         if found is not None:
@@ -219,8 +336,14 @@ class _Doc:
         zh = len(CJK_CHAR.findall(text)) > 0.2 * max(1, len(re.findall(r"\w", text)))
         lc = self.compiled.zh if zh else self.compiled.en
 
+        false_cues = [(m.start(), m.end()) for m in lc.not_negation.finditer(text)]
+
         def spans(regex: re.Pattern[str]) -> list[tuple[int, int]]:
-            return [(m.start() + seg.start, m.end() + seg.start) for m in regex.finditer(text)]
+            return [
+                (m.start() + seg.start, m.end() + seg.start)
+                for m in regex.finditer(text)
+                if not any(s <= m.start() < e for s, e in false_cues)
+            ]
 
         found = _SegmentCues(
             zh=zh,
@@ -316,8 +439,9 @@ def _categories_of_match(
         return []
     kept = []
     for category in categories:
+        restored = category in c.context_categories and _restored(d, index, category)
         exclude = c.excludes.get(category)
-        if exclude is not None:
+        if exclude is not None and not restored:
             around = d.norm[max(seg.start, start - 30) : min(seg.end, end + 30)]
             offset = max(seg.start, start - 30)
             if any(
@@ -325,6 +449,12 @@ def _categories_of_match(
                 for m in exclude.finditer(around)
             ):
                 continue
+        if (
+            not restored
+            and category in c.context_categories
+            and _in_non_disclosing_context(d, index, start, category)
+        ):
+            continue
         kept.append(category)
     generic = term_key(d.norm[start:end]).rstrip("s") in {k.rstrip("s") for k in c.generic_location}
     if (
@@ -334,13 +464,102 @@ def _categories_of_match(
         and not c.precise.search(near)
     ):
         kept.remove("location_precise")
+    for number, (shared, _purposes) in enumerate(c.purposes):
+        if shared <= set(kept):
+            meant = d.sentence_kinds(index).meant[number]
+            if meant and shared - meant:
+                kept = [k for k in kept if k not in shared or k in meant]
     return kept
+
+
+def _restored(d: _Doc, index: int, category: str) -> bool:
+    """A phrase in the sentence says the app itself reads the data (短信权限, auto-fill the
+    code from the SMS), which no context or exclusion can explain away."""
+    return category in d.sentence_kinds(index).restored
+
+
+_VERB_REACH = 40
+"""Characters before a term searched for a restoring verb: the longest verb plus the window."""
+
+
+def _in_non_disclosing_context(d: _Doc, index: int, start: int, category: str) -> bool:
+    """The sentence is a kind that names the term without disclosing it (a copyright clause, how
+    we notify you, what we keep of your calls with customer service, a verification code), and no
+    reading verb stands right before the term outside that kind's words."""
+    kinds = d.sentence_kinds(index).present
+    if not kinds:
+        return False
+    seg = d.doc.segments[index]
+    c = d.compiled
+    before = d.norm[max(seg.start, start - _VERB_REACH) : start]
+    restoring = c.restoring_zh if d.segment_cues(index).zh else c.restoring_en
+    verb = restoring.search(before)
+    for ctx in kinds:
+        if category not in ctx.categories:
+            continue
+        if verb is not None and not ctx.cues.search(before[verb.start() :]):
+            continue
+        return True
+    return False
+
+
+_OPENING_BRACKET = re.compile(r"[（(]")
+_SIDE_BEFORE_ZH = re.compile(r"[\u4e00-\u9fffa-z0-9\-]{1,12}\s?$")
+_SIDE_BEFORE_EN = re.compile(r"(?<![a-z])(?:[a-z][a-z'\-]*\s+){0,2}[a-z][a-z'\-]*\s*$")
+_REACH = 48
+"""Characters before a bracket searched for the first name, and after it for the second."""
+
+
+def _bracketed_matches(d: _Doc) -> Iterator[tuple[int, int, list[str]]]:
+    """Terms that a bracket cuts in two: 相册（存储）权限 names 相册 and 存储权限, 存储（相册）
+    names 存储权限 and 相册, photos (storage) permission names storage permission. Each side is read
+    with the suffix after the brackets, or with the implied suffix when the other side alone
+    names a category; only terms that run into the suffix are new (the rest the plain pass
+    found). Looked for around each bracket only, so text without brackets costs nothing."""
+    c = d.compiled
+    text = d.norm
+    for bracket in _OPENING_BRACKET.finditer(text):
+        at = bracket.start()
+        low, high = max(0, at - _REACH), min(len(text), at + _REACH)
+        for before, regex, suffix_implied, sep in (
+            (_SIDE_BEFORE_ZH, c.pair_zh, c.suffix_zh, ""),
+            (_SIDE_BEFORE_EN, c.pair_en, c.suffix_en, " "),
+        ):
+            side = before.search(text, low, at)
+            m = regex.match(text, side.start(), high) if side else None
+            if m is None or m.start("b") <= at:
+                continue
+            found = _pair_categories(c, m, suffix_implied, sep)
+            if found is not None:
+                yield found
+                break
+
+
+def _pair_categories(
+    c: _Compiled, m: re.Match[str], suffix_implied: str, sep: str
+) -> tuple[int, int, list[str]] | None:
+    sides = {"a": m.group("a"), "b": m.group("b")}
+    named = {k: any(True for _ in c.terms.finditer(v)) for k, v in sides.items()}
+    suffix = m.group("suffix")
+    categories: list[str] = []
+    first = m.end()
+    for key, side in sides.items():
+        other = "b" if key == "a" else "a"
+        if suffix is None and not named[other]:
+            continue
+        candidate = side + sep + (suffix or suffix_implied)
+        for s, e, cats in c.terms.finditer(candidate):
+            if e > len(side) and s < len(side):
+                categories.extend(x for x in cats if x not in categories)
+                first = min(first, m.start(key) + s)
+    return (first, m.end(), categories) if categories else None
 
 
 def _disclosures(d: _Doc) -> tuple[CategoryDisclosure, ...]:
     found: dict[str, list[PolicyEvidence]] = {cid: [] for cid in category_ids()}
     seen: set[tuple[str, int, str]] = set()
-    for start, end, categories in d.compiled.terms.finditer(d.norm):
+    matches = itertools.chain(d.compiled.terms.finditer(d.norm), _bracketed_matches(d))
+    for start, end, categories in matches:
         index = d.segment_at(start)
         if index is None:
             continue

@@ -74,6 +74,19 @@ def looks_like_heading(line: str) -> bool:
     return first.isupper()
 
 
+def reads_like_sentence(text: str) -> bool:
+    """Too long and too punctuated to be a heading: a whole sentence marked up as one (scraped
+    policies put `####` or a setext rule under paragraphs), which must count as a sentence."""
+    body = _NUMBERING.sub("", text.strip(), count=1)
+    if _cjk_share(body) > 0.3:
+        punctuated = re.search(r"[，。；,]", body) is not None
+        return len(body) > 30 and (punctuated or body.endswith(("。", "；")))
+    words = len(body.split())
+    return (words > 16 and re.search(r"[,.;]", body) is not None) or (
+        words > 8 and body.endswith(".")
+    )
+
+
 # --------------------------------------------------------------------------- plain text
 
 
@@ -218,13 +231,20 @@ def markdown_blocks(text: str) -> list[Block]:
             continue
         flush_table()
         if _MD_RULE.match(raw):
-            if blocks and blocks[-1].kind == "paragraph" and raw.strip().startswith(("=", "-")):
+            if (
+                blocks
+                and blocks[-1].kind == "paragraph"
+                and raw.strip().startswith(("=", "-"))
+                and not reads_like_sentence(blocks[-1].text)
+            ):
                 blocks[-1].kind = "heading"
             continue
         heading = _MD_HEADING.match(raw)
         if heading:
             text_, _ = _md_inline(heading.group(2))
-            if text_:
+            if text_ and reads_like_sentence(text_):
+                blocks.append(Block("paragraph", text_))
+            elif text_:
                 blocks.append(Block("heading", text_, level=len(heading.group(1))))
             continue
         item = _MD_LIST.match(raw)

@@ -245,9 +245,30 @@ def validate_vocabulary(folder: Path | None = None) -> list[str]:
         for err in schemas["cues"].iter_errors(cues):
             where = "/".join(str(p) for p in err.absolute_path) or "<root>"
             problems.append(f"cues.json: {where}: {err.message}")
+        problems.extend(_unknown_categories(cues, taxonomy))
     except SignatureError as exc:
         problems.append(str(exc))
     return problems
+
+
+def _unknown_categories(cues: Any, taxonomy: set[str]) -> list[str]:
+    """cues.json entries that name a category outside the taxonomy (the schema checks shapes
+    only)."""
+    named: list[tuple[str, object]] = []
+    if isinstance(cues, dict):
+        kinds = cues.get("not_disclosure_contexts", {}).get("kinds", {})
+        for name, kind in kinds.items() if isinstance(kinds, dict) else ():
+            for category in kind.get("categories", ()) if isinstance(kind, dict) else ():
+                named.append((f"not_disclosure_contexts/kinds/{name}", category))
+        for number, group in enumerate(cues.get("shared_term_purposes", ())):
+            if isinstance(group, dict):
+                for category in [*group.get("categories", ()), *group.get("purposes", {})]:
+                    named.append((f"shared_term_purposes/{number}", category))
+    return [
+        f"cues.json: {where}: {category!r} is not a taxonomy category"
+        for where, category in named
+        if category not in taxonomy
+    ]
 
 
 @cache
