@@ -16,6 +16,7 @@ from typing import Any
 import jsonschema
 
 from scanner.errors import SignatureError
+from scanner.model import Strength
 from scanner.requirements import ArgumentFact, Requirement, argument_from_doc, requirement_from_doc
 from scanner.resources import data_dir
 
@@ -63,6 +64,9 @@ class ApiSignature:
     """The permission it needs before it yields data (None only for data built by hand)."""
     argument: ArgumentFact | None = None
     """The argument that must hold one of the listed constants for the call to count."""
+    strength: Strength = Strength.STRONG
+    """The most a call proves (`weak` for intent resolution, which lists only the apps that
+    handle one intent)."""
 
 
 @dataclass(frozen=True)
@@ -268,6 +272,7 @@ def _api(entry: dict[str, Any], doc: dict[str, Any]) -> ApiSignature:
             entry["requires"], doc.get("requirements", {}), entry.get("min_sdk")
         ),
         argument=argument_from_doc(entry["argument"]) if "argument" in entry else None,
+        strength=Strength(entry.get("strength", "strong")),
     )
 
 

@@ -34,6 +34,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from scanner.catalog import ApiSignature, Capability, FieldSignature
+from scanner.detect.arguments import Decision, DexArguments, decide
 from scanner.extract.classfile import ClassFile, ClassFormatError
 from scanner.extract.dex import (
     CODE_ITEM_HEADER,
@@ -45,10 +46,12 @@ from scanner.extract.dex import (
     TYPE_CALL_SITE_ID_ITEM,
     DexCode,
     DexFormatError,
+    InvokeArgs,
     MethodCode,
     descriptor_to_class_name,
+    invoke_arguments,
 )
-from scanner.model import ApiAccess, CallSiteUse, CodeEvidenceKind
+from scanner.model import ApiAccess, CallSiteUse, CodeEvidenceKind, Strength
 
 EVIDENCE_INVOKE = CodeEvidenceKind.INVOKE
 EVIDENCE_FIELD = CodeEvidenceKind.FIELD_READ
@@ -70,7 +73,11 @@ def _site(
     access: str,
     unit: str,
     kind: CodeEvidenceKind,
+    decision: Decision | None = None,
 ) -> CallSiteUse:
+    if decision is None:
+        weak = kind in (CodeEvidenceKind.CONST_STRING, CodeEvidenceKind.REFLECTION_STRING)
+        decision = Decision(Strength.WEAK if weak else Strength.STRONG)
     return CallSiteUse(
         category=category,
         api_class=api_class,
@@ -81,7 +88,28 @@ def _site(
         caller_descriptor=caller[2],
         code_unit=unit,
         evidence_kind=kind,
+        argument=decision.argument,
+        strength=decision.strength,
     )
+
+
+def _strongest(sites: set[CallSiteUse]) -> set[CallSiteUse]:
+    """Drops a weak call site without a known argument where the same method also makes the
+    same call with a constant that counts: one method, one API, its best evidence."""
+    strong = {
+        (s.caller, s.api_class, s.api_method, s.category, s.evidence_kind)
+        for s in sites
+        if s.strength is Strength.STRONG
+    }
+    return {
+        s
+        for s in sites
+        if not (
+            s.strength is Strength.WEAK
+            and s.argument is None
+            and (s.caller, s.api_class, s.api_method, s.category, s.evidence_kind) in strong
+        )
+    }
 
 
 def _order(site: CallSiteUse) -> tuple[str, ...]:
@@ -110,6 +138,13 @@ class _Plan:
     strings: tuple[tuple[str, str], ...]
     """(capability id, string) pairs."""
     fields: tuple[FieldSignature, ...] = ()
+    gated: tuple[ApiSignature, ...] = ()
+    """`Capability.argument_gated_apis`: matched on invokes only, and only with an argument
+    constant their fact accepts."""
+
+    def uri_fields(self, category: str) -> tuple[str, ...]:
+        """The category's Uri fields as Class.FIELD (what a `uri` argument fact accepts)."""
+        return tuple(f"{f.class_name}.{f.field}" for f in self.fields if f.category == category)
 
 
 def _plan(caps: Sequence[Capability]) -> _Plan:
@@ -117,6 +152,7 @@ def _plan(caps: Sequence[Capability]) -> _Plan:
         apis=tuple(api for cap in caps for api in cap.apis),
         strings=tuple((cap.id, s) for cap in caps for s in cap.strings if s),
         fields=tuple(f for cap in caps for f in cap.fields),
+        gated=tuple(api for cap in caps for api in cap.argument_gated_apis),
     )
 
 
@@ -141,13 +177,19 @@ class _DexScan:
 
     def __init__(self, dex: DexCode, plan: _Plan) -> None:
         self.dex = dex
+        self.plan = plan
+        self.arguments = DexArguments(dex)
+        self.strict = frozenset(plan.gated)
+        self.gated_methods: set[int] = set()
+        """Method ids with an entry that has an argument fact: their invokes are decoded with
+        the register values."""
         self.api_methods: dict[int, list[ApiSignature]] = {}
         self.api_fields: dict[int, list[FieldSignature]] = {}
         self.cap_strings: dict[int, list[tuple[str, str]]] = {}
         self.reflect_classes: dict[int, list[ApiSignature]] = {}
         self.reflect_names: dict[str, int] = {}
         self.call_sites: set[int] = set()
-        self._resolve_methods(plan.apis)
+        self._resolve_methods((*plan.apis, *plan.gated))
         self._resolve_fields(plan.fields)
         self._resolve_strings(plan)
 
@@ -165,6 +207,8 @@ class _DexScan:
                 name = dex.method_name(method_idx)
                 if name in names:
                     self.api_methods[method_idx] = [a for a in wanted if a.method == name]
+                    if any(a.argument is not None for a in self.api_methods[method_idx]):
+                        self.gated_methods.add(method_idx)
         if self.api_methods and TYPE_CALL_SITE_ID_ITEM in dex.map_sections:
             count = dex.map_sections[TYPE_CALL_SITE_ID_ITEM][0]
             self.call_sites = {
@@ -301,7 +345,8 @@ class _DexScan:
             dex.proto_descriptor(proto_idx),
         )
         out: set[CallSiteUse] = set()
-        for method_idx in refs.methods:
+        plain = set(refs.methods) - self.gated_methods
+        for method_idx in plain:
             api_class = dex.method_class(method_idx)
             for api in self.api_methods[method_idx]:
                 out.add(
@@ -315,6 +360,8 @@ class _DexScan:
                         EVIDENCE_INVOKE,
                     )
                 )
+        if not self.gated_methods.isdisjoint(refs.methods):
+            out |= self._gated_sites(code, caller, unit, set(refs.methods) & self.gated_methods)
         for field_idx in set(refs.fields):
             field_class = dex.field_class(field_idx)
             for sig in self.api_fields[field_idx]:
@@ -347,6 +394,45 @@ class _DexScan:
                             api.access,
                             unit,
                             EVIDENCE_REFLECTION,
+                        )
+                    )
+        return _strongest(out)
+
+    def _gated_sites(
+        self, code: MethodCode, caller: _Caller, unit: str, gated: set[int]
+    ) -> set[CallSiteUse]:
+        """The call sites of APIs with an argument fact, decided on the value that reaches the
+        argument at each invoke (an invoke-custom reference carries none: unknown)."""
+        calls: list[tuple[int, InvokeArgs | None]] = [
+            (c.method_idx, c) for c in invoke_arguments(self.dex, code, gated)
+        ]
+        seen = {idx for idx, _call in calls}
+        calls += [(idx, None) for idx in gated - seen]
+        out: set[CallSiteUse] = set()
+        for method_idx, call in calls:
+            api_class, _name, descriptor = self.arguments.method(method_idx)
+            for api in self.api_methods[method_idx]:
+                value = None
+                if call is not None and api.argument is not None:
+                    value = self.arguments.argument(call, api.argument)
+                decision = decide(
+                    api,
+                    descriptor,
+                    value,
+                    strict=api in self.strict,
+                    uri_fields=self.plan.uri_fields(api.category),
+                )
+                if decision is not None:
+                    out.add(
+                        _site(
+                            caller,
+                            api_class,
+                            api.method,
+                            api.category,
+                            api.access,
+                            unit,
+                            EVIDENCE_INVOKE,
+                            decision,
                         )
                     )
         return out
