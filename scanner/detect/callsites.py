@@ -34,8 +34,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from scanner.catalog import ApiSignature, Capability, FieldSignature
-from scanner.detect.arguments import Decision, DexArguments, decide
-from scanner.extract.classfile import ClassFile, ClassFormatError
+from scanner.detect.arguments import ArgValue, Decision, DexArguments, FieldConstant, decide
+from scanner.extract.classfile import ClassFile, ClassFormatError, StackValue, StaticFieldRef
 from scanner.extract.dex import (
     CODE_ITEM_HEADER,
     CONST_STRING,
@@ -52,6 +52,7 @@ from scanner.extract.dex import (
     invoke_arguments,
 )
 from scanner.model import ApiAccess, CallSiteUse, CodeEvidenceKind, Strength
+from scanner.requirements import ArgumentKind
 
 EVIDENCE_INVOKE = CodeEvidenceKind.INVOKE
 EVIDENCE_FIELD = CodeEvidenceKind.FIELD_READ
@@ -504,8 +505,9 @@ def find_call_sites(
 def _class_file_call_sites(name: str, data: bytes, plan: _Plan) -> set[CallSiteUse]:
     cf = ClassFile(data, name)
     apis: dict[tuple[str, str], list[ApiSignature]] = {}
-    for api in plan.apis:
+    for api in (*plan.apis, *plan.gated):
         apis.setdefault((api.class_name, api.method), []).append(api)
+    gated = {key for key, sigs in apis.items() if any(a.argument is not None for a in sigs)}
     fields: dict[tuple[str, str], list[FieldSignature]] = {}
     for sig in plan.fields:
         fields.setdefault((sig.class_name, sig.field), []).append(sig)
@@ -524,9 +526,18 @@ def _class_file_call_sites(name: str, data: bytes, plan: _Plan) -> set[CallSiteU
         return set()  # nothing in the constant pool can match: skip decoding the code
     caller_class = cf.class_name
     out: set[CallSiteUse] = set()
-    for method, descriptor, owner, api_name, _desc in cf.iter_calls():
+    decoded: set[tuple[str, str, str, str]] = set()
+    for method, descriptor, owner, api_name, api_desc, values in cf.iter_invoke_arguments(gated):
+        decoded.add((method, descriptor, owner, api_name))
+        caller = (caller_class, method, descriptor)
+        out |= _class_file_gated(caller, name, apis[(owner, api_name)], api_desc, values, plan)
+    for method, descriptor, owner, api_name, api_desc in cf.iter_calls():
+        caller = (caller_class, method, descriptor)
+        if (owner, api_name) in gated:
+            if (method, descriptor, owner, api_name) not in decoded:  # invokedynamic: no values
+                out |= _class_file_gated(caller, name, apis[(owner, api_name)], api_desc, (), plan)
+            continue
         for api in apis.get((owner, api_name), ()):
-            caller = (caller_class, method, descriptor)
             out.add(_site(caller, owner, api_name, api.category, api.access, name, EVIDENCE_INVOKE))
     if wanted_fields:
         for method, descriptor, owner, field_name, _desc in cf.iter_static_reads():
@@ -536,7 +547,7 @@ def _class_file_call_sites(name: str, data: bytes, plan: _Plan) -> set[CallSiteU
                     _site(caller, owner, field_name, sig.category, sig.access, name, EVIDENCE_FIELD)
                 )
     if not wanted_strings:
-        return out
+        return _strongest(out)
     loaded: dict[tuple[str, str], set[str]] = {}
     for method, descriptor, text in cf.iter_strings():
         loaded.setdefault((method, descriptor), set()).add(text)
@@ -568,7 +579,58 @@ def _class_file_call_sites(name: str, data: bytes, plan: _Plan) -> set[CallSiteU
                         EVIDENCE_REFLECTION,
                     )
                 )
+    return _strongest(out)
+
+
+def _class_file_gated(
+    caller: _Caller,
+    unit: str,
+    apis: Sequence[ApiSignature],
+    api_descriptor: str,
+    values: Sequence[StackValue],
+    plan: _Plan,
+) -> set[CallSiteUse]:
+    """Call sites of one class-file invoke of an API with an argument fact. Only plain constants
+    are followed on the JVM stack: an Intent's action or target and a Sensor's type are unknown
+    there."""
+    out: set[CallSiteUse] = set()
+    strict = frozenset(plan.gated)
+    for api in apis:
+        value: ArgValue = None
+        fact = api.argument
+        if fact is not None and fact.index < len(values) and fact.kind in _CONSTANT_KINDS:
+            raw = values[fact.index]
+            if isinstance(raw, StaticFieldRef):
+                value = FieldConstant(f"{raw.owner}.{raw.name}")
+            else:
+                value = raw
+        decision = decide(
+            api,
+            api_descriptor,
+            value,
+            strict=api in strict,
+            uri_fields=plan.uri_fields(api.category),
+        )
+        if decision is not None:
+            out.add(
+                _site(
+                    caller,
+                    api.class_name,
+                    api.method,
+                    api.category,
+                    api.access,
+                    unit,
+                    EVIDENCE_INVOKE,
+                    decision,
+                )
+            )
     return out
+
+
+_CONSTANT_KINDS = frozenset(
+    [ArgumentKind.STRING, ArgumentKind.INT, ArgumentKind.URI, ArgumentKind.PACKAGE]
+)
+"""Argument kinds whose value is the constant itself (the others are read off an object)."""
 
 
 def find_class_file_call_sites(
