@@ -31,7 +31,7 @@ import re
 import struct
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from scanner.catalog import ApiSignature, Capability, FieldSignature
 from scanner.detect.arguments import ArgValue, Decision, DexArguments, FieldConstant, decide
@@ -359,6 +359,7 @@ class _DexScan:
                         api.access,
                         unit,
                         EVIDENCE_INVOKE,
+                        Decision(api.strength),
                     )
                 )
         if not self.gated_methods.isdisjoint(refs.methods):
@@ -538,7 +539,8 @@ def _class_file_call_sites(name: str, data: bytes, plan: _Plan) -> set[CallSiteU
                 out |= _class_file_gated(caller, name, apis[(owner, api_name)], api_desc, (), plan)
             continue
         for api in apis.get((owner, api_name), ()):
-            out.add(_site(caller, owner, api_name, api.category, api.access, name, EVIDENCE_INVOKE))
+            site = _site(caller, owner, api_name, api.category, api.access, name, EVIDENCE_INVOKE)
+            out.add(replace(site, strength=api.strength))
     if wanted_fields:
         for method, descriptor, owner, field_name, _desc in cf.iter_static_reads():
             for sig in fields.get((owner, field_name), ()):
