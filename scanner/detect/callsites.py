@@ -18,6 +18,16 @@ through a subclass (`Activity.getSystemService`) or an app-defined subclass of a
 not attributed to the framework class unless the capability data lists that class too. No class
 hierarchy is resolved.
 
+Argument-aware matching: an API whose capability entry has an `argument` fact (the key given to
+``Settings.Secure.getString``, the package given to ``Intent.setPackage``, the target of the
+Intent given to ``startService``, the sensor type given to ``getDefaultSensor``) is decided on
+the constant that reaches that argument inside the calling method (scanner.detect.arguments):
+a constant the fact does not accept gives no call site, an accepted one a ``strong`` call site
+that records it as ``argument``, and no known constant a ``weak`` one (none for ``strict``
+entries). Only the methods that invoke such an API are decoded a second time, with register
+values (dex) or the pushes before the invoke (class files). String and reflection evidence is
+always ``weak``, and so is an API the data marks ``"strength": "weak"`` (intent resolution).
+
 Speed: a dex is not decoded wholesale. The API methods, fields and strings are looked up in the
 sorted id tables by binary search; a regular expression then finds the byte patterns of
 instructions that could reference them, and only the methods holding such a candidate are decoded
