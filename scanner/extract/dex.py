@@ -801,6 +801,8 @@ _WRITES_WIDE = frozenset(
     ]
 )
 _BRANCH_21T_22T = frozenset(range(0x32, 0x3E))
+_BRANCH_OPCODES = frozenset([0x28, 0x29, 0x2A, 0x2B, 0x2C, *_BRANCH_21T_22T])
+"""goto, goto/16, goto/32, packed-switch, sparse-switch, if-*."""
 
 
 def _s16(value: int) -> int:
@@ -837,21 +839,22 @@ class _ArgumentScan:
             yield pos, op
             pos = nxt
 
-    def branch_targets(self) -> set[int]:
-        """File offsets that a goto, if-* or switch can jump to."""
+    def branch_targets(self, instructions: list[tuple[int, int]]) -> set[int]:
+        """File offsets that a goto, if-* or switch among `instructions` can jump to."""
         data = self.data
         out: set[int] = set()
-        for pos, op in self.instructions():
+        branches = _BRANCH_OPCODES
+        for pos, op in instructions:
+            if op not in branches:
+                continue
             if op == 0x28:
                 rel = data[pos + 1] - 0x100 if data[pos + 1] & 0x80 else data[pos + 1]
             elif op == 0x29 or op in _BRANCH_21T_22T:
                 rel = _s16(int(_U16.unpack_from(data, pos + 2)[0]))
             elif op == 0x2A:
                 rel = _s32(int(_U32.unpack_from(data, pos + 2)[0]))
-            elif op in (0x2B, 0x2C):
+            else:  # packed-switch, sparse-switch
                 out |= self._switch_targets(pos, _s32(int(_U32.unpack_from(data, pos + 2)[0])))
-                continue
-            else:
                 continue
             out.add(pos + 2 * rel)
         return out
@@ -870,11 +873,12 @@ class _ArgumentScan:
 
     def run(self, methods: Container[int]) -> list[InvokeArgs]:
         data = self.data
-        targets = self.branch_targets()
+        instructions = list(self.instructions())
+        targets = self.branch_targets(instructions)
         regs: dict[int, RegisterValue] = {}
         out: list[InvokeArgs] = []
         last: InvokeArgs | None = None
-        for pos, op in self.instructions():
+        for pos, op in instructions:
             if pos in targets or op == 0x0D:
                 regs.clear()
             if op in INVOKE_OPCODES:
