@@ -772,7 +772,7 @@ class InvokeArgs:
 
 
 _INVOKE_STATIC = frozenset([0x71, 0x77])
-_INVOKE_RANGE = frozenset([0x74, 0x75, 0x76, 0x77, 0x78])
+_INVOKE_RANGE = frozenset([0x74, 0x75, 0x76, 0x77, 0x78, 0xFB])
 _MOVE_RESULT = frozenset([0x0A, 0x0B, 0x0C])
 # Destination register: vA in the low nibble of the first unit's high byte (formats 12x, 22c,
 # 22s, 12x binop/2addr), or vAA = that whole byte (the other formats that write a register).
