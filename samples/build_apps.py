@@ -75,6 +75,7 @@ APPS: tuple[AppSpec, ...] = (
     AppSpec("video-demo", "video-demo"),
     AppSpec("plain-notes", "plain-notes"),
     AppSpec("label-xss", "label-xss"),
+    AppSpec("traps-demo", "traps-demo"),
 )
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from scanner.errors import SignatureError
+from scanner.model import Strength
 from scanner.requirements import ArgumentFact, Requirement, argument_from_doc, requirement_from_doc
 from scanner.resources import data_dir
 
@@ -61,6 +62,9 @@ class ApiSignature:
     """The permission it needs before it yields data (None only for data built by hand)."""
     argument: ArgumentFact | None = None
     """The argument that must hold one of the listed constants for the call to count."""
+    strength: Strength = Strength.STRONG
+    """The most a call proves (`weak` for intent resolution, which lists only the apps that
+    handle one intent)."""
 
 
 @dataclass(frozen=True)
@@ -283,6 +287,7 @@ def _api(entry: dict[str, Any], doc: dict[str, Any]) -> ApiSignature:
             entry["requires"], doc.get("requirements", {}), entry.get("min_sdk")
         ),
         argument=argument_from_doc(entry["argument"]) if "argument" in entry else None,
+        strength=Strength(entry.get("strength", "strong")),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from test_dex import (
     const_string_jumbo,
     field_op,
     invoke,
+    invoke_range,
     payloads_hiding,
 )
 
@@ -30,7 +32,7 @@ from scanner.catalog import ApiSignature, Capability, FieldSignature
 from scanner.detect import callsites
 from scanner.detect.callsites import find_call_sites, string_matches
 from scanner.extract.dex import DexFormatError
-from scanner.model import ApiAccess, CallSiteUse, CodeEvidenceKind
+from scanner.model import ApiAccess, CallSiteUse, CodeEvidenceKind, Strength
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "apks"
 CONTEXT = "Landroid/content/Context;"
@@ -382,3 +384,252 @@ def test_fixture_app_plain_notes_only_writes_the_clipboard() -> None:
     assert [(s.caller_method, s.api_method, s.access) for s in sites] == [
         ("copyToClipboard", "setPrimaryClip", "write")
     ]
+
+
+# --------------------------------------------------------------------------- argument-aware
+
+
+def _traps_sites() -> tuple[CallSiteUse, ...]:
+    path = SAMPLES / "traps-demo.apk"
+    if not path.is_file():
+        pytest.skip("samples/apks/traps-demo.apk not built (samples/build_apps.py)")
+    from scanner.catalog import capabilities
+
+    with zipfile.ZipFile(path) as apk:
+        units = [(n, apk.read(n)) for n in apk.namelist() if n.endswith(".dex")]
+    return find_call_sites(units, capabilities())
+
+
+def _invokes(api: str) -> dict[str, list[tuple[Strength, str | None]]]:
+    """caller method -> (strength, argument) of the invoke call sites of `api`."""
+    out: dict[str, list[tuple[Strength, str | None]]] = {}
+    for s in _traps_sites():
+        if s.api == api and s.evidence_kind is CodeEvidenceKind.INVOKE:
+            out.setdefault(f"{s.caller_class}.{s.caller_method}", []).append(
+                (s.strength, s.argument)
+            )
+    return out
+
+
+TRAPS = "org.example.traps"
+
+
+def test_traps_settings_key_decides_device_id() -> None:
+    sites = _invokes("android.provider.Settings$Secure.getString")
+    assert sites == {
+        f"{TRAPS}.DeviceInfo.androidId": [(Strength.STRONG, "android_id")],
+        # the key is a parameter: not known statically
+        f"{TRAPS}.DeviceInfo.setting": [(Strength.WEAK, None)],
+    }
+    # NotificationAccess.isListenerEnabled reads "enabled_notification_listeners": no site
+    assert not any(s.caller_class == f"{TRAPS}.NotificationAccess" for s in _traps_sites())
+
+
+def test_traps_const_strings_are_weak() -> None:
+    consts = [s for s in _traps_sites() if s.evidence_kind is CodeEvidenceKind.CONST_STRING]
+    assert [(s.caller_method, s.api_class, s.strength) for s in consts] == [
+        ("androidId", "android_id", Strength.WEAK)
+    ]
+
+
+def test_traps_intent_targets_are_recorded_or_dropped() -> None:
+    assert _invokes("android.content.Context.startService") == {
+        # the package is recorded; the detect stage compares it with the app's own
+        f"{TRAPS}.Launcher.startOwnService": [(Strength.STRONG, TRAPS)],
+        f"{TRAPS}.Launcher.wakeOtherApp": [(Strength.STRONG, "com.other.app")],
+        # an Intent received as a parameter: target unknown
+        f"{TRAPS}.Launcher.forward": [(Strength.WEAK, None)],
+        # startOwnServiceByClass: new Intent(Context, Class) is the app's own: no site
+    }
+    assert _invokes("android.content.Intent.setPackage") == {
+        f"{TRAPS}.Launcher.wakeOtherApp": [(Strength.STRONG, "com.other.app")]
+    }
+    assert _invokes("android.content.Intent.setClassName") == {
+        f"{TRAPS}.Launcher.startOwnService": [(Strength.STRONG, TRAPS)]
+    }
+
+
+def test_traps_installed_apps_vs_intent_resolution() -> None:
+    assert _invokes("android.content.pm.PackageManager.getInstalledPackages") == {
+        f"{TRAPS}.AppLister.installed": [(Strength.STRONG, None)]
+    }
+    # Resolving ACTION_VIEW gives no app list: no site. ACTION_MAIN can list every launchable
+    # app, but intent resolution stays weak (setPackage(own) narrows it to the app itself, as
+    # androidx ShortcutXmlParser does).
+    assert _invokes("android.content.pm.PackageManager.queryIntentActivities") == {
+        f"{TRAPS}.AppLister.launchable": [(Strength.WEAK, "android.intent.action.MAIN")]
+    }
+
+
+def test_traps_twilight_shapes_are_plain_location_calls() -> None:
+    # The reader reports both (library and R8-renamed copy); who owns them is the detect stage's.
+    assert _invokes("android.location.LocationManager.getLastKnownLocation") == {
+        "androidx.appcompat.app.TwilightManager.getLastKnownLocationForProvider": [
+            (Strength.STRONG, None)
+        ],
+        "e.n.c": [(Strength.STRONG, None)],
+    }
+    assert _invokes("android.media.AudioRecord.startRecording") == {
+        f"{TRAPS}.VoiceMemo.start": [(Strength.STRONG, None)]
+    }
+
+
+def test_weak_flag_of_the_capability_data() -> None:
+    from scanner.catalog import capabilities
+
+    weak = {
+        (a.class_name, a.method)
+        for c in capabilities()
+        for a in c.apis
+        if a.strength is Strength.WEAK
+    }
+    assert ("android.content.pm.PackageManager", "queryIntentServices") in weak
+    assert ("android.content.pm.PackageManager", "queryIntentActivities") in weak
+    assert ("android.content.pm.PackageManager", "getInstalledPackages") not in weak
+    assert ("android.content.pm.PackageManager", "getInstalledApplications") not in weak
+
+
+SENSOR_MANAGER = "Landroid/hardware/SensorManager;"
+SENSOR = "Landroid/hardware/Sensor;"
+LISTENER = "Landroid/hardware/SensorEventListener;"
+GET_SENSOR = (SENSOR_MANAGER, "getDefaultSensor", SENSOR, ("I",))
+REGISTER = (SENSOR_MANAGER, "registerListener", "Z", (LISTENER, SENSOR, "I"))
+SECURE = "Landroid/provider/Settings$Secure;"
+RESOLVER = "Landroid/content/ContentResolver;"
+GET_STRING = (SECURE, "getString", STRING, (RESOLVER, STRING))
+QUERY_SERVICES = (
+    "Landroid/content/pm/PackageManager;",
+    "queryIntentServices",
+    "Ljava/util/List;",
+    ("Landroid/content/Intent;", "I"),
+)
+
+
+def _const4(reg: int, value: int) -> list[int]:
+    return [((value & 0xF) << 12) | (reg << 8) | 0x12]
+
+
+def _const16(reg: int, value: int) -> list[int]:
+    return [(reg << 8) | 0x13, value & 0xFFFF]
+
+
+def _listen(sensor_type: int) -> Callable[[Ids], list[int]]:
+    """sm.registerListener(p1, sm.getDefaultSensor(type), 3), sm in p0 (v4), listener v5."""
+
+    def code(ids: Ids) -> list[int]:
+        return [
+            *_const16(0, sensor_type),
+            *invoke(0x6E, ids.method(*GET_SENSOR), 4, 0),
+            0x0C | (1 << 8),  # move-result-object v1
+            *_const4(2, 3),
+            *invoke(0x6E, ids.method(*REGISTER), 4, 5, 1, 2),
+            *RETURN_VOID,
+        ]
+
+    return code
+
+
+def _sensor_sites(sensor_type: int) -> set[tuple[str, str, str | None]]:
+    from scanner.catalog import capabilities
+
+    dex = build_dex(
+        [
+            ClassSpec(
+                "Lcom/example/Motion;",
+                [
+                    MethodSpec(
+                        "listen",
+                        params=(SENSOR_MANAGER, LISTENER),
+                        code=_listen(sensor_type),
+                        registers=6,
+                    )
+                ],
+            )
+        ],
+        refs=[GET_SENSOR, REGISTER],
+    )
+    return {
+        (s.category, s.api_method, s.argument)
+        for s in find_call_sites([("classes.dex", dex)], capabilities())
+    }
+
+
+def test_sensor_type_follows_the_get_default_sensor_result() -> None:
+    assert _sensor_sites(1) == {  # TYPE_ACCELEROMETER
+        ("motion_sensors", "getDefaultSensor", "1"),
+        ("motion_sensors", "registerListener", "1"),
+    }
+    assert _sensor_sites(21) == {  # TYPE_HEART_RATE
+        ("body_sensors", "getDefaultSensor", "21"),
+        ("body_sensors", "registerListener", "21"),
+    }
+    assert _sensor_sites(5) == set()  # TYPE_LIGHT: strict entries give nothing
+
+
+def _settings_dex(code: Callable[[Ids], list[int]]) -> bytes:
+    return build_dex(
+        [ClassSpec("Lcom/example/Keys;", [MethodSpec("read", params=(RESOLVER,), code=code)])],
+        refs=[GET_STRING, QUERY_SERVICES],
+        strings=("android_id", "enabled_notification_listeners"),
+    )
+
+
+def _getstring_sites(dex: bytes) -> list[tuple[Strength, str | None]]:
+    from scanner.catalog import capabilities
+
+    return [
+        (s.strength, s.argument)
+        for s in find_call_sites([("classes.dex", dex)], capabilities())
+        if s.api_method == "getString"
+    ]
+
+
+def test_a_constant_set_on_one_branch_only_is_unknown() -> None:
+    def branchy(ids: Ids) -> list[int]:
+        return [
+            *const_string(0, ids.string("android_id")),
+            0x38 | (3 << 8),
+            4,  # if-eqz v3, +4 (to the invoke)
+            *const_string(0, ids.string("enabled_notification_listeners")),
+            *invoke(0x71, ids.method(*GET_STRING), 3, 0),
+            *RETURN_VOID,
+        ]
+
+    def straight(ids: Ids) -> list[int]:
+        return [
+            *const_string(0, ids.string("enabled_notification_listeners")),
+            *const_string(0, ids.string("android_id")),
+            *invoke(0x71, ids.method(*GET_STRING), 3, 0),
+            *RETURN_VOID,
+        ]
+
+    def overwritten(ids: Ids) -> list[int]:
+        return [
+            *const_string(0, ids.string("android_id")),
+            0x21 | (0 << 8) | (3 << 12),  # array-length v0, v3: v0 is no longer the key
+            *invoke(0x71, ids.method(*GET_STRING), 3, 0),
+            *RETURN_VOID,
+        ]
+
+    def through_range(ids: Ids) -> list[int]:
+        return [
+            *const_string(1, ids.string("android_id")),
+            0x07 | (0 << 8) | (3 << 12),  # move-object v0, v3
+            *invoke_range(0x77, ids.method(*GET_STRING), 0, 2),
+            *RETURN_VOID,
+        ]
+
+    assert _getstring_sites(_settings_dex(branchy)) == [(Strength.WEAK, None)]
+    assert _getstring_sites(_settings_dex(straight)) == [(Strength.STRONG, "android_id")]
+    assert _getstring_sites(_settings_dex(overwritten)) == [(Strength.WEAK, None)]
+    assert _getstring_sites(_settings_dex(through_range)) == [(Strength.STRONG, "android_id")]
+
+
+def test_intent_resolution_is_weak() -> None:
+    from scanner.catalog import capabilities
+
+    def query(ids: Ids) -> list[int]:
+        return [*_const4(1, 0), *invoke(0x6E, ids.method(*QUERY_SERVICES), 2, 3, 1), *RETURN_VOID]
+
+    sites = find_call_sites([("classes.dex", _settings_dex(query))], capabilities())
+    assert [(s.api_method, s.strength) for s in sites] == [("queryIntentServices", Strength.WEAK)]

@@ -19,10 +19,12 @@ from scanner.extract.classfile import (
     INSTRUCTION_LENGTHS,
     ClassFile,
     ClassFormatError,
+    StaticFieldRef,
     class_name_of,
     iter_calls,
     iter_strings,
 )
+from scanner.model import CodeEvidenceKind, Strength
 
 JAVAC = shutil.which("javac")
 JAVAP = shutil.which("javap")
@@ -389,3 +391,117 @@ def test_real_aar_and_jar_call_sites() -> None:
     sites = find_class_file_call_sites(classes, capabilities())
     assert {"device_id", "network_identifiers"} <= {s.category for s in sites}
     assert all(s.caller_class.startswith("com.") for s in sites)
+
+
+# --------------------------------------------------------------------------- argument constants
+
+ARG_STUBS = {
+    "android/content/ContentResolver.java": "package android.content;\n"
+    "public class ContentResolver {}\n",
+    "android/content/Intent.java": "package android.content;\n"
+    "public class Intent { public Intent setPackage(String p) { return this; } }\n",
+    "android/provider/Settings.java": "package android.provider;\n"
+    "public final class Settings { public static final class Secure {\n"
+    "  public static String getString(android.content.ContentResolver cr, String k) {\n"
+    "    return null; } } }\n",
+    "android/hardware/Sensor.java": "package android.hardware;\npublic class Sensor {}\n",
+    "android/hardware/SensorManager.java": "package android.hardware;\n"
+    "public class SensorManager { public Sensor getDefaultSensor(int t) { return null; } }\n",
+}
+
+ARG_SOURCE = """
+package org.example.traps;
+
+import android.content.ContentResolver;
+import android.content.Intent;
+import android.hardware.Sensor;
+import android.hardware.SensorManager;
+import android.provider.Settings;
+
+public class Keys {
+    static String key = "android_id";  // not final: read with getstatic
+
+    static String androidId(ContentResolver cr) {
+        return Settings.Secure.getString(cr, "android_id");
+    }
+    static String listeners(ContentResolver cr) {
+        return Settings.Secure.getString(cr, "enabled_notification_listeners");
+    }
+    static String anyKey(ContentResolver cr, String k) { return Settings.Secure.getString(cr, k); }
+    static String either(ContentResolver cr, boolean b) {
+        return Settings.Secure.getString(cr, b ? "android_id" : "enabled_notification_listeners");
+    }
+    static String viaField(ContentResolver cr) { return Settings.Secure.getString(cr, key); }
+    static Intent other(Intent i) { return i.setPackage("com.other.app"); }
+    static Intent anyPackage(Intent i, String p) { return i.setPackage(p); }
+    static Sensor accelerometer(SensorManager sm) { return sm.getDefaultSensor(1); }
+    static Sensor accelerometerUncalibrated(SensorManager sm) { return sm.getDefaultSensor(35); }
+    static Sensor light(SensorManager sm) { return sm.getDefaultSensor(5); }
+    static Sensor big(SensorManager sm) { return sm.getDefaultSensor(300); }
+    static Sensor unknownType(SensorManager sm, int t) { return sm.getDefaultSensor(t); }
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def keys_class(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    if JAVAC is None:
+        pytest.skip("javac not installed")
+    src = tmp_path_factory.mktemp("keys")
+    for rel, text in {**ARG_STUBS, "org/example/traps/Keys.java": ARG_SOURCE}.items():
+        (src / rel).parent.mkdir(parents=True, exist_ok=True)
+        (src / rel).write_text(text)
+    out = src / "out"
+    subprocess.run(
+        [JAVAC, "--release", "17", "-d", str(out), *map(str, src.rglob("*.java"))],
+        check=True,
+        capture_output=True,
+    )
+    return (out / "org" / "example" / "traps" / "Keys.class").read_bytes()
+
+
+@needs_javac
+def test_stack_values_at_invokes(keys_class: bytes) -> None:
+    cf = ClassFile(keys_class)
+    wanted = {
+        ("android.provider.Settings$Secure", "getString"),
+        ("android.hardware.SensorManager", "getDefaultSensor"),
+    }
+    values = {m: v for m, _d, _o, _n, _desc, v in cf.iter_invoke_arguments(wanted)}
+    assert values == {
+        "androidId": (None, "android_id"),  # aload_0 is a local: unknown
+        "listeners": (None, "enabled_notification_listeners"),
+        "anyKey": (None, None),
+        "either": (None, None),  # the invoke is a branch merge point
+        "viaField": (None, StaticFieldRef("org.example.traps.Keys", "key")),
+        "accelerometer": (1,),  # iconst_1
+        "accelerometerUncalibrated": (35,),  # bipush
+        "light": (5,),
+        "big": (300,),  # sipush
+        "unknownType": (None,),
+    }
+
+
+@needs_javac
+def test_class_file_argument_gated_call_sites(keys_class: bytes) -> None:
+    from scanner.catalog import capabilities
+
+    sites = find_class_file_call_sites([("keys.jar!/Keys.class", keys_class)], capabilities())
+    got = {(s.caller_method, s.category, s.evidence_kind, s.strength, s.argument) for s in sites}
+    invoke, const = CodeEvidenceKind.INVOKE, CodeEvidenceKind.CONST_STRING
+    assert got == {
+        ("androidId", "device_id", invoke, Strength.STRONG, "android_id"),
+        ("anyKey", "device_id", invoke, Strength.WEAK, None),
+        ("either", "device_id", invoke, Strength.WEAK, None),
+        ("viaField", "device_id", invoke, Strength.WEAK, "org.example.traps.Keys.key"),
+        ("other", "associated_startup", invoke, Strength.STRONG, "com.other.app"),
+        ("anyPackage", "associated_startup", invoke, Strength.WEAK, None),
+        ("accelerometer", "motion_sensors", invoke, Strength.STRONG, "1"),
+        ("accelerometerUncalibrated", "motion_sensors", invoke, Strength.STRONG, "35"),
+        # the "android_id" string constant itself is weak evidence wherever it is loaded
+        ("androidId", "device_id", const, Strength.WEAK, None),
+        ("either", "device_id", const, Strength.WEAK, None),
+        ("<clinit>", "device_id", const, Strength.WEAK, None),
+        # listeners: a key that is no identifier; light, big: not motion sensors;
+        # unknownType: getDefaultSensor is strict, an unknown type gives nothing
+    }

@@ -13,6 +13,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from realworld import real_world_file
@@ -24,6 +25,9 @@ from scanner.extract.dex import (
     DexCode,
     DexFile,
     DexFormatError,
+    InvokeArgs,
+    ObjectValue,
+    invoke_arguments,
     read_class_names,
 )
 
@@ -768,3 +772,91 @@ def test_more_class_defs_than_types_is_rejected_cheaply() -> None:
     data += b"\x00" * 64
     with pytest.raises(DexFormatError, match="class_defs"):
         DexFile(bytes(data))
+
+
+# --------------------------------------------------------------------------- argument values
+
+
+def _traps_dex() -> DexCode:
+    path = Path(__file__).resolve().parent.parent / "samples" / "apks" / "traps-demo.apk"
+    if not path.is_file():
+        pytest.skip("samples/apks/traps-demo.apk not built (samples/build_apps.py)")
+    with zipfile.ZipFile(path) as apk:
+        return DexCode(apk.read("classes.dex"))
+
+
+def _arguments_of(dex: DexCode, caller: str, cls: str, name: str) -> list[InvokeArgs]:
+    wanted = {
+        i
+        for i in range(dex.header.method_ids_size)
+        if dex.method_class(i) == cls and dex.method_name(i) == name
+    }
+    out: list[InvokeArgs] = []
+    for code in dex.iter_method_code():
+        class_idx, _proto, name_idx = dex.method_id(code.method_idx)
+        here = f"{dex.type_descriptor(class_idx)}->{dex.string(name_idx)}"
+        if here == caller:
+            out += invoke_arguments(dex, code, wanted)
+    return out
+
+
+def test_register_values_at_an_invoke_on_real_bytes() -> None:
+    dex = _traps_dex()
+    secure = "android.provider.Settings$Secure"
+    (call,) = _arguments_of(dex, "Lorg/example/traps/DeviceInfo;->androidId", secure, "getString")
+    assert call.static and call.values == (None, "android_id")  # p0 is a parameter
+    (call,) = _arguments_of(dex, "Lorg/example/traps/DeviceInfo;->setting", secure, "getString")
+    assert call.values == (None, None)
+    (call,) = _arguments_of(
+        dex, "Lorg/example/traps/NotificationAccess;->isListenerEnabled", secure, "getString"
+    )
+    assert isinstance(call.values[0], ObjectValue)  # the result of getContentResolver()
+    assert call.values[1] == "enabled_notification_listeners"
+
+
+def test_invoke_range_and_int_constants_on_real_bytes() -> None:
+    dex = _traps_dex()
+    (call,) = _arguments_of(
+        dex, "Lorg/example/traps/VoiceMemo;->start", "android.media.AudioRecord", "<init>"
+    )
+    receiver, *ints = call.values
+    assert not call.static and isinstance(receiver, ObjectValue)
+    assert ints == [1, 44100, 16, 2, 4096]  # const/4, const, const/16
+
+
+def test_calls_on_an_object_are_recorded_in_order() -> None:
+    dex = _traps_dex()
+    (call,) = _arguments_of(
+        dex, "Lorg/example/traps/Launcher;->wakeOtherApp", "android.content.Context", "startService"
+    )
+    intent = call.values[1]
+    assert isinstance(intent, ObjectValue)
+    assert [(dex.method_name(c.method_idx), c.values[1:]) for c in intent.calls] == [
+        ("<init>", ("com.other.app.action.WAKE",)),
+        ("setPackage", ("com.other.app",)),
+    ]
+    (call,) = _arguments_of(
+        dex, "Lorg/example/traps/Launcher;->forward", "android.content.Context", "startService"
+    )
+    assert call.values == (None, None)
+
+
+def test_each_branch_constant_reaches_its_own_call_on_real_bytes() -> None:
+    dex = _traps_dex()
+    # TwilightManager.getLastKnownLocation: "network" and "gps" are each loaded inside their
+    # permission branch, right before their call (forgetting at merge points is tested on
+    # hand-built code in test_callsites.test_a_constant_set_on_one_branch_only_is_unknown).
+    calls = _arguments_of(
+        dex,
+        "Landroidx/appcompat/app/TwilightManager;->getLastKnownLocation",
+        "androidx.appcompat.app.TwilightManager",
+        "getLastKnownLocationForProvider",
+    )
+    assert [c.values[1] for c in calls] == ["network", "gps"]
+    (call,) = _arguments_of(
+        dex,
+        "Landroidx/appcompat/app/TwilightManager;->getLastKnownLocationForProvider",
+        "android.location.LocationManager",
+        "getLastKnownLocation",
+    )
+    assert call.values[1] is None  # the provider is the method's parameter

@@ -18,6 +18,16 @@ through a subclass (`Activity.getSystemService`) or an app-defined subclass of a
 not attributed to the framework class unless the capability data lists that class too. No class
 hierarchy is resolved.
 
+Argument-aware matching: an API whose capability entry has an `argument` fact (the key given to
+``Settings.Secure.getString``, the package given to ``Intent.setPackage``, the target of the
+Intent given to ``startService``, the sensor type given to ``getDefaultSensor``) is decided on
+the constant that reaches that argument inside the calling method (scanner.detect.arguments):
+a constant the fact does not accept gives no call site, an accepted one a ``strong`` call site
+that records it as ``argument``, and no known constant a ``weak`` one (none for ``strict``
+entries). Only the methods that invoke such an API are decoded a second time, with register
+values (dex) or the pushes before the invoke (class files). String and reflection evidence is
+always ``weak``, and so is an API the data marks ``"strength": "weak"`` (intent resolution).
+
 Speed: a dex is not decoded wholesale. The API methods, fields and strings are looked up in the
 sorted id tables by binary search; a regular expression then finds the byte patterns of
 instructions that could reference them, and only the methods holding such a candidate are decoded
@@ -31,10 +41,11 @@ import re
 import struct
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from scanner.catalog import ApiSignature, Capability, FieldSignature
-from scanner.extract.classfile import ClassFile, ClassFormatError
+from scanner.detect.arguments import ArgValue, Decision, DexArguments, FieldConstant, decide
+from scanner.extract.classfile import ClassFile, ClassFormatError, StackValue, StaticFieldRef
 from scanner.extract.dex import (
     CODE_ITEM_HEADER,
     CONST_STRING,
@@ -45,10 +56,13 @@ from scanner.extract.dex import (
     TYPE_CALL_SITE_ID_ITEM,
     DexCode,
     DexFormatError,
+    InvokeArgs,
     MethodCode,
     descriptor_to_class_name,
+    invoke_arguments,
 )
-from scanner.model import ApiAccess, CallSiteUse, CodeEvidenceKind
+from scanner.model import ApiAccess, CallSiteUse, CodeEvidenceKind, Strength
+from scanner.requirements import ArgumentKind
 
 EVIDENCE_INVOKE = CodeEvidenceKind.INVOKE
 EVIDENCE_FIELD = CodeEvidenceKind.FIELD_READ
@@ -70,7 +84,11 @@ def _site(
     access: str,
     unit: str,
     kind: CodeEvidenceKind,
+    decision: Decision | None = None,
 ) -> CallSiteUse:
+    if decision is None:
+        weak = kind in (CodeEvidenceKind.CONST_STRING, CodeEvidenceKind.REFLECTION_STRING)
+        decision = Decision(Strength.WEAK if weak else Strength.STRONG)
     return CallSiteUse(
         category=category,
         api_class=api_class,
@@ -81,7 +99,28 @@ def _site(
         caller_descriptor=caller[2],
         code_unit=unit,
         evidence_kind=kind,
+        argument=decision.argument,
+        strength=decision.strength,
     )
+
+
+def _strongest(sites: set[CallSiteUse]) -> set[CallSiteUse]:
+    """Drops a weak call site without a known argument where the same method also makes the
+    same call with a constant that counts: one method, one API, its best evidence."""
+    strong = {
+        (s.caller, s.api_class, s.api_method, s.category, s.evidence_kind)
+        for s in sites
+        if s.strength is Strength.STRONG
+    }
+    return {
+        s
+        for s in sites
+        if not (
+            s.strength is Strength.WEAK
+            and s.argument is None
+            and (s.caller, s.api_class, s.api_method, s.category, s.evidence_kind) in strong
+        )
+    }
 
 
 def _order(site: CallSiteUse) -> tuple[str, ...]:
@@ -110,6 +149,13 @@ class _Plan:
     strings: tuple[tuple[str, str], ...]
     """(capability id, string) pairs."""
     fields: tuple[FieldSignature, ...] = ()
+    gated: tuple[ApiSignature, ...] = ()
+    """`Capability.argument_gated_apis`: matched on invokes only, and only with an argument
+    constant their fact accepts."""
+
+    def uri_fields(self, category: str) -> tuple[str, ...]:
+        """The category's Uri fields as Class.FIELD (what a `uri` argument fact accepts)."""
+        return tuple(f"{f.class_name}.{f.field}" for f in self.fields if f.category == category)
 
 
 def _plan(caps: Sequence[Capability]) -> _Plan:
@@ -117,6 +163,7 @@ def _plan(caps: Sequence[Capability]) -> _Plan:
         apis=tuple(api for cap in caps for api in cap.apis),
         strings=tuple((cap.id, s) for cap in caps for s in cap.strings if s),
         fields=tuple(f for cap in caps for f in cap.fields),
+        gated=tuple(api for cap in caps for api in cap.argument_gated_apis),
     )
 
 
@@ -141,13 +188,19 @@ class _DexScan:
 
     def __init__(self, dex: DexCode, plan: _Plan) -> None:
         self.dex = dex
+        self.plan = plan
+        self.arguments = DexArguments(dex)
+        self.strict = frozenset(plan.gated)
+        self.gated_methods: set[int] = set()
+        """Method ids with an entry that has an argument fact: their invokes are decoded with
+        the register values."""
         self.api_methods: dict[int, list[ApiSignature]] = {}
         self.api_fields: dict[int, list[FieldSignature]] = {}
         self.cap_strings: dict[int, list[tuple[str, str]]] = {}
         self.reflect_classes: dict[int, list[ApiSignature]] = {}
         self.reflect_names: dict[str, int] = {}
         self.call_sites: set[int] = set()
-        self._resolve_methods(plan.apis)
+        self._resolve_methods((*plan.apis, *plan.gated))
         self._resolve_fields(plan.fields)
         self._resolve_strings(plan)
 
@@ -165,6 +218,8 @@ class _DexScan:
                 name = dex.method_name(method_idx)
                 if name in names:
                     self.api_methods[method_idx] = [a for a in wanted if a.method == name]
+                    if any(a.argument is not None for a in self.api_methods[method_idx]):
+                        self.gated_methods.add(method_idx)
         if self.api_methods and TYPE_CALL_SITE_ID_ITEM in dex.map_sections:
             count = dex.map_sections[TYPE_CALL_SITE_ID_ITEM][0]
             self.call_sites = {
@@ -301,7 +356,8 @@ class _DexScan:
             dex.proto_descriptor(proto_idx),
         )
         out: set[CallSiteUse] = set()
-        for method_idx in refs.methods:
+        plain = set(refs.methods) - self.gated_methods
+        for method_idx in plain:
             api_class = dex.method_class(method_idx)
             for api in self.api_methods[method_idx]:
                 out.add(
@@ -313,8 +369,11 @@ class _DexScan:
                         api.access,
                         unit,
                         EVIDENCE_INVOKE,
+                        Decision(api.strength),
                     )
                 )
+        if not self.gated_methods.isdisjoint(refs.methods):
+            out |= self._gated_sites(code, caller, unit, set(refs.methods) & self.gated_methods)
         for field_idx in set(refs.fields):
             field_class = dex.field_class(field_idx)
             for sig in self.api_fields[field_idx]:
@@ -347,6 +406,45 @@ class _DexScan:
                             api.access,
                             unit,
                             EVIDENCE_REFLECTION,
+                        )
+                    )
+        return _strongest(out)
+
+    def _gated_sites(
+        self, code: MethodCode, caller: _Caller, unit: str, gated: set[int]
+    ) -> set[CallSiteUse]:
+        """The call sites of APIs with an argument fact, decided on the value that reaches the
+        argument at each invoke (an invoke-custom reference carries none: unknown)."""
+        calls: list[tuple[int, InvokeArgs | None]] = [
+            (c.method_idx, c) for c in invoke_arguments(self.dex, code, gated)
+        ]
+        seen = {idx for idx, _call in calls}
+        calls += [(idx, None) for idx in gated - seen]
+        out: set[CallSiteUse] = set()
+        for method_idx, call in calls:
+            api_class, _name, descriptor = self.arguments.method(method_idx)
+            for api in self.api_methods[method_idx]:
+                value = None
+                if call is not None and api.argument is not None:
+                    value = self.arguments.argument(call, api.argument)
+                decision = decide(
+                    api,
+                    descriptor,
+                    value,
+                    strict=api in self.strict,
+                    uri_fields=self.plan.uri_fields(api.category),
+                )
+                if decision is not None:
+                    out.add(
+                        _site(
+                            caller,
+                            api_class,
+                            api.method,
+                            api.category,
+                            api.access,
+                            unit,
+                            EVIDENCE_INVOKE,
+                            decision,
                         )
                     )
         return out
@@ -418,8 +516,9 @@ def find_call_sites(
 def _class_file_call_sites(name: str, data: bytes, plan: _Plan) -> set[CallSiteUse]:
     cf = ClassFile(data, name)
     apis: dict[tuple[str, str], list[ApiSignature]] = {}
-    for api in plan.apis:
+    for api in (*plan.apis, *plan.gated):
         apis.setdefault((api.class_name, api.method), []).append(api)
+    gated = {key for key, sigs in apis.items() if any(a.argument is not None for a in sigs)}
     fields: dict[tuple[str, str], list[FieldSignature]] = {}
     for sig in plan.fields:
         fields.setdefault((sig.class_name, sig.field), []).append(sig)
@@ -438,10 +537,20 @@ def _class_file_call_sites(name: str, data: bytes, plan: _Plan) -> set[CallSiteU
         return set()  # nothing in the constant pool can match: skip decoding the code
     caller_class = cf.class_name
     out: set[CallSiteUse] = set()
-    for method, descriptor, owner, api_name, _desc in cf.iter_calls():
+    decoded: set[tuple[str, str, str, str]] = set()
+    for method, descriptor, owner, api_name, api_desc, values in cf.iter_invoke_arguments(gated):
+        decoded.add((method, descriptor, owner, api_name))
+        caller = (caller_class, method, descriptor)
+        out |= _class_file_gated(caller, name, apis[(owner, api_name)], api_desc, values, plan)
+    for method, descriptor, owner, api_name, api_desc in cf.iter_calls():
+        caller = (caller_class, method, descriptor)
+        if (owner, api_name) in gated:
+            if (method, descriptor, owner, api_name) not in decoded:  # invokedynamic: no values
+                out |= _class_file_gated(caller, name, apis[(owner, api_name)], api_desc, (), plan)
+            continue
         for api in apis.get((owner, api_name), ()):
-            caller = (caller_class, method, descriptor)
-            out.add(_site(caller, owner, api_name, api.category, api.access, name, EVIDENCE_INVOKE))
+            site = _site(caller, owner, api_name, api.category, api.access, name, EVIDENCE_INVOKE)
+            out.add(replace(site, strength=api.strength))
     if wanted_fields:
         for method, descriptor, owner, field_name, _desc in cf.iter_static_reads():
             for sig in fields.get((owner, field_name), ()):
@@ -450,7 +559,7 @@ def _class_file_call_sites(name: str, data: bytes, plan: _Plan) -> set[CallSiteU
                     _site(caller, owner, field_name, sig.category, sig.access, name, EVIDENCE_FIELD)
                 )
     if not wanted_strings:
-        return out
+        return _strongest(out)
     loaded: dict[tuple[str, str], set[str]] = {}
     for method, descriptor, text in cf.iter_strings():
         loaded.setdefault((method, descriptor), set()).add(text)
@@ -482,7 +591,58 @@ def _class_file_call_sites(name: str, data: bytes, plan: _Plan) -> set[CallSiteU
                         EVIDENCE_REFLECTION,
                     )
                 )
+    return _strongest(out)
+
+
+def _class_file_gated(
+    caller: _Caller,
+    unit: str,
+    apis: Sequence[ApiSignature],
+    api_descriptor: str,
+    values: Sequence[StackValue],
+    plan: _Plan,
+) -> set[CallSiteUse]:
+    """Call sites of one class-file invoke of an API with an argument fact. Only plain constants
+    are followed on the JVM stack: an Intent's action or target and a Sensor's type are unknown
+    there."""
+    out: set[CallSiteUse] = set()
+    strict = frozenset(plan.gated)
+    for api in apis:
+        value: ArgValue = None
+        fact = api.argument
+        if fact is not None and fact.index < len(values) and fact.kind in _CONSTANT_KINDS:
+            raw = values[fact.index]
+            if isinstance(raw, StaticFieldRef):
+                value = FieldConstant(f"{raw.owner}.{raw.name}")
+            else:
+                value = raw
+        decision = decide(
+            api,
+            api_descriptor,
+            value,
+            strict=api in strict,
+            uri_fields=plan.uri_fields(api.category),
+        )
+        if decision is not None:
+            out.add(
+                _site(
+                    caller,
+                    api.class_name,
+                    api.method,
+                    api.category,
+                    api.access,
+                    unit,
+                    EVIDENCE_INVOKE,
+                    decision,
+                )
+            )
     return out
+
+
+_CONSTANT_KINDS = frozenset(
+    [ArgumentKind.STRING, ArgumentKind.INT, ArgumentKind.URI, ArgumentKind.PACKAGE]
+)
+"""Argument kinds whose value is the constant itself (the others are read off an object)."""
 
 
 def find_class_file_call_sites(

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import struct
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -343,6 +343,121 @@ class ClassFile:
                     for owner, name, desc in self._dynamic_targets(index):
                         yield method.name, method.descriptor, _internal_to_dotted(owner), name, desc
 
+    def int_constant(self, idx: int) -> int | None:
+        """The value of an Integer entry; None for the other loadable constants."""
+        if not 0 < idx < len(self._tags) or self._tags[idx] != INTEGER:
+            return None
+        (value,) = struct.unpack_from(">i", self.data, self._offsets[idx])
+        return int(value)
+
+    def _branch_targets(self, method: MethodInfo) -> set[int]:
+        """Code offsets (from the start of the code) that a branch or switch can jump to."""
+        data, start = self.data, method.code_off
+        out: set[int] = set()
+        pos = start
+        for op, _index in self.instructions(method):
+            here = pos - start
+            if op in _BRANCHES:
+                out.add(here + struct.unpack_from(">h", data, pos + 1)[0])
+            elif op in (GOTO_W, JSR_W):
+                out.add(here + struct.unpack_from(">i", data, pos + 1)[0])
+            elif op in (TABLESWITCH, LOOKUPSWITCH):
+                body = pos + 1 + (4 - (here + 1) % 4) % 4
+                out.add(here + struct.unpack_from(">i", data, body)[0])
+                if op == TABLESWITCH:
+                    low, high = struct.unpack_from(">ii", data, body + 4)
+                    offsets = struct.unpack_from(f">{high - low + 1}i", data, body + 12)
+                else:
+                    (pairs,) = struct.unpack_from(">i", data, body + 4)
+                    offsets = struct.unpack_from(f">{2 * pairs}i", data, body + 8)[1::2]
+                out.update(here + o for o in offsets)
+            pos += self._length_at(pos, start)
+        return out
+
+    def _length_at(self, pos: int, start: int) -> int:
+        """Length of the instruction at `pos` (the same rules as `instructions`)."""
+        data = self.data
+        op = data[pos]
+        if op in (TABLESWITCH, LOOKUPSWITCH):
+            pad = (4 - (pos - start + 1) % 4) % 4
+            body = pos + 1 + pad
+            if op == TABLESWITCH:
+                low, high = struct.unpack_from(">ii", data, body + 4)
+                return 1 + pad + 12 + 4 * (int(high) - int(low) + 1)
+            (pairs,) = struct.unpack_from(">i", data, body + 4)
+            return 1 + pad + 8 + 8 * int(pairs)
+        if op == WIDE:
+            return 6 if data[pos + 1] == IINC else 4
+        return INSTRUCTION_LENGTHS[op]
+
+    def _pushed(self, pos: int) -> StackValue:
+        """The value the simple push at `pos` puts on the stack, when it is a constant."""
+        data = self.data
+        op = data[pos]
+        if 0x02 <= op <= 0x08:  # iconst_m1 .. iconst_5
+            return op - 0x03
+        if op == 0x10:  # bipush
+            return int(struct.unpack_from(">b", data, pos + 1)[0])
+        if op == 0x11:  # sipush
+            return int(struct.unpack_from(">h", data, pos + 1)[0])
+        if op in (LDC, LDC_W):
+            idx = data[pos + 1] if op == LDC else data[pos + 1] << 8 | data[pos + 2]
+            text = self.string_constant(idx)
+            return text if text is not None else self.int_constant(idx)
+        if op == GETSTATIC:
+            owner, name, _desc = self.field_ref(data[pos + 1] << 8 | data[pos + 2])
+            return StaticFieldRef(_internal_to_dotted(owner), name)
+        return None
+
+    def iter_invoke_arguments(
+        self, wanted: Container[tuple[str, str]]
+    ) -> Iterator[tuple[str, str, str, str, str, tuple[StackValue, ...]]]:
+        """(caller method, caller descriptor, owner (dotted), name, descriptor, argument values)
+        of every invoke of a wanted (owner, name). An argument's value is the constant pushed
+        for its stack slot when the instructions between that push and the invoke are all
+        simple one-value pushes and none is a branch target; otherwise None."""
+        for method in self.methods:
+            if method.code_off < 0:
+                continue
+            targets: set[int] | None = None
+            recent: list[tuple[int, int]] = []  # (code offset, opcode) of the last instructions
+            pos = method.code_off
+            for op, index in self.instructions(method):
+                here = pos - method.code_off
+                if op in INVOKE_OPCODES:
+                    owner, name, desc = self.member_ref(index)
+                    dotted = _internal_to_dotted(owner)
+                    if (dotted, name) in wanted:
+                        if targets is None:
+                            targets = self._branch_targets(method)
+                        values = self._look_back(
+                            recent, here, argument_count(desc), targets, method.code_off
+                        )
+                        yield method.name, method.descriptor, dotted, name, desc, values
+                recent.append((here, op))
+                del recent[:-8]
+                pos += self._length_at(pos, method.code_off)
+
+    def _look_back(
+        self,
+        recent: list[tuple[int, int]],
+        invoke_at: int,
+        count: int,
+        targets: set[int],
+        code_off: int,
+    ) -> tuple[StackValue, ...]:
+        """Argument values from the last `count` instructions before the invoke at `invoke_at`
+        (offsets in `recent` and `targets` are from the start of the code at `code_off`)."""
+        values: list[StackValue] = [None] * count
+        merged = invoke_at in targets  # another path can reach here with other values
+        for back in range(min(count, len(recent))):  # back 0 = the last argument
+            at, op = recent[-1 - back]
+            if merged or op not in _SIMPLE_PUSHES:
+                break
+            values[count - 1 - back] = self._pushed(code_off + at)
+            merged = at in targets
+        return tuple(values)
+
     def _dynamic_targets(self, index: int) -> list[tuple[str, str, str]]:
         out = []
         for handle in self._bootstrap_of(index):
@@ -417,6 +532,41 @@ _CP_U2_OPCODES = frozenset(
     [LDC_W, 0x14, *range(0xB2, 0xBA), INVOKEDYNAMIC, 0xBB, 0xBD, 0xC0, 0xC1, 0xC5]
 )
 """Instructions whose first operand is a u2 constant-pool index."""
+
+
+# Instructions that push exactly one value and pop none: the only ones the argument look-back
+# steps over (aconst_null, iconst_*, lconst_*, fconst_*, dconst_*, bipush, sipush, ldc*, the
+# loads, getstatic).
+_SIMPLE_PUSHES = frozenset([*range(0x01, 0x1A), *range(0x1A, 0x2E), GETSTATIC])
+_BRANCHES = frozenset([*range(0x99, 0xA9), 0xC6, 0xC7])
+"""if*, goto, jsr, ifnull, ifnonnull: a signed u2 offset follows the opcode."""
+GOTO_W, JSR_W = 0xC8, 0xC9
+
+
+@dataclass(frozen=True)
+class StaticFieldRef:
+    """A value pushed by getstatic: the field is named, its value is not known."""
+
+    owner: str
+    """Dotted class."""
+    name: str
+
+
+StackValue = str | int | StaticFieldRef | None
+"""What an argument slot holds at an invoke; None = not known."""
+
+
+def argument_count(descriptor: str) -> int:
+    """Number of parameters of a method descriptor (a long or double counts once)."""
+    count, i = 0, 1
+    while i < len(descriptor) and descriptor[i] != ")":
+        while descriptor[i] == "[":
+            i += 1
+        if descriptor[i] == "L":
+            i = descriptor.index(";", i)
+        count += 1
+        i += 1
+    return count
 
 
 def class_name_of(data: bytes) -> str:

@@ -705,3 +705,259 @@ class _EncodedArrayReader:
         value = int.from_bytes(data[self.pos : self.pos + arg + 1], "little")
         self.pos += arg + 1
         return value_type, value
+
+
+# =========================================================================== argument constants
+#
+# For the few invokes whose API gates on an argument (Settings.Secure.getString's key, the
+# package given to Intent.setPackage), the method holding them is decoded once more, tracking
+# which value each register holds. The scan is linear, in code order, and deliberately simple:
+# - a register's value is the last constant (const-string, const/4 ... const/high16, sget of a
+#   static field, const-class) or the last object (new-instance, the result of an invoke) written
+#   to it; move / move-object copy it; every other write makes it unknown;
+# - every branch target (goto, if-*, switch cases) and every move-exception forgets everything,
+#   because another path can arrive there with other values;
+# - method parameters, values read from fields or arrays, and values passed through calls of
+#   other methods are unknown.
+# What it misses: a constant set before a branch and still live after the merge, and a catch
+# handler without move-exception (a `finally` block) entered with the values of the throwing point
+# (then the last textual value is used).
+
+
+@dataclass(frozen=True)
+class StaticFieldValue:
+    """A register loaded from a static field by sget-*."""
+
+    field_idx: int
+
+
+@dataclass(frozen=True)
+class ClassValue:
+    """A register loaded by const-class."""
+
+    type_idx: int
+
+
+class ObjectValue:
+    """An object created in the method (new-instance) or returned by an invoke (move-result).
+
+    Mutable on purpose: every register that holds the same object shares this instance, and
+    `calls` grows with each invoke that passes it as its first register (the receiver, for an
+    instance method)."""
+
+    __slots__ = ("calls", "made_by", "type_idx")
+
+    def __init__(self, type_idx: int | None, made_by: InvokeArgs | None = None) -> None:
+        self.type_idx = type_idx
+        """The new-instance type; None for the result of an invoke."""
+        self.made_by = made_by
+        """The invoke whose result this is; None for new-instance."""
+        self.calls: list[InvokeArgs] = []
+
+
+RegisterValue = str | int | StaticFieldValue | ClassValue | ObjectValue | None
+"""What a register holds at an invoke; None = not known."""
+
+
+@dataclass(frozen=True)
+class InvokeArgs:
+    """One invoke of a wanted method and the values of its argument registers, in order (a wide
+    argument takes two registers: its value, then None)."""
+
+    method_idx: int
+    static: bool
+    values: tuple[RegisterValue, ...]
+    offset: int
+    """Code unit of the invoke within the method (orders the calls on an object)."""
+
+
+_INVOKE_STATIC = frozenset([0x71, 0x77])
+_INVOKE_RANGE = frozenset([0x74, 0x75, 0x76, 0x77, 0x78, 0xFB])
+_MOVE_RESULT = frozenset([0x0A, 0x0B, 0x0C])
+# Destination register: vA in the low nibble of the first unit's high byte (formats 12x, 22c,
+# 22s, 12x binop/2addr), or vAA = that whole byte (the other formats that write a register).
+_WRITES_NIBBLE = frozenset(
+    [0x01, 0x04, 0x07, 0x20, 0x21, 0x23, *range(0x52, 0x59), *range(0x7B, 0x90), *range(0xB0, 0xD8)]
+)
+_WRITES_BYTE = frozenset(
+    [
+        *(0x02, 0x05, 0x08, 0x0A, 0x0B, 0x0C, 0x0D, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19),
+        *(0x1A, 0x1B, 0x1C, 0x22, 0xFE, 0xFF),
+        *range(0x2D, 0x32),
+        *range(0x44, 0x4B),
+        *range(0x60, 0x67),
+        *range(0x90, 0xB0),
+        *range(0xD8, 0xE3),
+    ]
+)
+_WRITES_WIDE = frozenset(
+    [
+        *(0x04, 0x05, 0x06, 0x0B, 0x16, 0x17, 0x18, 0x19, 0x45, 0x53, 0x61),
+        *(0x7D, 0x7E, 0x80, 0x81, 0x83, 0x86, 0x88, 0x89, 0x8B),
+        *range(0x9B, 0xA6),
+        *range(0xAA, 0xB0),
+        *range(0xBB, 0xC6),
+        *range(0xCA, 0xD0),
+    ]
+)
+_BRANCH_21T_22T = frozenset(range(0x32, 0x3E))
+_BRANCH_OPCODES = frozenset([0x28, 0x29, 0x2A, 0x2B, 0x2C, *_BRANCH_21T_22T])
+"""goto, goto/16, goto/32, packed-switch, sparse-switch, if-*."""
+
+
+def _s16(value: int) -> int:
+    return value - 0x10000 if value & 0x8000 else value
+
+
+def _s32(value: int) -> int:
+    return value - 0x1_0000_0000 if value & 0x8000_0000 else value
+
+
+class _ArgumentScan:
+    """The register tracking of `DexCode.invoke_arguments` for one method body."""
+
+    def __init__(self, dex: DexCode, code: MethodCode) -> None:
+        self.dex = dex
+        self.data = dex.data
+        self.start = code.insns_off
+        self.end = code.insns_off + 2 * code.insns_units
+
+    def instructions(self) -> Iterator[tuple[int, int]]:
+        """(file offset, opcode) of every instruction; payloads are skipped."""
+        data, pos, end = self.data, self.start, self.end
+        widths = INSTRUCTION_WIDTHS
+        while pos < end:
+            op = data[pos]
+            if op == 0 and 1 <= data[pos + 1] <= 3:
+                pos += 2 * _payload_units(data, pos, end)
+                if pos > end:
+                    raise DexFormatError(f"payload in code at {self.start:#x} overruns it")
+                continue
+            nxt = pos + 2 * widths[op]
+            if nxt > end:
+                raise DexFormatError(f"instruction at {pos:#x} runs past the method's code")
+            yield pos, op
+            pos = nxt
+
+    def branch_targets(self, instructions: list[tuple[int, int]]) -> set[int]:
+        """File offsets that a goto, if-* or switch among `instructions` can jump to."""
+        data = self.data
+        out: set[int] = set()
+        branches = _BRANCH_OPCODES
+        for pos, op in instructions:
+            if op not in branches:
+                continue
+            if op == 0x28:
+                rel = data[pos + 1] - 0x100 if data[pos + 1] & 0x80 else data[pos + 1]
+            elif op == 0x29 or op in _BRANCH_21T_22T:
+                rel = _s16(int(_U16.unpack_from(data, pos + 2)[0]))
+            elif op == 0x2A:
+                rel = _s32(int(_U32.unpack_from(data, pos + 2)[0]))
+            else:  # packed-switch, sparse-switch
+                out |= self._switch_targets(pos, _s32(int(_U32.unpack_from(data, pos + 2)[0])))
+                continue
+            out.add(pos + 2 * rel)
+        return out
+
+    def _switch_targets(self, pos: int, rel: int) -> set[int]:
+        data = self.data
+        payload = pos + 2 * rel
+        if not self.start <= payload <= self.end - 8:
+            return set()  # a bad payload offset: no targets known (the scan stays linear)
+        ident = data[payload + 1]
+        (size,) = _U16.unpack_from(data, payload + 2)
+        first = payload + (8 if ident == 1 else 4 + 4 * size)
+        if first + 4 * size > self.end:
+            raise DexFormatError(f"switch payload at {payload:#x} runs past the method's code")
+        return {pos + 2 * _s32(int(_U32.unpack_from(data, first + 4 * i)[0])) for i in range(size)}
+
+    def run(self, methods: Container[int]) -> list[InvokeArgs]:
+        data = self.data
+        instructions = list(self.instructions())
+        targets = self.branch_targets(instructions)
+        regs: dict[int, RegisterValue] = {}
+        out: list[InvokeArgs] = []
+        last: InvokeArgs | None = None
+        for pos, op in instructions:
+            if pos in targets or op == 0x0D:
+                regs.clear()
+            if op in INVOKE_OPCODES:
+                if op in _INVOKE_RANGE:
+                    count, first = data[pos + 1], int(_U16.unpack_from(data, pos + 4)[0])
+                    arg_regs = list(range(first, first + count))
+                else:
+                    count = data[pos + 1] >> 4
+                    arg_regs = [
+                        data[pos + 4] & 0xF,
+                        data[pos + 4] >> 4,
+                        data[pos + 5] & 0xF,
+                        data[pos + 5] >> 4,
+                        data[pos + 1] & 0xF,
+                    ][:count]
+                idx = data[pos + 2] | data[pos + 3] << 8
+                call = InvokeArgs(
+                    idx,
+                    op in _INVOKE_STATIC,
+                    tuple(regs.get(r) for r in arg_regs),
+                    (pos - self.start) // 2,
+                )
+                receiver = call.values[0] if call.values else None
+                if isinstance(receiver, ObjectValue):
+                    receiver.calls.append(call)
+                if idx in methods:
+                    out.append(call)
+                last = call
+                continue
+            if op in _MOVE_RESULT:
+                regs[data[pos + 1]] = ObjectValue(None, last) if op == 0x0C and last else None
+                last = None
+                continue
+            last = None
+            if op == 0x12:  # const/4 vA, #+B (B: signed nibble)
+                b = data[pos + 1] >> 4
+                regs[data[pos + 1] & 0xF] = b - 16 if b & 0x8 else b
+            elif op == 0x13:
+                regs[data[pos + 1]] = _s16(int(_U16.unpack_from(data, pos + 2)[0]))
+            elif op == 0x14:
+                regs[data[pos + 1]] = _s32(int(_U32.unpack_from(data, pos + 2)[0]))
+            elif op == 0x15:
+                regs[data[pos + 1]] = _s32(int(_U16.unpack_from(data, pos + 2)[0]) << 16)
+            elif op in (CONST_STRING, CONST_STRING_JUMBO):
+                regs[data[pos + 1]] = self._string(pos, op)
+            elif op in (0x60, 0x62):  # sget, sget-object: int constants and objects
+                regs[data[pos + 1]] = StaticFieldValue(data[pos + 2] | data[pos + 3] << 8)
+            elif op == 0x1C:
+                regs[data[pos + 1]] = ClassValue(data[pos + 2] | data[pos + 3] << 8)
+            elif op == 0x22:
+                regs[data[pos + 1]] = ObjectValue(data[pos + 2] | data[pos + 3] << 8)
+            elif op in (0x01, 0x07):  # move, move-object vA, vB
+                regs[data[pos + 1] & 0xF] = regs.get(data[pos + 1] >> 4)
+            elif op in (0x02, 0x08):  # move/from16 vAA, vBBBB
+                regs[data[pos + 1]] = regs.get(int(_U16.unpack_from(data, pos + 2)[0]))
+            elif op in (0x03, 0x09):  # move/16 vAAAA, vBBBB
+                dest, src = struct.unpack_from("<HH", data, pos + 2)
+                regs[dest] = regs.get(src)
+            elif op in _WRITES_NIBBLE or op in _WRITES_BYTE:
+                dest = data[pos + 1] & 0xF if op in _WRITES_NIBBLE else data[pos + 1]
+                regs.pop(dest, None)
+                if op in _WRITES_WIDE:
+                    regs.pop(dest + 1, None)
+            elif op == 0x06:  # move-wide/16 vAAAA, vBBBB
+                (dest,) = _U16.unpack_from(data, pos + 2)
+                regs.pop(dest, None)
+                regs.pop(dest + 1, None)
+        return out
+
+    def _string(self, pos: int, op: int) -> str:
+        data = self.data
+        if op == CONST_STRING:
+            idx = data[pos + 2] | data[pos + 3] << 8
+        else:
+            idx = int(_U32.unpack_from(data, pos + 2)[0])
+        return self.dex.string(idx)
+
+
+def invoke_arguments(dex: DexCode, code: MethodCode, methods: Container[int]) -> list[InvokeArgs]:
+    """Every invoke of a method id in `methods` inside `code`, with the value each argument
+    register holds there (see the comment above `StaticFieldValue` for what is tracked)."""
+    return _ArgumentScan(dex, code).run(methods)
