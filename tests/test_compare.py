@@ -317,7 +317,9 @@ def test_associated_startup_from_code_alone_is_medium_and_from_the_manifest_high
     assert {"intent_filter", "call_site"} <= kinds
 
 
-def test_code_only_associated_startup_is_medium() -> None:
+def test_code_only_associated_startup_without_a_named_target_is_low() -> None:
+    """An Intent aimed at a package or startService whose target detect could not name is weak
+    evidence of associated startup (it may start the app's own component): low at most."""
     from dataclasses import replace
 
     from scanner.catalog import capabilities
@@ -331,4 +333,5 @@ def test_code_only_associated_startup_is_medium() -> None:
     text = "We collect your device identifiers and read the clipboard for share codes."
     result = audit(code_only, analyse_policy(policy_from_text(text)))
     assoc = [f for f in result.findings if f.subject == "associated_startup"]
-    assert [(f.sdk_id, f.severity) for f in assoc] == [("jcore", Severity.MEDIUM)]
+    assert [(f.sdk_id, f.severity) for f in assoc] == [("jcore", Severity.LOW)]
+    assert "weak" in assoc[0].message
