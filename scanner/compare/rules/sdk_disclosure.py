@@ -6,9 +6,9 @@ does (PS101). An SDK the policy names raises none of them. The order of that lad
 split in three modules each would have to repeat the others' conditions.
 
 Which SDKs: every third-party SDK that processes personal data, tracker or not (the Chinese
-rules and GDPR ask that, not whether it "tracks"): its signature says it collects something, or
-its own code exercises a capability (trackers included). Libraries that process none (OkHttp, Hermes) stay out. An
-SDK only declared in the manifest (an API key, no code) is reported at info.
+rules and GDPR ask that, not whether it "tracks"): its signature says it collects something or
+tracks, or its own code exercises a capability. Libraries that process none (OkHttp, Hermes)
+stay out. An SDK only declared in the manifest (an API key, no code) is reported at info.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ is high, weak evidence and obfuscated code of unknown owner are low."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from scanner.compare.model import Finding, Rule, Severity
 from scanner.compare.rules.interface import (
@@ -54,7 +55,8 @@ def _actor(ctx: AuditContext, owner: str | None, part: Exercise) -> str:
         return ctx.owner_name(owner)
     if part.unknown_only:
         return "Obfuscated code whose owner is unknown"
-    return ctx.describe_actors(part)
+    known = tuple(c for c in part.calls if c.owner_kind != OwnerKind.UNKNOWN)
+    return ctx.describe_actors(replace(part, calls=known))
 
 
 def check(ctx: AuditContext) -> Iterator[Finding]:
