@@ -276,6 +276,33 @@ def test_the_matrix_marks_owner_kind_dormant_code_and_weak_evidence() -> None:
     assert esc(XSS_LABEL) in row
 
 
+def test_the_matrix_shows_the_status_compare_reads_a_covering_disclosure_included() -> None:
+    """READ_PHONE_STATE alone, the policy silent on phone state but disclosing device IDs: no
+    finding, and the matrix says disclosed, as device identifiers (not 'not mentioned')."""
+    from scanner.catalog import capabilities
+    from scanner.detect import capability_uses
+
+    result = real_audit("shopping-demo", SHOP_POLICY)
+    assert result.policy is not None
+    calls = tuple(c for c in result.scan.call_sites if c.category != "phone_state")
+    scan = replace(
+        result.scan,
+        call_sites=calls,
+        capabilities=capability_uses(
+            capabilities(), result.scan.permissions, result.scan.startup, calls
+        ),
+    )
+    silent = tuple(
+        replace(d, status="not_mentioned", evidence=()) if d.category == "phone_state" else d
+        for d in result.policy.categories
+    )
+    covered = audit(scan, replace(result.policy, categories=silent))
+    assert not [f for f in covered.findings if f.subject == "phone_state"]
+    row = page(covered).split('id="cap-phone_state"', 1)[1].split("</tr>", 1)[0]
+    assert '<span class="status status-disclosed">disclosed</span>' in row
+    assert '<span class="muted covered-as">as device identifiers</span>' in row
+
+
 def test_without_policy_the_page_says_so() -> None:
     out = page(real_audit("video-demo", None))
     assert "none given" in out

@@ -13,11 +13,19 @@ from collections.abc import Sequence
 from scanner.catalog import SdkSignature, builtin_sdks, capabilities, sdk_taxonomy
 from scanner.compare import rules
 from scanner.compare.model import AuditResult, Finding
-from scanner.compare.rules.interface import MAX_EVIDENCE, vendor_key
+from scanner.compare.rules.interface import MAX_EVIDENCE, CategoryStance, vendor_key
 from scanner.model import ScanResult
 from scanner.policy.model import PolicyAnalysis
 
-__all__ = ["MAX_EVIDENCE", "audit", "rules", "vendor_key"]
+__all__ = ["MAX_EVIDENCE", "CategoryStance", "audit", "category_stances", "rules", "vendor_key"]
+
+
+def category_stances(scan: ScanResult, policy: PolicyAnalysis) -> dict[str, CategoryStance]:
+    """How the policy stands on each category as the rules read it: the categories covering it
+    included (precise location covers coarse; device identifiers cover READ_PHONE_STATE), so a
+    report shows the same status the findings rest on."""
+    ctx = rules.build_context(scan, policy, builtin_sdks(), capabilities(), sdk_taxonomy())
+    return dict(ctx.stances)
 
 
 def audit(

@@ -27,6 +27,7 @@ from markupsafe import Markup
 
 from scanner import __version__
 from scanner.catalog import capabilities
+from scanner.compare import CategoryStance, category_stances
 from scanner.compare.model import AuditResult, Finding, Severity
 from scanner.compare.rules.interface import call_is_weak
 from scanner.model import (
@@ -130,6 +131,8 @@ class MatrixRow:
     """One line per set of missing permissions: 'dormant code: the app lacks X'."""
     startup: tuple[StartupBehaviour, ...]
     status: str
+    covered_as: str
+    """Title of the category whose disclosure covers this one ('' when its own does)."""
     quote: PolicyQuote | None
     more_quotes: int
     searched_terms: tuple[str, ...]
@@ -209,11 +212,13 @@ def _matrix(audit: AuditResult, names: dict[str, str]) -> list[MatrixRow]:
     used = set(uses) | set(listed) | {f.category for f in audit.findings if f.category}
     titles = {c.id: c.title_en for c in capabilities()}
     taxonomy_order = {c.id: i for i, c in enumerate(capabilities())}
+    stances = category_stances(audit.scan, audit.policy) if audit.policy else {}
     rows = []
     for cat in sorted(used, key=lambda c: (taxonomy_order.get(c, len(taxonomy_order)), c)):
         use = uses.get(cat)
         calls = listed.get(cat) or list(use.call_site_uses if use else ())
-        disclosure = _disclosure(audit, cat)
+        disclosure = _disclosure(stances.get(cat), audit, cat)
+        covering = disclosure.category if disclosure and disclosure.category != cat else ""
         evidence = disclosure.evidence if disclosure else ()
         dormant = sorted({dormant_note(c) for c in calls if c.dormant})
         rows.append(
@@ -227,6 +232,7 @@ def _matrix(audit: AuditResult, names: dict[str, str]) -> list[MatrixRow]:
                 dormant=tuple(n.replace("dormant:", "dormant code:", 1) for n in dormant),
                 startup=use.startup_behaviours if use else (),
                 status=disclosure.status if disclosure else "no_policy",
+                covered_as=titles.get(covering, covering).lower(),
                 quote=_quote(evidence[0]) if evidence else None,
                 more_quotes=max(len(evidence) - 1, 0),
                 searched_terms=disclosure.searched_terms if disclosure else (),
@@ -235,9 +241,14 @@ def _matrix(audit: AuditResult, names: dict[str, str]) -> list[MatrixRow]:
     return rows
 
 
-def _disclosure(audit: AuditResult, category: str) -> CategoryDisclosure | None:
+def _disclosure(
+    stance: CategoryStance | None, audit: AuditResult, category: str
+) -> CategoryDisclosure | None:
+    """The disclosure compare's rules read for `category` (its own, or a covering one's)."""
     if audit.policy is None:
         return None
+    if stance is not None and stance.disclosure is not None:
+        return stance.disclosure
     try:
         return audit.policy.disclosure(category)
     except KeyError:
