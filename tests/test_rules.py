@@ -553,9 +553,11 @@ def test_a_device_id_disclosure_covers_read_phone_state() -> None:
     assert _findings(_scan(permissions=(phone,)), ids, "PS201") == []
     assert _findings(_scan(permissions=(phone,)), _policy(), "PS201") == [("phone_state", "high")]
     # Reading the phone number is phone state proper: the device-ID disclosure does not cover it.
-    assert _findings(_scan(permissions=(phone,), calls=(LINE1,)), ids, "PS201") == [
-        ("phone_state", "high")
-    ]
+    number = _scan(permissions=(phone,), calls=(LINE1,))
+    assert _findings(number, ids, "PS201") == [("phone_state", "high")]
+    message = next(f.message for f in audit(number, ids).findings if f.rule.id == "PS201")
+    assert "disclosure of device identifiers does not cover" in message
+    assert "getLine1Number" in message
     numbers = _permission("READ_PHONE_NUMBERS", "phone_state")
     assert _findings(_scan(permissions=(phone, numbers)), ids, "PS201") == [("phone_state", "high")]
     # A device-ID call site is another category and does not block the coverage.

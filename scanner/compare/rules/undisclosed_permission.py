@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from scanner.catalog import Capability
 from scanner.compare.model import Finding, Rule, Severity
 from scanner.compare.rules.interface import (
     AuditContext,
+    Exercise,
     RuleUnit,
     capped,
     category_finding,
@@ -31,6 +33,21 @@ UNDISCLOSED_PERMISSION = Rule(
 )
 
 
+def _uncovered_note(ctx: AuditContext, cap: Capability, ex: Exercise) -> str:
+    """Why a disclosure that covers this permission elsewhere does not cover it here."""
+    for cov in cap.permission_covered_by:
+        if ctx.stances[cov.capability].status != "disclosed":
+            continue
+        other = next((c.title_en.lower() for c in ctx.capabilities if c.id == cov.capability), "")
+        extra = sorted({p.name for p in ex.permissions} - set(cov.permissions))
+        if extra:
+            what = ", ".join(p.rsplit(".", 1)[-1] for p in extra)
+            return f" The policy's disclosure of {other} does not cover {what}."
+        apis = sorted({c.api for c in ex.calls})
+        return f" The policy's disclosure of {other} does not cover {', '.join(apis[:3])}."
+    return ""
+
+
 def check(ctx: AuditContext) -> Iterator[Finding]:
     for cap, ex, stance in undisclosed(ctx):
         if not ex.permissions:
@@ -44,7 +61,8 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
         yield category_finding(
             UNDISCLOSED_PERMISSION,
             cap,
-            f"{cap.title_en} ({perms}{used}) {silent_wording(stance)}.{weak_note(ex)}",
+            f"{cap.title_en} ({perms}{used}) {silent_wording(stance)}.{weak_note(ex)}"
+            + _uncovered_note(ctx, cap, ex),
             severity=severity,
             app_evidence=ex.evidence(),
             policy_evidence=disc.evidence if (disc and heading_only) else (),
