@@ -200,9 +200,6 @@ class AuditContext:
         """The SDK's display name, or 'the app's own code'."""
         return self.sdk_names.get(owner, owner) if owner else "the app's own code"
 
-    def describe_owners(self, owners: Iterable[str | None]) -> str:
-        return ", ".join(sorted({self.owner_name(o) for o in owners}))
-
     def actor(self, call: CallSiteUse) -> str:
         """Who a counting call site acts for, as a message says it."""
         if call.owner_kind == OwnerKind.UNKNOWN:
