@@ -504,6 +504,9 @@ def test_a_normal_permission_alone_is_no_finding() -> None:
     with_code = _scan(permissions=(wifi,), calls=(SSID_READ,))
     assert _findings(with_code, _policy(), "PS201") == [("network_identifiers", "high")]
     assert "PS202" not in _fired(with_code, _policy())
+    # Without reading the code (--no-code) nothing shows the permission unused: it counts.
+    unread = replace(_scan(permissions=(wifi,)), code_analysed=False)
+    assert _findings(unread, _policy(), "PS201") == [("network_identifiers", "high")]
     boot = _permission("RECEIVE_BOOT_COMPLETED", "self_startup", ProtectionLevel.NORMAL)
     assert _fired(_scan(permissions=(boot,)), _policy()) == set()
     started = _scan(permissions=(boot,), startup=(_boot_receiver(),))

@@ -111,10 +111,15 @@ class Exercise:
     startup: tuple[StartupBehaviour, ...]
     calls: tuple[CallSiteUse, ...]
     """The call sites that count (`call_counts`), strongest first."""
+    code_analysed: bool = True
+    """False under --no-code: then no call site can show a normal permission unused, and
+    every requested permission is evidence, as before call sites were read."""
 
     @property
     def granting(self) -> tuple[PermissionFinding, ...]:
         """The requested permissions that are evidence on their own (`GRANTING_LEVELS`)."""
+        if not self.code_analysed:
+            return self.permissions
         return tuple(p for p in self.permissions if p.protection_level in GRANTING_LEVELS)
 
     @property
@@ -156,15 +161,20 @@ def _call_order(call: CallSiteUse) -> tuple[bool, bool]:
 
 
 def exercise_of(
-    cap_id: str, use: CapabilityUse | None, library_collects: Mapping[str, tuple[str, ...]]
+    cap_id: str,
+    use: CapabilityUse | None,
+    library_collects: Mapping[str, tuple[str, ...]],
+    code_analysed: bool = True,
 ) -> Exercise:
     """The counting evidence of one category out of detect's roll-up."""
     if use is None:
-        return Exercise(cap_id, (), (), ())
+        return Exercise(cap_id, (), (), (), code_analysed)
     calls = sorted(
         (c for c in use.call_site_uses if call_counts(c, library_collects)), key=_call_order
     )
-    return Exercise(cap_id, use.permission_findings, use.startup_behaviours, tuple(calls))
+    return Exercise(
+        cap_id, use.permission_findings, use.startup_behaviours, tuple(calls), code_analysed
+    )
 
 
 @dataclass(frozen=True)
@@ -266,7 +276,10 @@ def build_context(
     libraries = builtin_libraries()
     library_collects = {lib.id: lib.collects for lib in libraries}
     uses = {u.category: u for u in scan.capabilities}
-    exercises = {c.id: exercise_of(c.id, uses.get(c.id), library_collects) for c in capabilities}
+    exercises = {
+        c.id: exercise_of(c.id, uses.get(c.id), library_collects, scan.code_analysed)
+        for c in capabilities
+    }
     return AuditContext(
         scan=scan,
         policy=policy,

@@ -45,6 +45,7 @@ def _by_owner(ex: Exercise) -> dict[str | None, Exercise]:
             (),
             tuple(s for s in ex.startup if s.owner == owner),
             tuple(c for c in ex.calls if c.owner == owner),
+            ex.code_analysed,
         )
         for owner in owners
     }
