@@ -13,9 +13,9 @@ import pytest
 
 from scanner.catalog import builtin_sdks, capabilities, sdk_taxonomy
 from scanner.compare import audit
-from scanner.compare.model import Rule
+from scanner.compare.model import Rule, Severity
 from scanner.compare.rules import ALL_RULES, REGISTRY, build_context
-from scanner.compare.rules.interface import call_counts
+from scanner.compare.rules.interface import call_counts, exercise_of
 from scanner.detect import capability_uses
 from scanner.libraries import builtin_libraries
 from scanner.model import (
@@ -440,6 +440,13 @@ def test_a_library_call_site_counts_only_where_the_library_collects_the_data() -
     assert call_counts(live, {"androidx-appcompat": ("location_precise",)})
     assert not call_counts(live, {"androidx-appcompat": ("clipboard",)})
     assert _fired(_scan(calls=(live,)), _policy()) == set()
+    # Read from the inventory, not detect's roll-up (which keeps only active call sites).
+    collecting = exercise_of(
+        "location_precise", None, (live,), {"androidx-appcompat": ("location_precise",)}
+    )
+    assert collecting.exercised and collecting.calls == (live,)
+    assert collecting.ceiling() is Severity.HIGH
+    assert not exercise_of("location_precise", None, (live,), {}).exercised
 
 
 @pytest.mark.parametrize(

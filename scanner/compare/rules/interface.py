@@ -163,17 +163,20 @@ def _call_order(call: CallSiteUse) -> tuple[bool, bool]:
 def exercise_of(
     cap_id: str,
     use: CapabilityUse | None,
+    calls: Iterable[CallSiteUse],
     library_collects: Mapping[str, tuple[str, ...]],
     code_analysed: bool = True,
 ) -> Exercise:
-    """The counting evidence of one category out of detect's roll-up."""
-    if use is None:
-        return Exercise(cap_id, (), (), (), code_analysed)
-    calls = sorted(
-        (c for c in use.call_site_uses if call_counts(c, library_collects)), key=_call_order
-    )
+    """The counting evidence of one category: detect's roll-up for permissions and startup,
+    and the category's call sites from the scan's inventory (the roll-up keeps only active
+    ones, so a library that collects the data itself would be lost there)."""
+    counted = sorted((c for c in calls if call_counts(c, library_collects)), key=_call_order)
     return Exercise(
-        cap_id, use.permission_findings, use.startup_behaviours, tuple(calls), code_analysed
+        cap_id,
+        use.permission_findings if use else (),
+        use.startup_behaviours if use else (),
+        tuple(counted),
+        code_analysed,
     )
 
 
@@ -276,8 +279,19 @@ def build_context(
     libraries = builtin_libraries()
     library_collects = {lib.id: lib.collects for lib in libraries}
     uses = {u.category: u for u in scan.capabilities}
+    # The inventory lists every call site; a scan rebuilt from a roll-up alone has only those.
+    inventory = scan.call_sites or tuple(c for u in scan.capabilities for c in u.call_site_uses)
+    by_category: dict[str, list[CallSiteUse]] = {}
+    for call in inventory:
+        by_category.setdefault(call.category, []).append(call)
     exercises = {
-        c.id: exercise_of(c.id, uses.get(c.id), library_collects, scan.code_analysed)
+        c.id: exercise_of(
+            c.id,
+            uses.get(c.id),
+            by_category.get(c.id, ()),
+            library_collects,
+            scan.code_analysed,
+        )
         for c in capabilities
     }
     return AuditContext(
