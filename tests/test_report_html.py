@@ -265,6 +265,8 @@ def test_the_matrix_marks_owner_kind_dormant_code_and_weak_evidence() -> None:
     assert '<span class="owner owner-library">library: ' in row
     assert '<span class="owner owner-unknown">unknown: obfuscated \u00d71</span>' in row
     assert "owner unknown: the code is obfuscated" in row
+    # The obfuscated read is active (not dormant, not library): the row needs disclosure.
+    assert "nothing to disclose" not in row
     assert "dormant: the app does not request ACCESS_FINE_LOCATION" in row
     assert "dormant code: the app does not request ACCESS_FINE_LOCATION" in row
     assert '<span class="tag note">weak evidence</span>' in row
@@ -301,6 +303,17 @@ def test_the_matrix_shows_the_status_compare_reads_a_covering_disclosure_include
     row = page(covered).split('id="cap-phone_state"', 1)[1].split("</tr>", 1)[0]
     assert '<span class="status status-disclosed">disclosed</span>' in row
     assert '<span class="muted covered-as">as device identifiers</span>' in row
+
+
+def test_a_category_with_only_dormant_library_code_has_nothing_to_disclose() -> None:
+    marked = _marked_audit()
+    calls = tuple(c for c in marked.scan.call_sites if c.category != "location_precise")
+    dormant = next(c for c in _marked_audit().scan.call_sites if c.dormant)
+    scan = replace(marked.scan, call_sites=(*calls, dormant), permissions=(), capabilities=())
+    out = page(audit(scan, marked.policy))
+    row = out.split('id="cap-location_precise"', 1)[1].split("</tr>", 1)[0]
+    assert "status-not_mentioned quiet" in row
+    assert "nothing to disclose: no code or permission here can collect it" in row
 
 
 def test_without_policy_the_page_says_so() -> None:

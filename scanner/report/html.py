@@ -27,7 +27,7 @@ from markupsafe import Markup
 
 from scanner import __version__
 from scanner.catalog import capabilities
-from scanner.compare import CategoryStance, category_stances
+from scanner.compare import CategoryStance, category_facts
 from scanner.compare.model import AuditResult, Finding, Severity
 from scanner.compare.rules.interface import call_is_weak
 from scanner.model import (
@@ -133,6 +133,8 @@ class MatrixRow:
     status: str
     covered_as: str
     """Title of the category whose disclosure covers this one ('' when its own does)."""
+    exercised: bool
+    """The app really exercises it (compare's view): else nothing here needs disclosure."""
     quote: PolicyQuote | None
     more_quotes: int
     searched_terms: tuple[str, ...]
@@ -212,7 +214,8 @@ def _matrix(audit: AuditResult, names: dict[str, str]) -> list[MatrixRow]:
     used = set(uses) | set(listed) | {f.category for f in audit.findings if f.category}
     titles = {c.id: c.title_en for c in capabilities()}
     taxonomy_order = {c.id: i for i, c in enumerate(capabilities())}
-    stances = category_stances(audit.scan, audit.policy) if audit.policy else {}
+    facts = category_facts(audit.scan, audit.policy) if audit.policy else None
+    stances = facts.stances if facts else {}
     rows = []
     for cat in sorted(used, key=lambda c: (taxonomy_order.get(c, len(taxonomy_order)), c)):
         use = uses.get(cat)
@@ -233,6 +236,7 @@ def _matrix(audit: AuditResult, names: dict[str, str]) -> list[MatrixRow]:
                 startup=use.startup_behaviours if use else (),
                 status=disclosure.status if disclosure else "no_policy",
                 covered_as=titles.get(covering, covering).lower(),
+                exercised=facts is None or cat in facts.exercised,
                 quote=_quote(evidence[0]) if evidence else None,
                 more_quotes=max(len(evidence) - 1, 0),
                 searched_terms=disclosure.searched_terms if disclosure else (),
