@@ -555,6 +555,11 @@ def test_an_sdk_declared_in_the_manifest_only_is_info() -> None:
     assert [(f.subject, f.severity.value) for f in found] == [("amap", "info")]
     assert "no code of it was found" in found[0].message
     assert _fired(_scan(sdks=(_sdk("amap", SdkStatus.STUB),)), _policy()) == set()
+    # Named in the policy, only its key in the manifest: PS402 says what is there.
+    named = _policy(third_parties=(_party("amap", "AMap", "named", "maps"),))
+    found = audit(_scan(sdks=(_sdk("amap", SdkStatus.DECLARED),)), named).findings
+    assert [(f.rule.id, f.severity.value) for f in found] == [("PS402", "info")]
+    assert "the manifest declares it" in found[0].message
 
 
 def test_a_device_id_disclosure_covers_read_phone_state() -> None:
