@@ -7,16 +7,19 @@ every file at once instead of stopping at the first.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from scanner.errors import SignatureError
 from scanner.model import Strength
 from scanner.requirements import ArgumentFact, Requirement, argument_from_doc, requirement_from_doc
 from scanner.resources import data_dir
+
+if TYPE_CHECKING:
+    from scanner.model import CallSiteUse, PermissionFinding
 
 DEFAULT_MIN_CLASSES = 3
 
@@ -82,6 +85,24 @@ class FieldSignature:
 
 
 @dataclass(frozen=True)
+class PermissionCoverage:
+    """Another category whose disclosure also covers this one's permission request, the way
+    regulators read it (READ_PHONE_STATE is 'device identifiers' to MIIT and most policies)."""
+
+    capability: str
+    permissions: tuple[str, ...]
+    """The request is covered only when every permission of this category the app requests
+    is one of these."""
+    reason: str
+
+    def covers(self, requested: Sequence[PermissionFinding], calls: Sequence[CallSiteUse]) -> bool:
+        """True for a request of these permissions only, with no call site of this category
+        that counts (reading the phone number still needs its own disclosure)."""
+        names = {p.name for p in requested}
+        return bool(names) and names <= set(self.permissions) and not calls
+
+
+@dataclass(frozen=True)
 class Capability:
     """A capability category of the taxonomy (`signatures/capabilities/<id>.json`)."""
 
@@ -102,6 +123,8 @@ class Capability:
     argument_gated_apis: tuple[ApiSignature, ...] = ()
     """Entries that are evidence only with a matching argument constant (`strict`); kept out of
     `apis` so that a detector which does not check arguments cannot count them."""
+    permission_covered_by: tuple[PermissionCoverage, ...] = ()
+    """Categories whose disclosure covers a request of some of this one's permissions."""
 
 
 @dataclass(frozen=True)
@@ -252,6 +275,12 @@ def validate_all() -> list[str]:
         for other in doc.get("covered_by", ()) if isinstance(doc, dict) else ():
             if other not in capability_ids:
                 problems.append(f"{path.name}: covered_by unknown capability {other!r}")
+        for cov in doc.get("permission_covered_by", ()) if isinstance(doc, dict) else ():
+            if isinstance(cov, dict) and cov.get("capability") not in capability_ids:
+                problems.append(
+                    f"{path.name}: permission_covered_by unknown capability "
+                    f"{cov.get('capability')!r}"
+                )
     try:
         problems += _taxonomy_problems(load_json(_taxonomy_path()), _taxonomy_path())
         ids = [i for i in capability_ids if isinstance(i, str)]
@@ -314,6 +343,10 @@ def _capability(doc: dict[str, Any]) -> Capability:
         strings=tuple(doc.get("strings", ())),
         sources=tuple(doc["sources"]),
         covered_by=tuple(doc.get("covered_by", ())),
+        permission_covered_by=tuple(
+            PermissionCoverage(c["capability"], tuple(c["permissions"]), c["reason"])
+            for c in doc.get("permission_covered_by", ())
+        ),
         fields=tuple(
             FieldSignature(
                 class_name=f["class"],

@@ -317,18 +317,33 @@ def test_associated_startup_from_code_alone_is_medium_and_from_the_manifest_high
     assert {"intent_filter", "call_site"} <= kinds
 
 
-def test_code_only_associated_startup_is_medium() -> None:
+def test_code_only_associated_startup_is_high_with_a_named_target_and_low_without() -> None:
+    """jcore's AssociatedLauncher starts partner apps' services. With the other app's package
+    named (the constant reaching setPackage / setClassName) that is strong evidence; with the
+    target unknown it may start the app's own component: weak, low at most."""
     from dataclasses import replace
 
     from scanner.catalog import capabilities
     from scanner.detect import capability_uses
+    from scanner.model import Strength
 
     scan = scan_app(sample_apk("shopping-demo"))
     startup = tuple(s for s in scan.startup if s.kind != "associated_startup")
-    # The roll-up per category is computed in detect; rebuild it for the edited scan.
-    uses = capability_uses(capabilities(), scan.permissions, startup, scan.call_sites)
-    code_only = replace(scan, startup=startup, capabilities=uses)
     text = "We collect your device identifiers and read the clipboard for share codes."
-    result = audit(code_only, analyse_policy(policy_from_text(text)))
-    assoc = [f for f in result.findings if f.subject == "associated_startup"]
-    assert [(f.sdk_id, f.severity) for f in assoc] == [("jcore", Severity.MEDIUM)]
+    policy = analyse_policy(policy_from_text(text))
+
+    def severities(argument: str | None, strength: Strength) -> list[tuple[str | None, Severity]]:
+        calls = tuple(
+            replace(c, argument=argument, strength=strength)
+            if c.category == "associated_startup"
+            else c
+            for c in scan.call_sites
+        )
+        # The roll-up per category is computed in detect; rebuild it for the edited scan.
+        uses = capability_uses(capabilities(), scan.permissions, startup, calls)
+        code_only = replace(scan, startup=startup, call_sites=calls, capabilities=uses)
+        found = audit(code_only, policy).findings
+        return [(f.sdk_id, f.severity) for f in found if f.subject == "associated_startup"]
+
+    assert severities("com.example.partner.weather", Strength.STRONG) == [("jcore", Severity.HIGH)]
+    assert severities(None, Strength.WEAK) == [("jcore", Severity.LOW)]

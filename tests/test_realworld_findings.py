@@ -27,8 +27,26 @@ from scanner.pipeline import SignatureSet, load_signatures
 
 pytestmark = pytest.mark.realworld
 
-ISSUE_10_PENDING = pytest.mark.xfail(strict=False, reason="issue 10: scanner fixes pending")
-"""Remove when the scanner fixes of issue 10 land: these tests then guard them."""
+KNOWN_WRONG: dict[str, str] = {
+    "atx-uiautomator": (
+        "PS202 installed_apps (low): MiuiUtils.isIntentAvailable(Intent) resolves an Intent it "
+        "receives as a parameter; the argument tracking is per method, so the intent is unknown "
+        "and the call stays weak evidence (low) instead of none"
+    ),
+}
+"""Apps whose labels the scanner still misses, each with why. strict: a fix must remove it."""
+
+MIN_PRECISION = 0.90
+MIN_RECALL = 0.90
+
+
+def _slugs() -> list[object]:
+    return [
+        pytest.param(slug, marks=pytest.mark.xfail(strict=True, reason=KNOWN_WRONG[slug]))
+        if slug in KNOWN_WRONG
+        else slug
+        for slug in sorted(LABELS)
+    ]
 
 REPO = Path(__file__).resolve().parent.parent
 MIN_APPS = 15
@@ -144,7 +162,6 @@ def test_scoring_counts_low_and_above_and_every_unlabelled_finding_as_false() ->
 # --------------------------------------------------------------------------- the scanner
 
 
-@ISSUE_10_PENDING
 @pytest.mark.parametrize("slug", sorted(LABELS))
 def test_every_true_finding_is_reported(slug: str) -> None:
     produced = _counted(slug)
@@ -152,24 +169,29 @@ def test_every_true_finding_is_reported(slug: str) -> None:
     assert not missing
 
 
-@ISSUE_10_PENDING
-@pytest.mark.parametrize("slug", sorted(LABELS))
+@pytest.mark.parametrize("slug", _slugs())
 def test_no_labelled_trap_is_reported(slug: str) -> None:
     produced = _counted(slug)
     wrong = [(lab.key, lab.reason) for lab in LABELS[slug].must_not if lab.key in produced]
     assert not wrong
 
 
-@ISSUE_10_PENDING
-@pytest.mark.parametrize("slug", sorted(LABELS))
+@pytest.mark.parametrize("slug", _slugs())
 def test_nothing_beyond_the_true_findings_is_reported(slug: str) -> None:
     must = {lab.key for lab in LABELS[slug].must}
     assert _counted(slug) <= must
 
 
-@ISSUE_10_PENDING
 @pytest.mark.parametrize("slug", CLEAN)
 def test_an_app_with_nothing_to_disclose_passes_fail_on_high(slug: str) -> None:
     assert all(f.severity is Severity.INFO for f in _findings(slug))
     argv = ["scan", str(_apk(slug)), "--policy", str(LABELS[slug].policy), "--fail-on", "high"]
     assert cli_main([*argv, "--quiet"]) == 0
+
+
+def test_precision_and_recall_over_the_whole_set() -> None:
+    # The acceptance of issue 10: every finding of severity >= low judged against the labels.
+    scores = [EVAL.score(LABELS[slug], _findings(slug)) for slug in sorted(LABELS)]
+    total = EVAL.totals(scores)
+    assert total.precision is not None and total.precision >= MIN_PRECISION, total
+    assert total.recall is not None and total.recall >= MIN_RECALL, total

@@ -17,11 +17,19 @@ from conftest import REPO, SHOP_POLICY, VIDEO_POLICY, sample_apk
 
 from scanner.compare import audit
 from scanner.compare.model import AuditResult, Finding, Rule, Severity
-from scanner.model import Evidence
+from scanner.model import (
+    ApiAccess,
+    CallSiteUse,
+    CodeEvidenceKind,
+    Evidence,
+    OwnerKind,
+    Strength,
+)
 from scanner.pipeline import scan_app
 from scanner.policy import analyse_policy, load_policy
 from scanner.policy.model import PolicyEvidence
-from scanner.report.html import render_html, sdk_disclosure, term_parts
+from scanner.report.common import sdk_disclosure, term_parts
+from scanner.report.html import render_html
 
 SCREENSHOTS = REPO / ".cache" / "screenshots"
 WHEN = "2025-01-02 03:04 UTC"
@@ -201,7 +209,7 @@ def test_capability_matrix_and_sdk_table() -> None:
     assert "not mentioned" in row
     owners = {c.owner for c in result.scan.call_sites if c.category == "microphone"}
     if None in owners:
-        assert '<span class="owner own">app' in row
+        assert '<span class="owner owner-app own">app' in row
     clipboard = out.split('id="cap-album"', 1)[1].split("</tr>", 1)[0]
     assert "disclosed" in clipboard and "<mark>" in clipboard
 
@@ -209,9 +217,103 @@ def test_capability_matrix_and_sdk_table() -> None:
     assert statuses["alipay"] == "named"
     assert statuses["jcore"] == "not_disclosed"
     assert statuses["bugly"] == "generic"
+    # A stub raises no SDK finding in compare, so the table does not call it undisclosed.
+    assert statuses["wechat-opensdk"] == "not_required"
     for sdk_id, status in statuses.items():
         sdk_row = out.split(f'id="sdk-{sdk_id}"', 1)[1].split("</tr>", 1)[0]
         assert f"disclosure-{status}" in sdk_row
+
+
+def _marked_audit() -> AuditResult:
+    """shopping-demo plus three call sites the matrix must mark: dormant library code, weak
+    evidence in obfuscated code (with a hostile argument constant), an SDK's strong call."""
+    result = real_audit("shopping-demo", SHOP_POLICY)
+    base = CallSiteUse(
+        category="location_precise",
+        api_class="android.location.LocationManager",
+        api_method="getLastKnownLocation",
+        access=ApiAccess.READ,
+        caller_class="androidx.appcompat.app.TwilightManager",
+        caller_method="getLastKnownLocationForProvider",
+        caller_descriptor="(Ljava/lang/String;)Landroid/location/Location;",
+        code_unit="classes.dex",
+        evidence_kind=CodeEvidenceKind.INVOKE,
+        owner_kind=OwnerKind.LIBRARY,
+        library="androidx-appcompat",
+        dormant=True,
+        needs=("android.permission.ACCESS_FINE_LOCATION",),
+    )
+    obfuscated = replace(
+        base,
+        caller_class="e.n",
+        caller_method="a",
+        owner_kind=OwnerKind.UNKNOWN,
+        library=None,
+        dormant=False,
+        strength=Strength.WEAK,
+        argument=XSS_LABEL,
+    )
+    calls = (*result.scan.call_sites, base, obfuscated)
+    scan = replace(result.scan, call_sites=calls)
+    return replace(result, scan=scan)
+
+
+def test_the_matrix_marks_owner_kind_dormant_code_and_weak_evidence() -> None:
+    marked = _marked_audit()
+    out = page(marked)
+    row = out.split('id="cap-location_precise"', 1)[1].split("</tr>", 1)[0]
+    assert '<span class="owner owner-library">library: ' in row
+    assert '<span class="owner owner-unknown">unknown: obfuscated \u00d71</span>' in row
+    assert "owner unknown: the code is obfuscated" in row
+    # The obfuscated read is active (not dormant, not library): the row needs disclosure.
+    assert "nothing to disclose" not in row
+    assert "dormant: the app does not request ACCESS_FINE_LOCATION" in row
+    assert "dormant code: the app does not request ACCESS_FINE_LOCATION" in row
+    assert '<span class="tag note">weak evidence</span>' in row
+    calls = [c for c in marked.scan.call_sites if c.category == "location_precise"]
+    active = [c for c in calls if not c.dormant and c.owner_kind != OwnerKind.LIBRARY]
+    assert f"{len(calls)} call sites ({len(active)} active)" in row
+    # The argument constant comes from the app: escaped, never markup.
+    assert "<script>alert(1)" not in out
+    assert esc(XSS_LABEL) in row
+
+
+def test_the_matrix_shows_the_status_compare_reads_a_covering_disclosure_included() -> None:
+    """READ_PHONE_STATE alone, the policy silent on phone state but disclosing device IDs: no
+    finding, and the matrix says disclosed, as device identifiers (not 'not mentioned')."""
+    from scanner.catalog import capabilities
+    from scanner.detect import capability_uses
+
+    result = real_audit("shopping-demo", SHOP_POLICY)
+    assert result.policy is not None
+    calls = tuple(c for c in result.scan.call_sites if c.category != "phone_state")
+    scan = replace(
+        result.scan,
+        call_sites=calls,
+        capabilities=capability_uses(
+            capabilities(), result.scan.permissions, result.scan.startup, calls
+        ),
+    )
+    silent = tuple(
+        replace(d, status="not_mentioned", evidence=()) if d.category == "phone_state" else d
+        for d in result.policy.categories
+    )
+    covered = audit(scan, replace(result.policy, categories=silent))
+    assert not [f for f in covered.findings if f.subject == "phone_state"]
+    row = page(covered).split('id="cap-phone_state"', 1)[1].split("</tr>", 1)[0]
+    assert '<span class="status status-disclosed">disclosed</span>' in row
+    assert '<span class="muted covered-as">as device identifiers</span>' in row
+
+
+def test_a_category_with_only_dormant_library_code_has_nothing_to_disclose() -> None:
+    marked = _marked_audit()
+    calls = tuple(c for c in marked.scan.call_sites if c.category != "location_precise")
+    dormant = next(c for c in _marked_audit().scan.call_sites if c.dormant)
+    scan = replace(marked.scan, call_sites=(*calls, dormant), permissions=(), capabilities=())
+    out = page(audit(scan, marked.policy))
+    row = out.split('id="cap-location_precise"', 1)[1].split("</tr>", 1)[0]
+    assert "status-not_mentioned quiet" in row
+    assert "nothing to disclose: no code or permission here can collect it" in row
 
 
 def test_without_policy_the_page_says_so() -> None:

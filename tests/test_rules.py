@@ -6,25 +6,36 @@ from __future__ import annotations
 import json
 import zipfile
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from scanner.catalog import builtin_sdks, capabilities, sdk_taxonomy
 from scanner.compare import audit
-from scanner.compare.model import Rule
+from scanner.compare.model import Rule, Severity
 from scanner.compare.rules import ALL_RULES, REGISTRY, build_context
+from scanner.compare.rules.interface import call_counts, exercise_of
 from scanner.detect import capability_uses
+from scanner.libraries import builtin_libraries
 from scanner.model import (
+    ApiAccess,
     AppIdentity,
     AppInventory,
     AppKind,
     CallSiteUse,
+    CodeEvidenceKind,
+    ComponentKind,
     Evidence,
+    OwnerKind,
     PermissionFinding,
+    ProtectionLevel,
     ScanResult,
     SdkDetection,
+    SdkStatus,
     StartupBehaviour,
+    StartupKind,
+    Strength,
 )
 from scanner.pipeline import load_signatures, scan_app
 from scanner.policy.model import (
@@ -69,10 +80,12 @@ def _scan(
     )
 
 
-def _permission(name: str, category: str) -> PermissionFinding:
+def _permission(
+    name: str, category: str, level: ProtectionLevel = ProtectionLevel.DANGEROUS
+) -> PermissionFinding:
     return PermissionFinding(
         name=AP + name,
-        protection_level="dangerous",
+        protection_level=level,
         categories=(category,),
         elements=("uses-permission",),
         max_sdk=None,
@@ -95,7 +108,7 @@ def _clipboard_read(owner: str | None, access: str = "read") -> CallSiteUse:
     )
 
 
-def _sdk(sdk_id: str) -> SdkDetection:
+def _sdk(sdk_id: str, status: SdkStatus = SdkStatus.PRESENT) -> SdkDetection:
     sig = next(s for s in builtin_sdks() if s.id == sdk_id)
     return SdkDetection(
         sdk_id=sig.id,
@@ -103,7 +116,7 @@ def _sdk(sdk_id: str) -> SdkDetection:
         vendor=sig.vendor,
         category=sig.category,
         tracking=sig.tracking,
-        status="present",
+        status=status,
         class_count=12,
         collects=sig.collects,
         evidence=(Evidence("class_package", sig.packages[0], "12 classes", "classes.dex"),),
@@ -302,6 +315,279 @@ def test_imported_tracker_lists_what_was_searched_for(tmp_path: Path) -> None:
     ps101 = [f for f in findings if f.rule.id == "PS101"]
     assert [f.subject for f in ps101] == ["exodus-9001"]
     assert "Quoll Geo" in ps101[0].searched_terms
+
+
+# --------------------------------------------------------------------------- strength and owner
+# Real code shapes, by hand: who owns the call site, whether Android lets it run (dormant), how
+# much it proves (strength). The detect stage fills these fields; compare only reads them.
+
+
+def _call(
+    category: str,
+    api: str,
+    caller: str,
+    *,
+    owner: str | None = None,
+    owner_kind: OwnerKind = OwnerKind.APP,
+    library: str | None = None,
+    strength: Strength = Strength.STRONG,
+    dormant: bool = False,
+    argument: str | None = None,
+    evidence_kind: CodeEvidenceKind = CodeEvidenceKind.INVOKE,
+) -> CallSiteUse:
+    api_class, api_method = api.rsplit(".", 1)
+    caller_class, caller_method = caller.rsplit(".", 1)
+    return CallSiteUse(
+        category=category,
+        api_class=api_class,
+        api_method=api_method,
+        access=ApiAccess.READ,
+        caller_class=caller_class,
+        caller_method=caller_method,
+        caller_descriptor="()V",
+        code_unit="classes.dex",
+        evidence_kind=evidence_kind,
+        owner=owner,
+        owner_kind=owner_kind,
+        library=library,
+        argument=argument,
+        strength=strength,
+        dormant=dormant,
+    )
+
+
+# AppCompat's night mode asks for the last known location; without a location permission
+# Android refuses it (dormant), and it is library code either way.
+TWILIGHT = _call(
+    "location_precise",
+    "android.location.LocationManager.getLastKnownLocation",
+    "androidx.appcompat.app.TwilightManager.getLastKnownLocationForProvider",
+    owner_kind=OwnerKind.LIBRARY,
+    library="androidx-appcompat",
+    dormant=True,
+)
+ANDROID_ID = _call(
+    "device_id",
+    "android.provider.Settings$Secure.getString",
+    "com.example.DeviceInfoHelper.getAndroidId",
+    argument="android_id",
+)
+SETTINGS_KEY_UNKNOWN = replace(ANDROID_ID, argument=None, strength=Strength.WEAK)
+OBFUSCATED_ANDROID_ID = replace(
+    ANDROID_ID, caller_class="k", caller_method="s", owner_kind=OwnerKind.UNKNOWN
+)
+OTHER_APP_START = _call(
+    "associated_startup",
+    "android.content.Context.startActivity",
+    "com.example.WebView3.openUrl",
+    argument="com.android.chrome",
+)
+UNKNOWN_TARGET_START = replace(OTHER_APP_START, argument=None, strength=Strength.WEAK)
+INSTALLED_LIST = _call(
+    "installed_apps",
+    "android.content.pm.PackageManager.getInstalledPackages",
+    "com.example.ProxyOnActivity.getInstalledApps",
+)
+ONE_INTENT = replace(
+    INSTALLED_LIST,
+    api_method="queryIntentActivities",
+    caller_class="com.example.MiuiUtils",
+    caller_method="isIntentAvailable",
+    strength=Strength.WEAK,
+)
+CAMERA_OPEN = _call("camera", "android.hardware.Camera.open", "com.example.CameraPreview.onResume")
+SSID_READ = _call(
+    "network_identifiers", "android.net.wifi.WifiInfo.getSSID", "com.example.WifiMonitor.onReceive"
+)
+LINE1 = _call(
+    "phone_state",
+    "android.telephony.TelephonyManager.getLine1Number",
+    "com.example.Identity.phoneNumber",
+)
+
+
+def _boot_receiver() -> StartupBehaviour:
+    name = "com.example.BootReceiver"
+    return StartupBehaviour(
+        kind=StartupKind.SELF_STARTUP,
+        component=name,
+        component_kind=ComponentKind.RECEIVER,
+        trigger="android.intent.action.BOOT_COMPLETED",
+        reason="started by the system at boot",
+        owner=None,
+        evidence=Evidence("intent_filter", name, "BOOT_COMPLETED", "AndroidManifest.xml"),
+    )
+
+
+def _findings(scan: ScanResult, policy: PolicyAnalysis, rule: str) -> list[tuple[str, str]]:
+    return [
+        (f.subject, f.severity.value) for f in audit(scan, policy).findings if f.rule.id == rule
+    ]
+
+
+def test_dormant_library_code_raises_no_finding_even_against_a_denial() -> None:
+    scan = _scan(calls=(TWILIGHT,))
+    assert _fired(scan, _policy()) == set()
+    assert _fired(scan, _policy({"location_precise": "denied"})) == set()
+    # The same call, requested and in the app's own code, is a finding.
+    own = replace(TWILIGHT, owner_kind=OwnerKind.APP, library=None, dormant=False)
+    assert _findings(_scan(calls=(own,)), _policy(), "PS202") == [("location_precise", "high")]
+
+
+def test_a_library_call_site_counts_only_where_the_library_collects_the_data() -> None:
+    live = replace(TWILIGHT, dormant=False)
+    assert not call_counts(live, {lib.id: lib.collects for lib in builtin_libraries()})
+    assert call_counts(live, {"androidx-appcompat": ("location_precise",)})
+    assert not call_counts(live, {"androidx-appcompat": ("clipboard",)})
+    assert _fired(_scan(calls=(live,)), _policy()) == set()
+    # Read from the inventory, not detect's roll-up (which keeps only active call sites).
+    collecting = exercise_of(
+        "location_precise", None, (live,), {"androidx-appcompat": ("location_precise",)}
+    )
+    assert collecting.exercised and collecting.calls == (live,)
+    assert collecting.ceiling() is Severity.HIGH
+    assert not exercise_of("location_precise", None, (live,), {}).exercised
+
+
+@pytest.mark.parametrize(
+    ("strong", "weak"),
+    [
+        pytest.param(ANDROID_ID, SETTINGS_KEY_UNKNOWN, id="android_id-vs-unknown-key"),
+        pytest.param(OTHER_APP_START, UNKNOWN_TARGET_START, id="other-app-vs-unknown-target"),
+        pytest.param(INSTALLED_LIST, ONE_INTENT, id="installed-list-vs-one-intent"),
+    ],
+)
+def test_strong_evidence_is_high_and_weak_evidence_low(
+    strong: CallSiteUse, weak: CallSiteUse
+) -> None:
+    assert _findings(_scan(calls=(strong,)), _policy(), "PS202") == [(strong.category, "high")]
+    found = [f for f in audit(_scan(calls=(weak,)), _policy()).findings if f.rule.id == "PS202"]
+    assert [(f.subject, f.severity.value) for f in found] == [(weak.category, "low")]
+    assert "evidence is weak" in found[0].message
+    assert "weak evidence" in found[0].app_evidence[0].detail
+
+
+def test_a_string_naming_the_api_is_weak_even_when_detect_says_strong() -> None:
+    named = replace(ANDROID_ID, evidence_kind=CodeEvidenceKind.CONST_STRING)
+    assert _findings(_scan(calls=(named,)), _policy(), "PS202") == [("device_id", "low")]
+
+
+def test_an_associated_start_without_a_named_target_is_weak() -> None:
+    unnamed = replace(OTHER_APP_START, argument=None)
+    assert _findings(_scan(calls=(unnamed,)), _policy(), "PS202") == [("associated_startup", "low")]
+
+
+def test_obfuscated_code_of_unknown_owner_is_low_and_says_so() -> None:
+    found = [
+        f
+        for f in audit(_scan(calls=(OBFUSCATED_ANDROID_ID,)), _policy()).findings
+        if f.rule.id == "PS202"
+    ]
+    assert [(f.severity.value, f.sdk_id) for f in found] == [("low", None)]
+    assert "owner is unknown because the code is obfuscated" in found[0].message
+    assert "owner unknown" in found[0].app_evidence[0].detail
+    # Next to a strong call of the app's own code, the finding is the app's, high, and notes it.
+    both = [
+        f
+        for f in audit(_scan(calls=(OBFUSCATED_ANDROID_ID, ANDROID_ID)), _policy()).findings
+        if f.rule.id == "PS202"
+    ]
+    assert [f.severity.value for f in both] == ["high"]
+    assert both[0].message.startswith("The app's own code")
+    assert "Some call sites are in obfuscated code" in both[0].message
+
+
+def test_a_permission_and_the_calls_that_use_it_are_one_finding() -> None:
+    scan = _scan(permissions=(_permission("CAMERA", "camera"),), calls=(CAMERA_OPEN,))
+    findings = [f for f in audit(scan, _policy()).findings if f.category == "camera"]
+    assert [(f.rule.id, f.severity.value) for f in findings] == [("PS201", "high")]
+    assert [e.kind for e in findings[0].app_evidence] == ["permission", "call_site"]
+    assert "used by the app's own code" in findings[0].message
+
+
+def test_a_normal_permission_alone_is_no_finding() -> None:
+    wifi = _permission("ACCESS_WIFI_STATE", "network_identifiers", ProtectionLevel.NORMAL)
+    assert _fired(_scan(permissions=(wifi,)), _policy()) == set()
+    with_code = _scan(permissions=(wifi,), calls=(SSID_READ,))
+    assert _findings(with_code, _policy(), "PS201") == [("network_identifiers", "high")]
+    assert "PS202" not in _fired(with_code, _policy())
+    # Without reading the code (--no-code) nothing shows the permission unused: it counts.
+    unread = replace(_scan(permissions=(wifi,)), code_analysed=False)
+    assert _findings(unread, _policy(), "PS201") == [("network_identifiers", "high")]
+    boot = _permission("RECEIVE_BOOT_COMPLETED", "self_startup", ProtectionLevel.NORMAL)
+    assert _fired(_scan(permissions=(boot,)), _policy()) == set()
+    started = _scan(permissions=(boot,), startup=(_boot_receiver(),))
+    assert _findings(started, _policy(), "PS201") == [("self_startup", "high")]
+
+
+def test_a_denial_is_high_only_on_strong_evidence() -> None:
+    denied = _policy({"device_id": "denied"})
+    assert _findings(_scan(calls=(ANDROID_ID,)), denied, "PS301") == [("device_id", "high")]
+    assert _findings(_scan(calls=(SETTINGS_KEY_UNKNOWN,)), denied, "PS301") == [
+        ("device_id", "low")
+    ]
+    assert _findings(_scan(calls=(OBFUSCATED_ANDROID_ID,)), denied, "PS301") == [
+        ("device_id", "low")
+    ]
+    assert _findings(_scan(calls=(replace(ANDROID_ID, dormant=True),)), denied, "PS301") == []
+
+
+def test_an_sdk_that_processes_personal_data_needs_naming_tracker_or_not() -> None:
+    # WeChat OpenSDK is no tracker, but its signature says it reads the installed-app list.
+    assert _findings(_scan(sdks=(_sdk("wechat-opensdk"),)), _policy(), "PS101") == [
+        ("wechat-opensdk", "medium")
+    ]
+    # OkHttp processes no personal data of its own ...
+    assert _fired(_scan(sdks=(_sdk("okhttp"),)), _policy()) == set()
+    # ... unless its code is seen exercising a capability.
+    calling = replace(ANDROID_ID, owner="okhttp", owner_kind=OwnerKind.SDK)
+    assert _findings(_scan(sdks=(_sdk("okhttp"),), calls=(calling,)), _policy(), "PS101") == [
+        ("okhttp", "high")
+    ]
+
+
+def test_an_sdk_declared_in_the_manifest_only_is_info() -> None:
+    found = [
+        f
+        for f in audit(_scan(sdks=(_sdk("amap", SdkStatus.DECLARED),)), _policy()).findings
+        if f.rule.id == "PS101"
+    ]
+    assert [(f.subject, f.severity.value) for f in found] == [("amap", "info")]
+    assert "no code of it was found" in found[0].message
+    assert _fired(_scan(sdks=(_sdk("amap", SdkStatus.STUB),)), _policy()) == set()
+    # Named in the policy, only its key in the manifest: PS402 says what is there.
+    named = _policy(third_parties=(_party("amap", "AMap", "named", "maps"),))
+    found = audit(_scan(sdks=(_sdk("amap", SdkStatus.DECLARED),)), named).findings
+    assert [(f.rule.id, f.severity.value) for f in found] == [("PS402", "info")]
+    assert "the manifest declares it" in found[0].message
+
+
+def test_a_device_id_disclosure_covers_read_phone_state() -> None:
+    phone = _permission("READ_PHONE_STATE", "phone_state")
+    ids = _policy({"device_id": "disclosed"})
+    assert _findings(_scan(permissions=(phone,)), ids, "PS201") == []
+    assert _findings(_scan(permissions=(phone,)), _policy(), "PS201") == [("phone_state", "high")]
+    # Reading the phone number is phone state proper: the device-ID disclosure does not cover it.
+    number = _scan(permissions=(phone,), calls=(LINE1,))
+    assert _findings(number, ids, "PS201") == [("phone_state", "high")]
+    message = next(f.message for f in audit(number, ids).findings if f.rule.id == "PS201")
+    assert "disclosure of device identifiers does not cover" in message
+    assert "getLine1Number" in message
+    numbers = _permission("READ_PHONE_NUMBERS", "phone_state")
+    assert _findings(_scan(permissions=(phone, numbers)), ids, "PS201") == [("phone_state", "high")]
+    # A device-ID call site is another category and does not block the coverage.
+    assert _findings(_scan(permissions=(phone,), calls=(ANDROID_ID,)), ids, "PS201") == []
+    # Nor does a phone-number read Android refuses (dormant).
+    dormant = replace(LINE1, dormant=True)
+    assert _findings(_scan(permissions=(phone,), calls=(dormant,)), ids, "PS201") == []
+
+
+def test_the_coverage_of_read_phone_state_is_data() -> None:
+    phone_state = next(c for c in capabilities() if c.id == "phone_state")
+    assert [(c.capability, c.permissions) for c in phone_state.permission_covered_by] == [
+        ("device_id", (AP + "READ_PHONE_STATE",))
+    ]
+    assert all(not c.permission_covered_by for c in capabilities() if c.id != "phone_state")
 
 
 # --------------------------------------------------------------------------- taxonomy data

@@ -8,16 +8,43 @@ both sides, or, when the policy is silent, the terms that were searched for. The
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from scanner.catalog import SdkSignature, builtin_sdks, capabilities, sdk_taxonomy
 from scanner.compare import rules
 from scanner.compare.model import AuditResult, Finding
-from scanner.compare.rules.interface import MAX_EVIDENCE, vendor_key
+from scanner.compare.rules.interface import MAX_EVIDENCE, CategoryStance, vendor_key
 from scanner.model import ScanResult
 from scanner.policy.model import PolicyAnalysis
 
-__all__ = ["MAX_EVIDENCE", "audit", "rules", "vendor_key"]
+__all__ = [
+    "MAX_EVIDENCE",
+    "CategoryFacts",
+    "CategoryStance",
+    "audit",
+    "category_facts",
+    "rules",
+    "vendor_key",
+]
+
+
+@dataclass(frozen=True)
+class CategoryFacts:
+    """What the rules read per category, for reports that show the same picture."""
+
+    stances: Mapping[str, CategoryStance]
+    """How the policy stands on each category, covering categories included (precise location
+    covers coarse; device identifiers cover READ_PHONE_STATE)."""
+    exercised: frozenset[str]
+    """Categories the app really exercises: a granting permission, a startup entry or a call
+    site that can collect (not dormant, not library code). Only these can need disclosure."""
+
+
+def category_facts(scan: ScanResult, policy: PolicyAnalysis) -> CategoryFacts:
+    """The per-category facts the rules read, computed the same way."""
+    ctx = rules.build_context(scan, policy, builtin_sdks(), capabilities(), sdk_taxonomy())
+    return CategoryFacts(dict(ctx.stances), frozenset(ctx.exercises))
 
 
 def audit(

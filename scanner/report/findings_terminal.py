@@ -7,7 +7,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from scanner.compare.model import AuditResult, Severity
-from scanner.report.html import sdk_names, severity_counts
+from scanner.report.common import sdk_names, severity_counts
 
 SEVERITY_STYLE: dict[Severity, str] = {
     Severity.HIGH: "bold red",

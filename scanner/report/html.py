@@ -10,158 +10,58 @@ builds HTML out of policy text.
 The page is deterministic: the caller passes the scan date (`generated_at`), so the same audit
 gives the same bytes, and the inline script is allowed by its sha256 hash rather than a nonce.
 
-Some helpers here (SDK disclosure status, evidence wording, term splitting) are shared by the
-Markdown and SARIF renderers.
+Helpers other formats share (SDK disclosure status, evidence wording, term splitting, owner
+and call-site notes) live in `scanner.report.common`.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
-from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal
 
 import jinja2
 from markupsafe import Markup
 
 from scanner import __version__
-from scanner.catalog import capabilities, sdk_taxonomy
-from scanner.compare import rules
+from scanner.catalog import capabilities
+from scanner.compare import CategoryStance, category_facts
 from scanner.compare.model import AuditResult, Finding, Severity
-from scanner.model import CallSiteUse, Evidence, SdkDetection, StartupBehaviour
+from scanner.compare.rules.interface import call_is_weak
+from scanner.model import (
+    ApiAccess,
+    CallSiteUse,
+    Evidence,
+    OwnerKind,
+    SdkDetection,
+    StartupBehaviour,
+)
 from scanner.policy.model import CategoryDisclosure, PolicyEvidence
+from scanner.report.common import (
+    CALL_SITE_KINDS,
+    CATEGORY_STATUS_LABEL,
+    SDK_DISCLOSURE_LABEL,
+    SdkDisclosure,
+    call_notes,
+    dormant_note,
+    evidence_label,
+    failing,
+    library_names,
+    owner_label,
+    sdk_disclosure,
+    sdk_names,
+    severity_counts,
+    term_parts,
+)
 from scanner.resources import data_dir
 from scanner.severity import DEFAULT_FAIL_ON
 
-SdkDisclosure = Literal["named", "vendor", "generic", "not_disclosed", "no_policy"]
-
-SEVERITIES_HIGH_FIRST: tuple[Severity, ...] = tuple(
-    sorted(Severity, key=lambda s: s.rank, reverse=True)
-)
-
-SDK_DISCLOSURE_LABEL: dict[str, str] = {
-    "named": "named",
-    "vendor": "vendor only",
-    "generic": "generic only",
-    "not_disclosed": "not disclosed",
-    "no_policy": "no policy",
-}
-
-CATEGORY_STATUS_LABEL: dict[str, str] = {
-    "disclosed": "disclosed",
-    "denied": "denied",
-    "heading_only": "heading only",
-    "not_mentioned": "not mentioned",
-    "no_policy": "no policy",
-}
-
-CALL_SITE_KINDS = frozenset(
-    {"call_site", "invoke", "field_read", "reflection_string", "const_string"}
-)
-"""Evidence kinds that stand for a place in the code (caller → API)."""
-
-_EVIDENCE_LABEL = {
-    "class_package": "classes",
-    "native_library": "native library",
-    "jni_class": "JNI class",
-    "objc_class": "Objective-C class",
-    "component": "component",
-    "meta_data": "meta-data",
-    "asset": "asset",
-    "permission": "permission",
-    "intent_filter": "intent filter",
-    "call_site": "call site",
-    "invoke": "call site",
-    "field_read": "content URI read",
-    "reflection_string": "API named in a string",
-    "const_string": "constant string",
-}
+__all__ = ["render_html", "script_hash", "sdk_disclosure", "term_parts"]
 
 MAX_LISTED_CALL_SITES = 25
 """Per matrix cell; the findings list every call site their rule cites."""
-
-
-# --------------------------------------------------------------------------- shared helpers
-
-
-_SDK_RULE_DISCLOSURE: dict[str, SdkDisclosure] = {
-    rules.SDK_VENDOR_ONLY.id: "vendor",
-    rules.SDK_GENERIC_ONLY.id: "generic",
-    rules.UNDISCLOSED_SDK.id: "not_disclosed",
-}
-
-
-def sdk_disclosure(audit: AuditResult, sdk: SdkDetection) -> SdkDisclosure:
-    """How the policy discloses `sdk`: by name, by its vendor only, only as a generic kind of
-    partner, or not at all. The compare stage's verdict wins when it reported on the SDK."""
-    policy = audit.policy
-    if policy is None:
-        return "no_policy"
-    if policy.names_sdk(sdk.sdk_id):
-        return "named"
-    reported = [f for f in audit.findings if f.sdk_id == sdk.sdk_id]
-    reported += [f for f, _ in audit.suppressed if f.sdk_id == sdk.sdk_id]
-    for f in reported:
-        if f.rule.id in _SDK_RULE_DISCLOSURE:
-            return _SDK_RULE_DISCLOSURE[f.rule.id]
-    if set(sdk_taxonomy().covering(sdk.category)) & policy.generic_categories():
-        return "generic"
-    return "not_disclosed"
-
-
-def term_parts(ev: PolicyEvidence) -> tuple[str, str, str]:
-    """`ev.text` split into (before, term, after) around the matched term.
-
-    Uses the offsets when they agree with the text, else the first case-insensitive occurrence;
-    when the term cannot be found, the whole text is `before` and nothing is highlighted.
-    """
-    text = ev.text
-    offset = ev.term_start - ev.start
-    if ev.term and offset >= 0 and text[offset : offset + len(ev.term)] == ev.term:
-        return text[:offset], ev.term, text[offset + len(ev.term) :]
-    found = text.casefold().find(ev.term.casefold()) if ev.term else -1
-    # casefold can change lengths (ß → ss); only trust the search when it did not.
-    if found >= 0 and len(text.casefold()) == len(text):
-        end = found + len(ev.term)
-        return text[:found], text[found:end], text[end:]
-    return text, "", ""
-
-
-def evidence_label(ev: Evidence) -> str:
-    """A short human name for an evidence kind (e.g. "meta-data", "call site")."""
-    return _EVIDENCE_LABEL.get(ev.kind, ev.kind.replace("_", " "))
-
-
-def evidence_text(ev: Evidence) -> str:
-    """One line describing an app-side evidence item, as plain text (not escaped)."""
-    if ev.kind in CALL_SITE_KINDS and ev.detail:
-        line = f"{ev.value} → {ev.detail}"
-    elif ev.kind == "meta_data":
-        line = f"{ev.value} = {ev.detail}" if ev.detail else ev.value
-    elif ev.detail:
-        line = f"{ev.value} ({ev.detail})"
-    else:
-        line = ev.value
-    return f"{evidence_label(ev)}: {line}" + (f" [{ev.location}]" if ev.location else "")
-
-
-def sdk_names(audit: AuditResult) -> dict[str, str]:
-    """SDK id → display name, for the SDKs found in the app."""
-    return {d.sdk_id: d.name for d in audit.scan.sdks}
-
-
-def severity_counts(findings: Iterable[Finding]) -> dict[Severity, int]:
-    """Number of findings per severity, every severity present (high first)."""
-    counts = Counter(f.severity for f in findings)
-    return {s: counts.get(s, 0) for s in SEVERITIES_HIGH_FIRST}
-
-
-def failing(audit: AuditResult, fail_on: Severity) -> list[Finding]:
-    """The findings at or above `fail_on`."""
-    return [f for f in audit.findings if f.severity.rank >= fail_on.rank]
 
 
 # --------------------------------------------------------------------------- view model
@@ -198,9 +98,24 @@ class FindingView:
 
 
 @dataclass(frozen=True)
+class CallView:
+    """One call site as the matrix lists it, with what a reviewer should know before trusting
+    it (dormant, weak evidence)."""
+
+    call: CallSiteUse
+    notes: tuple[str, ...]
+    weak: bool
+    dormant: bool
+
+
+@dataclass(frozen=True)
 class CallerGroup:
     owner: str
-    calls: tuple[CallSiteUse, ...]
+    """'app', an SDK's name, 'library: <name>' or 'unknown: obfuscated'."""
+    kind: OwnerKind
+    calls: tuple[CallView, ...]
+    """At most MAX_LISTED_CALL_SITES of them."""
+    total: int
 
 
 @dataclass(frozen=True)
@@ -210,8 +125,16 @@ class MatrixRow:
     permissions: tuple[str, ...]
     callers: tuple[CallerGroup, ...]
     call_count: int
+    active_count: int
+    """Call sites that count as the app exercising it (not dormant, not library code)."""
+    dormant: tuple[str, ...]
+    """One line per set of missing permissions: 'dormant code: the app lacks X'."""
     startup: tuple[StartupBehaviour, ...]
     status: str
+    covered_as: str
+    """Title of the category whose disclosure covers this one ('' when its own does)."""
+    exercised: bool
+    """The app really exercises it (compare's view): else nothing here needs disclosure."""
     quote: PolicyQuote | None
     more_quotes: int
     searched_terms: tuple[str, ...]
@@ -254,33 +177,66 @@ def _owner_name(owner: str | None, names: dict[str, str]) -> str:
     return "app" if owner is None else names.get(owner, owner)
 
 
+_KIND_ORDER = {OwnerKind.APP: 0, OwnerKind.SDK: 1, OwnerKind.UNKNOWN: 2, OwnerKind.LIBRARY: 3}
+"""Matrix order of owner groups: what the app answers for first, library code last."""
+
+
+def _call_view(call: CallSiteUse) -> CallView:
+    return CallView(call, call_notes(call), call_is_weak(call), call.dormant)
+
+
+def _caller_groups(calls: list[CallSiteUse], names: dict[str, str]) -> tuple[CallerGroup, ...]:
+    libraries = library_names()
+    by_owner: dict[tuple[OwnerKind, str], list[CallSiteUse]] = defaultdict(list)
+    for c in calls:
+        kind = OwnerKind(c.owner_kind)
+        by_owner[(kind, owner_label(c, names, libraries))].append(c)
+    return tuple(
+        CallerGroup(label, kind, tuple(_call_view(c) for c in cs[:MAX_LISTED_CALL_SITES]), len(cs))
+        for (kind, label), cs in sorted(
+            by_owner.items(), key=lambda kv: (_KIND_ORDER[kv[0][0]], kv[0][1])
+        )
+    )
+
+
+def _counts(call: CallSiteUse) -> bool:
+    return not call.dormant and call.owner_kind != OwnerKind.LIBRARY
+
+
 def _matrix(audit: AuditResult, names: dict[str, str]) -> list[MatrixRow]:
     uses = {u.category: u for u in audit.scan.capabilities}
-    used = set(uses) | {f.category for f in audit.findings if f.category}
+    # Every read or use in the inventory, dormant and library code included: the roll-up in
+    # `capabilities` may leave those out, but a reviewer should see them, marked.
+    listed: dict[str, list[CallSiteUse]] = defaultdict(list)
+    for c in audit.scan.call_sites:
+        if c.access != ApiAccess.WRITE:
+            listed[c.category].append(c)
+    used = set(uses) | set(listed) | {f.category for f in audit.findings if f.category}
     titles = {c.id: c.title_en for c in capabilities()}
     taxonomy_order = {c.id: i for i, c in enumerate(capabilities())}
+    facts = category_facts(audit.scan, audit.policy) if audit.policy else None
+    stances = facts.stances if facts else {}
     rows = []
     for cat in sorted(used, key=lambda c: (taxonomy_order.get(c, len(taxonomy_order)), c)):
         use = uses.get(cat)
-        calls = use.call_site_uses if use else ()
-        by_owner: dict[str, list[CallSiteUse]] = defaultdict(list)
-        for c in calls:
-            by_owner[_owner_name(c.owner, names)].append(c)
-        groups = tuple(
-            CallerGroup(owner, tuple(cs[:MAX_LISTED_CALL_SITES]))
-            for owner, cs in sorted(by_owner.items(), key=lambda kv: (kv[0] != "app", kv[0]))
-        )
-        disclosure = _disclosure(audit, cat)
+        calls = listed.get(cat) or list(use.call_site_uses if use else ())
+        disclosure = _disclosure(stances.get(cat), audit, cat)
+        covering = disclosure.category if disclosure and disclosure.category != cat else ""
         evidence = disclosure.evidence if disclosure else ()
+        dormant = sorted({dormant_note(c) for c in calls if c.dormant})
         rows.append(
             MatrixRow(
                 category=cat,
                 title=titles.get(cat, cat),
                 permissions=use.permissions if use else (),
-                callers=groups,
+                callers=_caller_groups(calls, names),
                 call_count=len(calls),
+                active_count=sum(1 for c in calls if _counts(c)),
+                dormant=tuple(n.replace("dormant:", "dormant code:", 1) for n in dormant),
                 startup=use.startup_behaviours if use else (),
                 status=disclosure.status if disclosure else "no_policy",
+                covered_as=titles.get(covering, covering).lower(),
+                exercised=facts is None or cat in facts.exercised,
                 quote=_quote(evidence[0]) if evidence else None,
                 more_quotes=max(len(evidence) - 1, 0),
                 searched_terms=disclosure.searched_terms if disclosure else (),
@@ -289,9 +245,14 @@ def _matrix(audit: AuditResult, names: dict[str, str]) -> list[MatrixRow]:
     return rows
 
 
-def _disclosure(audit: AuditResult, category: str) -> CategoryDisclosure | None:
+def _disclosure(
+    stance: CategoryStance | None, audit: AuditResult, category: str
+) -> CategoryDisclosure | None:
+    """The disclosure compare's rules read for `category` (its own, or a covering one's)."""
     if audit.policy is None:
         return None
+    if stance is not None and stance.disclosure is not None:
+        return stance.disclosure
     try:
         return audit.policy.disclosure(category)
     except KeyError:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from scanner.compare.model import AuditResult, Finding, Severity
-from scanner.report.html import (
+from scanner.report.common import (
     SDK_DISCLOSURE_LABEL,
     failing,
     sdk_disclosure,
@@ -89,7 +89,7 @@ def render_markdown(
     undisclosed = [
         (d, status)
         for d in audit.scan.sdks
-        if d.status == "present" and (status := sdk_disclosure(audit, d)) != "named"
+        if (status := sdk_disclosure(audit, d)) not in ("named", "not_required")
     ]
     if audit.policy is not None and undisclosed:
         lines += ["#### SDKs the policy does not name", ""]

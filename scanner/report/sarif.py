@@ -18,7 +18,7 @@ from scanner import __version__
 from scanner.compare.model import AuditResult, Finding, Rule, Severity
 from scanner.model import Evidence
 from scanner.policy.model import PolicyEvidence
-from scanner.report.html import CALL_SITE_KINDS, evidence_label
+from scanner.report.common import CALL_SITE_KINDS, evidence_label
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"

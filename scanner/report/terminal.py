@@ -6,7 +6,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from scanner.model import DIRECT_CODE_EVIDENCE, ScanResult
+from scanner.model import DIRECT_CODE_EVIDENCE, ApiAccess, ScanResult
+from scanner.report.common import call_notes, library_names, owner_label
 
 _LEVEL_STYLE = {"dangerous": "bold red", "signature": "yellow", "special": "magenta"}
 
@@ -49,10 +50,12 @@ def print_scan(result: ScanResult, console: Console) -> None:
                 str(len(lib.jni_classes)),
             )
         console.print(table)
-    reads = [c for c in result.call_sites if c.access != "write"]
+    reads = [c for c in result.call_sites if c.access != ApiAccess.WRITE]
     if reads:
+        names = {d.sdk_id: d.name for d in result.sdks}
+        libraries = library_names()
         table = Table(title=f"Sensitive call sites ({len(reads)}; writes not shown)")
-        for col in ("capability", "API", "caller", "owner"):
+        for col in ("capability", "API", "caller", "owner", "notes"):
             table.add_column(col)
         for c in sorted(reads, key=lambda c: (c.category, c.owner or "", c.caller_class)):
             direct = c.evidence_kind in DIRECT_CODE_EVIDENCE
@@ -61,7 +64,8 @@ def print_scan(result: ScanResult, console: Console) -> None:
                 c.category,
                 api,
                 escape(f"{c.caller_class}.{c.caller_method}"),
-                c.owner or "app",
+                escape(owner_label(c, names, libraries)),
+                escape("; ".join(call_notes(c))),
             )
         console.print(table)
     table = Table(title=f"SDKs ({sum(1 for d in result.sdks if d.status == 'present')} present)")

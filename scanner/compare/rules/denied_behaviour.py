@@ -1,4 +1,7 @@
-"""PS301: the policy says the app does not do something that the app does."""
+"""PS301: the policy says the app does not do something that the app does.
+
+High only on strong evidence (a dangerous permission, a manifest startup entry, a strong call in
+app or SDK code); weak evidence or obfuscated code of unknown owner gives low."""
 
 from __future__ import annotations
 
@@ -8,8 +11,9 @@ from scanner.compare.model import Finding, Rule, Severity
 from scanner.compare.rules.interface import (
     AuditContext,
     RuleUnit,
+    capped,
     category_finding,
-    use_evidence,
+    weak_note,
 )
 
 DENIED_BEHAVIOUR = Rule(
@@ -23,19 +27,18 @@ DENIED_BEHAVIOUR = Rule(
 
 def check(ctx: AuditContext) -> Iterator[Finding]:
     for cap in ctx.capabilities:
-        use = ctx.uses.get(cap.id)
+        ex = ctx.exercises.get(cap.id)
         stance = ctx.stances[cap.id]
-        if use is None or stance.status != "denied" or stance.disclosure is None:
+        if ex is None or stance.status != "denied" or stance.disclosure is None:
             continue
-        who = ctx.describe_owners(
-            [c.owner for c in use.call_site_uses] + [s.owner for s in use.startup_behaviours]
-        )
+        who = ctx.describe_actors(ex)
         by = f" ({who})" if who else ""
         yield category_finding(
             DENIED_BEHAVIOUR,
             cap,
-            f"The policy denies {cap.title_en.lower()}, but the app does it{by}.",
-            app_evidence=use_evidence(use),
+            f"The policy denies {cap.title_en.lower()}, but the app does it{by}.{weak_note(ex)}",
+            severity=capped(Severity.HIGH, ex.ceiling()),
+            app_evidence=ex.evidence(),
             policy_evidence=stance.disclosure.evidence,
         )
 

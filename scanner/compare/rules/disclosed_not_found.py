@@ -23,11 +23,12 @@ DISCLOSED_NOT_FOUND = Rule(
 def check(ctx: AuditContext) -> Iterator[Finding]:
     for cap in ctx.capabilities:
         stance = ctx.stances[cap.id]
-        if cap.id in ctx.uses or stance.status != "disclosed" or stance.disclosure is None:
+        if cap.id in ctx.exercises or stance.status != "disclosed" or stance.disclosure is None:
             continue
+        # Dormant, library-only code and a lone normal permission show no use either.
         message = (
-            f"The policy discloses {cap.title_en.lower()}, but the app requests "
-            "no permission for it and no code or manifest entry exercises it."
+            f"The policy discloses {cap.title_en.lower()}, but the app shows no sign of it: "
+            "no permission that grants it, no code that can run for it, no manifest entry."
         )
         yield category_finding(
             DISCLOSED_NOT_FOUND, cap, message, policy_evidence=stance.disclosure.evidence[:3]

@@ -10,17 +10,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from scanner.catalog import Capability, SdkSignature, SdkTaxonomy
 from scanner.compare.model import Finding, Rule, Severity
+from scanner.libraries import builtin_libraries
 from scanner.model import (
     DIRECT_CODE_EVIDENCE,
+    ApiAccess,
     CallSiteUse,
     CapabilityUse,
     Evidence,
     EvidenceKind,
+    OwnerKind,
+    PermissionFinding,
+    ProtectionLevel,
     ScanResult,
+    StartupBehaviour,
+    StartupKind,
+    Strength,
 )
 from scanner.policy.model import (
     CategoryDisclosure,
@@ -52,6 +60,126 @@ class CategoryStance:
     """The disclosure that gave `status` (None when no category of the taxonomy matched)."""
 
 
+GRANTING_LEVELS: frozenset[ProtectionLevel] = frozenset(
+    {ProtectionLevel.DANGEROUS, ProtectionLevel.SPECIAL}
+)
+"""Protection levels the user grants one permission at a time: requesting one is strong
+evidence on its own. A normal (install-time) permission such as ACCESS_WIFI_STATE or
+RECEIVE_BOOT_COMPLETED only lets an API work; without code or a manifest entry that uses it,
+nothing is collected, so alone it is no finding."""
+
+
+def call_counts(call: CallSiteUse, library_collects: Mapping[str, tuple[str, ...]]) -> bool:
+    """True when the call site can collect data for the app: not dormant (Android refuses it),
+    not a write, and not library code, unless the library is documented to collect that
+    category itself. Unknown-owner (obfuscated) code counts, capped at low (`call_ceiling`)."""
+    if call.dormant or call.access == ApiAccess.WRITE:
+        return False
+    if call.owner_kind == OwnerKind.LIBRARY:
+        return call.category in library_collects.get(call.library or "", ())
+    return True
+
+
+def call_is_weak(call: CallSiteUse) -> bool:
+    """Weak evidence: the detect stage said so, the code only names the API in a string, or an
+    associated-startup call whose target detect could not name (starting the app's own
+    components is not associated startup, and the code alone does not show another app)."""
+    if call.strength == Strength.WEAK or call.evidence_kind not in DIRECT_CODE_EVIDENCE:
+        return True
+    return call.category == StartupKind.ASSOCIATED_STARTUP and not call.argument
+
+
+def call_ceiling(call: CallSiteUse) -> Severity:
+    """The highest severity one call site can support: high for a strong call in app or SDK
+    code, low for weak evidence or code nobody can attribute (obfuscated, owner unknown)."""
+    if call.owner_kind == OwnerKind.UNKNOWN or call_is_weak(call):
+        return Severity.LOW
+    return Severity.HIGH
+
+
+def _worst(severities: Iterable[Severity]) -> Severity:
+    return max(severities, key=lambda s: s.rank, default=Severity.INFO)
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """How the app exercises one category, counting only what can collect the data."""
+
+    category: str
+    permissions: tuple[PermissionFinding, ...]
+    """Every requested permission of the category, granting or not."""
+    startup: tuple[StartupBehaviour, ...]
+    calls: tuple[CallSiteUse, ...]
+    """The call sites that count (`call_counts`), strongest first."""
+    code_analysed: bool = True
+    """False under --no-code: then no call site can show a normal permission unused, and
+    every requested permission is evidence, as before call sites were read."""
+
+    @property
+    def granting(self) -> tuple[PermissionFinding, ...]:
+        """The requested permissions that are evidence on their own (`GRANTING_LEVELS`)."""
+        if not self.code_analysed:
+            return self.permissions
+        return tuple(p for p in self.permissions if p.protection_level in GRANTING_LEVELS)
+
+    @property
+    def exercised(self) -> bool:
+        """A granting permission, a startup behaviour or a call site that counts."""
+        return bool(self.granting or self.startup or self.calls)
+
+    def ceiling(self) -> Severity:
+        """The highest severity the evidence supports: a granting permission or a manifest
+        startup entry is strong; call sites bring their own ceiling."""
+        if self.granting or self.startup:
+            return Severity.HIGH
+        return _worst(call_ceiling(c) for c in self.calls)
+
+    def evidence(self) -> list[Evidence]:
+        """Permissions, then startup entries, then call sites (strongest first)."""
+        evidence = [p.evidence for p in self.permissions]
+        evidence += [s.evidence for s in self.startup]
+        evidence += [call_evidence(c) for c in self.calls]
+        return evidence
+
+    @property
+    def weak_only(self) -> bool:
+        """Only weak call sites back it (no permission, startup entry or strong call)."""
+        return not (self.granting or self.startup) and all(call_is_weak(c) for c in self.calls)
+
+    @property
+    def unknown_only(self) -> bool:
+        """Only obfuscated code whose owner is unknown backs it."""
+        return (
+            not (self.granting or self.startup)
+            and bool(self.calls)
+            and all(c.owner_kind == OwnerKind.UNKNOWN for c in self.calls)
+        )
+
+
+def _call_order(call: CallSiteUse) -> tuple[bool, bool]:
+    return (call_ceiling(call) is not Severity.HIGH, call.owner_kind == OwnerKind.UNKNOWN)
+
+
+def exercise_of(
+    cap_id: str,
+    use: CapabilityUse | None,
+    calls: Iterable[CallSiteUse],
+    library_collects: Mapping[str, tuple[str, ...]],
+    code_analysed: bool = True,
+) -> Exercise:
+    """The counting evidence of one category: detect's roll-up for permissions and startup,
+    and the category's call sites from the scan's inventory (the roll-up keeps only active
+    ones, so a library that collects the data itself would be lost there)."""
+    counted = sorted((c for c in calls if call_counts(c, library_collects)), key=_call_order)
+    return Exercise(
+        cap_id,
+        use.permission_findings if use else (),
+        use.startup_behaviours if use else (),
+        tuple(counted),
+        code_analysed,
+    )
+
+
 @dataclass(frozen=True)
 class AuditContext:
     """Everything a rule reads. Build it with `build_context`; rules never change it."""
@@ -74,16 +202,39 @@ class AuditContext:
     """vendor_key -> the first named SDK disclosure of one of that vendor's SDKs."""
     searched_for: Mapping[str, tuple[str, ...]]
     """SDK id -> the names looked for in the policy (name and aliases of its signature)."""
+    exercises: Mapping[str, Exercise] = field(default_factory=dict)
+    """Category -> its counting evidence, for the categories the app really exercises
+    (`Exercise.exercised`): dormant, library and write call sites and lone normal permissions
+    left out. The inventory and the reports still list those."""
+    library_names: Mapping[str, str] = field(default_factory=dict)
+    """Library id -> display name."""
 
     def owner_name(self, owner: str | None) -> str:
         """The SDK's display name, or 'the app's own code'."""
         return self.sdk_names.get(owner, owner) if owner else "the app's own code"
 
-    def describe_owners(self, owners: Iterable[str | None]) -> str:
-        return ", ".join(sorted({self.owner_name(o) for o in owners}))
+    def actor(self, call: CallSiteUse) -> str:
+        """Who a counting call site acts for, as a message says it."""
+        if call.owner_kind == OwnerKind.UNKNOWN:
+            return UNKNOWN_OWNER
+        if call.owner_kind == OwnerKind.LIBRARY and call.library:
+            return self.library_names.get(call.library, call.library)
+        return self.owner_name(call.owner)
+
+    def describe_actors(self, ex: Exercise) -> str:
+        """Every actor of a category's counting evidence, for a message."""
+        actors = {self.actor(c) for c in ex.calls}
+        actors |= {self.owner_name(s.owner) for s in ex.startup}
+        return ", ".join(sorted(actors))
 
 
-def _stance(policy: PolicyAnalysis, cap: Capability) -> CategoryStance:
+UNKNOWN_OWNER = "obfuscated code of unknown owner"
+"""How a message names code R8 renamed outside any known package (nobody can say whose)."""
+
+
+def _stance(
+    policy: PolicyAnalysis, cap: Capability, exercise: Exercise | None = None
+) -> CategoryStance:
     best = CategoryStance(Status.NOT_MENTIONED, None)
     for cat in (cap.id, *cap.covered_by):
         try:
@@ -92,6 +243,17 @@ def _stance(policy: PolicyAnalysis, cap: Capability) -> CategoryStance:
             continue
         if best.disclosure is None or _STATUS_ORDER[disc.status] < _STATUS_ORDER[best.status]:
             best = CategoryStance(disc.status, disc)
+    if best.status == Status.DISCLOSED or exercise is None:
+        return best
+    for coverage in cap.permission_covered_by:
+        if not coverage.covers(exercise.permissions, exercise.calls):
+            continue
+        try:
+            disc = policy.disclosure(coverage.capability)
+        except KeyError:
+            continue
+        if disc.status == Status.DISCLOSED:
+            return CategoryStance(disc.status, disc)
     return best
 
 
@@ -114,6 +276,24 @@ def build_context(
         if tp.kind == "generic" and tp.category:
             generic.setdefault(tp.category, []).append(tp)
     found = {d.sdk_id for d in scan.sdks}
+    libraries = builtin_libraries()
+    library_collects = {lib.id: lib.collects for lib in libraries}
+    uses = {u.category: u for u in scan.capabilities}
+    # The inventory lists every call site; a scan rebuilt from a roll-up alone has only those.
+    inventory = scan.call_sites or tuple(c for u in scan.capabilities for c in u.call_site_uses)
+    by_category: dict[str, list[CallSiteUse]] = {}
+    for call in inventory:
+        by_category.setdefault(call.category, []).append(call)
+    exercises = {
+        c.id: exercise_of(
+            c.id,
+            uses.get(c.id),
+            by_category.get(c.id, ()),
+            library_collects,
+            scan.code_analysed,
+        )
+        for c in capabilities
+    }
     return AuditContext(
         scan=scan,
         policy=policy,
@@ -121,44 +301,63 @@ def build_context(
         capabilities=tuple(capabilities),
         taxonomy=taxonomy,
         sdk_names={d.sdk_id: d.name for d in scan.sdks},
-        uses={u.category: u for u in scan.capabilities},
-        stances={c.id: _stance(policy, c) for c in capabilities},
+        uses=uses,
+        stances={c.id: _stance(policy, c, exercises[c.id]) for c in capabilities},
         generic={cat: tuple(tps) for cat, tps in generic.items()},
         named_vendors=named_vendors,
         searched_for={s.id: (s.name, *s.aliases_en, *s.aliases_zh) for s in sigs if s.id in found},
+        exercises={cat: ex for cat, ex in exercises.items() if ex.exercised},
+        library_names={lib.id: lib.name for lib in libraries},
     )
 
 
 def call_evidence(call: CallSiteUse) -> Evidence:
-    """A call site as evidence, marked when it is weaker than a real call or field read."""
-    weak = (
-        ""
-        if call.evidence_kind in DIRECT_CODE_EVIDENCE
-        else f" [{call.evidence_kind}: weaker evidence]"
-    )
+    """A call site as evidence, marked when it is weak or its owner is unknown."""
+    notes = []
+    if call.evidence_kind not in DIRECT_CODE_EVIDENCE:
+        notes.append(f"{call.evidence_kind}: weak evidence")
+    elif call_is_weak(call):
+        notes.append("weak evidence")
+    if call.owner_kind == OwnerKind.UNKNOWN:
+        notes.append("owner unknown: obfuscated code")
+    if call.argument:
+        notes.append(f"argument {call.argument}")
+    marks = "".join(f" [{n}]" for n in notes)
     return Evidence(
         EvidenceKind.CALL_SITE,
         f"{call.caller_class}.{call.caller_method}",
-        f"{call.access} {call.api}{weak}",
+        f"{call.access} {call.api}{marks}",
         call.code_unit,
     )
 
 
-def use_evidence(use: CapabilityUse) -> list[Evidence]:
-    """All app evidence of a category: permissions, then startup, then call sites."""
-    evidence = [p.evidence for p in use.permission_findings]
-    evidence += [s.evidence for s in use.startup_behaviours]
-    evidence += [call_evidence(c) for c in use.call_site_uses]
-    return evidence
-
-
-def undisclosed(ctx: AuditContext) -> Iterator[tuple[Capability, CapabilityUse, CategoryStance]]:
+def undisclosed(ctx: AuditContext) -> Iterator[tuple[Capability, Exercise, CategoryStance]]:
     """The categories the app exercises and the policy neither discloses nor denies."""
     for cap in ctx.capabilities:
-        use = ctx.uses.get(cap.id)
+        ex = ctx.exercises.get(cap.id)
         stance = ctx.stances[cap.id]
-        if use is not None and stance.status in ("heading_only", "not_mentioned"):
-            yield cap, use, stance
+        if ex is not None and stance.status in ("heading_only", "not_mentioned"):
+            yield cap, ex, stance
+
+
+def weak_note(ex: Exercise) -> str:
+    """A sentence for a message whose only evidence is weak or unattributed."""
+    if ex.unknown_only:
+        return (
+            " Its owner is unknown because the code is obfuscated (renamed classes outside any "
+            "known package)."
+        )
+    if ex.weak_only:
+        return (
+            " The evidence is weak (the API named in a string, an argument or target not known "
+            "statically, or intent resolution)."
+        )
+    return ""
+
+
+def capped(severity: Severity, ceiling: Severity) -> Severity:
+    """`severity`, lowered to `ceiling` when the evidence supports no more."""
+    return severity if severity.rank <= ceiling.rank else ceiling
 
 
 def silent_wording(stance: CategoryStance) -> str:

@@ -1,9 +1,14 @@
-"""PS101 / PS102 / PS103: how the policy discloses an embedded tracking SDK.
+"""PS101 / PS102 / PS103: how the policy discloses an embedded SDK that processes personal data.
 
 One decision with three outcomes, so one module: the policy names the SDK's vendor for another
 of its SDKs (PS103, low), else only a generic kind of partner covers it (PS102), else nothing
 does (PS101). An SDK the policy names raises none of them. The order of that ladder is the rule;
 split in three modules each would have to repeat the others' conditions.
+
+Which SDKs: every third-party SDK that processes personal data, tracker or not (the Chinese
+rules and GDPR ask that, not whether it "tracks"): its signature says it collects something or
+tracks, or its own code exercises a capability. Libraries that process none (OkHttp, Hermes)
+stay out. An SDK only declared in the manifest (an API key, no code) is reported at info.
 """
 
 from __future__ import annotations
@@ -11,18 +16,25 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from scanner.compare.model import Finding, Rule, Severity
-from scanner.compare.rules.interface import MAX_EVIDENCE, AuditContext, RuleUnit, vendor_key
-from scanner.model import SdkDetection
+from scanner.compare.rules.interface import (
+    MAX_EVIDENCE,
+    AuditContext,
+    RuleUnit,
+    call_is_weak,
+    vendor_key,
+)
+from scanner.model import SdkDetection, SdkStatus
 
 UNDISCLOSED_SDK = Rule(
     id="PS101",
     name="undisclosed-sdk",
     severity=Severity.HIGH,
-    summary="A third-party SDK is embedded but the privacy policy does not name it.",
+    summary="A third-party SDK that processes personal data is embedded but the policy does not "
+    "name it.",
     help=(
         "Name the SDK (and its vendor) in the policy's third-party / SDK list with what it "
-        "collects and why, or remove it. An SDK that makes no sensitive call is reported at "
-        "medium severity."
+        "collects and why, or remove it. An SDK that makes no sensitive call in the code "
+        "scanned is reported at medium severity, one only declared in the manifest at info."
     ),
 )
 SDK_GENERIC_ONLY = Rule(
@@ -47,33 +59,49 @@ SDK_VENDOR_ONLY = Rule(
 )
 
 
-def _is_active(sdk: SdkDetection, ctx: AuditContext) -> bool:
-    """The SDK makes a sensitive call or starts itself (always true when code was not read)."""
-    scan = ctx.scan
-    if not scan.code_analysed:
-        return True
-    return any(c.owner == sdk.sdk_id and c.access != "write" for c in scan.call_sites) or any(
-        s.owner == sdk.sdk_id for s in scan.startup
-    )
+def _exercising(ctx: AuditContext, sdk: SdkDetection) -> tuple[bool, bool]:
+    """(the SDK's own code exercises a capability, with strong evidence). Only call sites
+    that count (`AuditContext.exercises`) and the SDK's startup entries are looked at."""
+    calls = [c for ex in ctx.exercises.values() for c in ex.calls if c.owner == sdk.sdk_id]
+    starts = [s for s in ctx.scan.startup if s.owner == sdk.sdk_id]
+    strong = bool(starts) or any(not call_is_weak(c) for c in calls)
+    return bool(calls or starts), strong
+
+
+def processes_personal_data(ctx: AuditContext, sdk: SdkDetection) -> bool:
+    """Its signature says it collects something or tracks (a tracker processes personal data
+    by definition; imported Exodus trackers say nothing else), or its own code exercises a
+    capability. When code was not read, only the signature can say."""
+    return sdk.tracking or bool(sdk.collects) or _exercising(ctx, sdk)[0]
 
 
 def _finding(ctx: AuditContext, sdk: SdkDetection) -> Finding:
-    active = _is_active(sdk, ctx)
-    idle_note = "" if active else " It makes no sensitive call in the code scanned."
+    declared = sdk.status == SdkStatus.DECLARED
+    if declared:
+        active = strong = False
+        note = " It is declared in the manifest, but no code of it was found."
+    elif not ctx.scan.code_analysed:
+        active = strong = True
+        note = ""
+    else:
+        active, strong = _exercising(ctx, sdk)
+        note = "" if active else " It makes no sensitive call in the code scanned."
     covering = [
         tp for cat in ctx.taxonomy.covering(sdk.category) for tp in ctx.generic.get(cat, ())
     ]
     vendor_tp = ctx.named_vendors.get(vendor_key(sdk.vendor))
+    where = "declared in the manifest" if declared else "embedded"
+    counted = f"{len(sdk.evidence)} entries" if declared else f"{sdk.class_count} classes"
     if vendor_tp is not None:
         rule, severity = SDK_VENDOR_ONLY, Severity.LOW
         policy_evidence = vendor_tp.evidence[:3]
         message = (
-            f"{sdk.name} ({sdk.category}) is embedded; the policy names its vendor "
+            f"{sdk.name} ({sdk.category}) is {where}; the policy names its vendor "
             f"({vendor_tp.name}, for {vendor_tp.sdk_id}) but not this SDK."
         )
     elif covering:
         rule = SDK_GENERIC_ONLY
-        severity = Severity.MEDIUM if active else Severity.LOW
+        severity = Severity.MEDIUM if strong else Severity.LOW
         policy_evidence = tuple(e for tp in covering for e in tp.evidence)[:3]
         message = (
             f"{sdk.name} ({sdk.vendor}, {sdk.category}) is covered only by a generic "
@@ -81,16 +109,16 @@ def _finding(ctx: AuditContext, sdk: SdkDetection) -> Finding:
         )
     else:
         rule = UNDISCLOSED_SDK
-        severity = Severity.HIGH if active else Severity.MEDIUM
+        severity = Severity.HIGH if strong else Severity.MEDIUM
         policy_evidence = ()
         message = (
-            f"{sdk.name} ({sdk.vendor}, {sdk.category}) is embedded "
-            f"({sdk.class_count} classes) but the policy does not disclose it."
+            f"{sdk.name} ({sdk.vendor}, {sdk.category}) is {where} "
+            f"({counted}) but the policy does not disclose it."
         )
     return Finding(
         rule=rule,
-        severity=severity,
-        message=message + idle_note,
+        severity=Severity.INFO if declared else severity,
+        message=message + note,
         subject=sdk.sdk_id,
         category=None,
         sdk_id=sdk.sdk_id,
@@ -102,8 +130,11 @@ def _finding(ctx: AuditContext, sdk: SdkDetection) -> Finding:
 
 def check(ctx: AuditContext) -> Iterator[Finding]:
     for sdk in ctx.scan.sdks:
-        if sdk.status == "present" and sdk.tracking and not ctx.policy.names_sdk(sdk.sdk_id):
-            yield _finding(ctx, sdk)
+        if sdk.status not in (SdkStatus.PRESENT, SdkStatus.DECLARED):
+            continue  # a stub holds no code that could process anything
+        if ctx.policy.names_sdk(sdk.sdk_id) or not processes_personal_data(ctx, sdk):
+            continue
+        yield _finding(ctx, sdk)
 
 
 UNIT = RuleUnit((UNDISCLOSED_SDK, SDK_GENERIC_ONLY, SDK_VENDOR_ONLY), check)

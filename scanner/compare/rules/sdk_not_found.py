@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from scanner.compare.model import Finding, Rule, Severity
 from scanner.compare.rules.interface import AuditContext, RuleUnit
+from scanner.model import SdkStatus
 
 SDK_DISCLOSED_NOT_FOUND = Rule(
     id="PS402",
@@ -17,7 +18,8 @@ SDK_DISCLOSED_NOT_FOUND = Rule(
 
 
 def check(ctx: AuditContext) -> Iterator[Finding]:
-    present = {d.sdk_id for d in ctx.scan.sdks if d.status == "present"}
+    present = {d.sdk_id for d in ctx.scan.sdks if d.status == SdkStatus.PRESENT}
+    declared = {d.sdk_id for d in ctx.scan.sdks if d.status == SdkStatus.DECLARED}
     seen: set[str] = set()
     for tp in ctx.policy.third_parties:
         if not tp.sdk_id or tp.sdk_id in present or tp.sdk_id in seen:
@@ -26,7 +28,12 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
         yield Finding(
             rule=SDK_DISCLOSED_NOT_FOUND,
             severity=SDK_DISCLOSED_NOT_FOUND.severity,
-            message=f"The policy names {tp.name} ({tp.sdk_id}), which the app does not embed.",
+            message=f"The policy names {tp.name} ({tp.sdk_id}), which the app does not embed"
+            + (
+                ": the manifest declares it (an API key or component), but no code of it is there."
+                if tp.sdk_id in declared
+                else "."
+            ),
             subject=tp.sdk_id,
             category=None,
             sdk_id=tp.sdk_id,
