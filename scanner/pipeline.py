@@ -17,13 +17,13 @@ from scanner.errors import LimitExceeded, ScanError, TimeBudgetExceeded, time_bu
 from scanner.limits import MAX_BATCH
 
 if TYPE_CHECKING:
-    from scanner.catalog import SdkSignature
     from scanner.compare.baseline import AcceptedFinding
     from scanner.compare.model import AuditResult
     from scanner.extract.archive import Limits
     from scanner.model import ScanResult
     from scanner.policy.model import PolicyAnalysis
     from scanner.settings import Settings
+    from scanner.signatures.catalog import SdkSignature
 
 Step = Callable[[str], AbstractContextManager[object]]
 """Wraps each long step with a message ("Scanning app.apk…"): the CLI shows a spinner."""
@@ -60,8 +60,8 @@ class AppOutcome:
 
 def load_signatures(extra: Sequence[Path] = ()) -> SignatureSet:
     """Built-in SDK signatures plus any εxodus-format files given with --signatures."""
-    from scanner.catalog import builtin_sdks
-    from scanner.exodus import load_exodus
+    from scanner.signatures.catalog import builtin_sdks
+    from scanner.signatures.exodus import load_exodus
 
     sigs = list(builtin_sdks())
     names = ["builtin"]

@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scanner.catalog import builtin_sdks  # noqa: E402
 from scanner.policy import analyse_policy, load_policy  # noqa: E402
+from scanner.signatures.catalog import builtin_sdks  # noqa: E402
 
 
 def build_policy(target_bytes: int) -> str:

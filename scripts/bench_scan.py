@@ -53,9 +53,9 @@ def run_child(mode: str, path: Path, jobs: int) -> dict[str, object]:
         units = _read_dex(path)
         detail = f"{len(units)} dex, {sum(len(d) for _, d in units) / 1e6:.1f} MB"
     elif mode == "dex-scan":
-        from scanner.catalog import capabilities
         from scanner.detect.callsites import find_call_sites
         from scanner.extract.dex import read_class_names
+        from scanner.signatures.catalog import capabilities
 
         caps = capabilities()
         start = time.perf_counter()

@@ -82,8 +82,8 @@ def _target_manifest() -> Callable[[bytes], None]:
 
 
 def _target_dex() -> Callable[[bytes], None]:
-    from scanner.catalog import capabilities
     from scanner.extract.dex import DexFile, DexFormatError
+    from scanner.signatures.catalog import capabilities
 
     try:
         from scanner.detect.callsites import dex_call_sites

@@ -1,5 +1,5 @@
 """The permission each capability API needs (`requires`) and the argument that makes it a match
-(`argument`), in signatures/capabilities/*.json; evaluated by scanner/requirements.py."""
+(`argument`), in signatures/capabilities/*.json; evaluated by scanner/signatures/requirements.py."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from typing import Any
 import jsonschema
 import pytest
 
-from scanner import catalog
-from scanner.requirements import (
+from scanner.resources import data_dir
+from scanner.signatures import catalog
+from scanner.signatures.requirements import (
     ArgumentFact,
     ArgumentKind,
     Requirement,
@@ -19,7 +20,6 @@ from scanner.requirements import (
     argument_from_doc,
     requirement_from_doc,
 )
-from scanner.resources import data_dir
 
 AP = "android.permission."
 CAPS = data_dir("signatures") / "capabilities"

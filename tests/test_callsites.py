@@ -28,11 +28,11 @@ from test_dex import (
     payloads_hiding,
 )
 
-from scanner.catalog import ApiSignature, Capability, FieldSignature
 from scanner.detect import callsites
 from scanner.detect.callsites import find_call_sites, string_matches
 from scanner.extract.dex import DexFormatError
 from scanner.model import ApiAccess, CallSiteUse, CodeEvidenceKind, Strength
+from scanner.signatures.catalog import ApiSignature, Capability, FieldSignature
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "apks"
 CONTEXT = "Landroid/content/Context;"
@@ -300,7 +300,7 @@ def test_fixture_app_shopping_demo() -> None:
     path = SAMPLES / "shopping-demo.apk"
     if not path.is_file():
         pytest.skip("samples/apks/shopping-demo.apk not built (samples/build_apps.py)")
-    from scanner.catalog import capabilities
+    from scanner.signatures.catalog import capabilities
 
     with zipfile.ZipFile(path) as apk:
         units = [(n, apk.read(n)) for n in apk.namelist() if n.endswith(".dex")]
@@ -354,10 +354,10 @@ def test_fixture_album_read_is_attributed_to_the_app() -> None:
     path = SAMPLES / "shopping-demo.apk"
     if not path.is_file():
         pytest.skip("samples/apks/shopping-demo.apk not built (samples/build_apps.py)")
-    from scanner.catalog import builtin_sdks, capabilities
     from scanner.detect import find_code_uses
     from scanner.detect.sdks import SdkIndex
     from scanner.extract import CodeBytes, CodeBytesFormat
+    from scanner.signatures.catalog import builtin_sdks, capabilities
 
     with zipfile.ZipFile(path) as apk:
         code = [
@@ -376,7 +376,7 @@ def test_fixture_app_plain_notes_only_writes_the_clipboard() -> None:
     path = SAMPLES / "plain-notes.apk"
     if not path.is_file():
         pytest.skip("samples/apks/plain-notes.apk not built (samples/build_apps.py)")
-    from scanner.catalog import capabilities
+    from scanner.signatures.catalog import capabilities
 
     with zipfile.ZipFile(path) as apk:
         units = [(n, apk.read(n)) for n in apk.namelist() if n.endswith(".dex")]
@@ -393,7 +393,7 @@ def _traps_sites() -> tuple[CallSiteUse, ...]:
     path = SAMPLES / "traps-demo.apk"
     if not path.is_file():
         pytest.skip("samples/apks/traps-demo.apk not built (samples/build_apps.py)")
-    from scanner.catalog import capabilities
+    from scanner.signatures.catalog import capabilities
 
     with zipfile.ZipFile(path) as apk:
         units = [(n, apk.read(n)) for n in apk.namelist() if n.endswith(".dex")]
@@ -475,7 +475,7 @@ def test_traps_twilight_shapes_are_plain_location_calls() -> None:
 
 
 def test_weak_flag_of_the_capability_data() -> None:
-    from scanner.catalog import capabilities
+    from scanner.signatures.catalog import capabilities
 
     weak = {
         (a.class_name, a.method)
@@ -530,7 +530,7 @@ def _listen(sensor_type: int) -> Callable[[Ids], list[int]]:
 
 
 def _sensor_sites(sensor_type: int) -> set[tuple[str, str, str | None]]:
-    from scanner.catalog import capabilities
+    from scanner.signatures.catalog import capabilities
 
     dex = build_dex(
         [
@@ -575,7 +575,7 @@ def _settings_dex(code: Callable[[Ids], list[int]]) -> bytes:
 
 
 def _getstring_sites(dex: bytes) -> list[tuple[Strength, str | None]]:
-    from scanner.catalog import capabilities
+    from scanner.signatures.catalog import capabilities
 
     return [
         (s.strength, s.argument)
@@ -626,7 +626,7 @@ def test_a_constant_set_on_one_branch_only_is_unknown() -> None:
 
 
 def test_intent_resolution_is_weak() -> None:
-    from scanner.catalog import capabilities
+    from scanner.signatures.catalog import capabilities
 
     def query(ids: Ids) -> list[int]:
         return [*_const4(1, 0), *invoke(0x6E, ids.method(*QUERY_SERVICES), 2, 3, 1), *RETURN_VOID]

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from scanner import catalog
 from scanner.resources import data_dir
+from scanner.signatures import catalog
 
 CATEGORY_IDS = {
     "camera", "album", "storage", "phone_state", "device_id", "clipboard", "self_startup",
@@ -247,8 +247,11 @@ def test_a_framework_field_belongs_to_one_category() -> None:
 def test_content_uri_fields_belong_to_their_category(
     category: str, class_name: str, field: str
 ) -> None:
-    owners = [c.id for c in catalog.capabilities()
-              if any((f.class_name, f.field) == (class_name, field) for f in c.fields)]
+    owners = [
+        c.id
+        for c in catalog.capabilities()
+        if any((f.class_name, f.field) == (class_name, field) for f in c.fields)
+    ]
     assert owners == [category]
 
 
@@ -350,9 +353,11 @@ def test_schema_rejects_a_malformed_field_entry() -> None:
         (data_dir("signatures") / "capabilities" / "album.json").read_text(encoding="utf-8")
     )
     jsonschema.validate(doc, schema)
-    for bad in ({"class": "android.provider.MediaStore$Images$Media", "access": "read"},
-                {"class": "a.B", "field": "X", "access": "peek"},
-                {"class": "a.B", "field": "X.Y", "access": "read"},
-                {"class": "a.B", "field": "X", "access": "read", "method": "query"}):
+    for bad in (
+        {"class": "android.provider.MediaStore$Images$Media", "access": "read"},
+        {"class": "a.B", "field": "X", "access": "peek"},
+        {"class": "a.B", "field": "X.Y", "access": "read"},
+        {"class": "a.B", "field": "X", "access": "read", "method": "query"},
+    ):
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate({**doc, "fields": [bad]}, schema)

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from realworld import real_world_file
 
-from scanner.catalog import ApiSignature, Capability, FieldSignature
 from scanner.detect.callsites import find_class_file_call_sites
 from scanner.extract.classfile import (
     INSTRUCTION_LENGTHS,
@@ -25,6 +24,7 @@ from scanner.extract.classfile import (
     iter_strings,
 )
 from scanner.model import CodeEvidenceKind, Strength
+from scanner.signatures.catalog import ApiSignature, Capability, FieldSignature
 
 JAVAC = shutil.which("javac")
 JAVAP = shutil.which("javap")
@@ -386,7 +386,7 @@ def test_real_aar_and_jar_call_sites() -> None:
         classes = [
             (f"classes.jar!/{n}", jar.read(n)) for n in jar.namelist() if n.endswith(".class")
         ]
-    from scanner.catalog import capabilities
+    from scanner.signatures.catalog import capabilities
 
     sites = find_class_file_call_sites(classes, capabilities())
     assert {"device_id", "network_identifiers"} <= {s.category for s in sites}
@@ -484,7 +484,7 @@ def test_stack_values_at_invokes(keys_class: bytes) -> None:
 
 @needs_javac
 def test_class_file_argument_gated_call_sites(keys_class: bytes) -> None:
-    from scanner.catalog import capabilities
+    from scanner.signatures.catalog import capabilities
 
     sites = find_class_file_call_sites([("keys.jar!/Keys.class", keys_class)], capabilities())
     got = {(s.caller_method, s.category, s.evidence_kind, s.strength, s.argument) for s in sites}

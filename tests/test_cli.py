@@ -203,8 +203,8 @@ def test_the_real_exodus_database_adds_nothing_twice(tmp_path: Path) -> None:
 
 
 def test_exodus_import_counts_what_it_leaves_out(exodus_file: Path) -> None:
-    from scanner.catalog import builtin_sdks
-    from scanner.exodus import load_exodus
+    from scanner.signatures.catalog import builtin_sdks
+    from scanner.signatures.exodus import load_exodus
 
     imported = load_exodus(exodus_file, builtin_sdks())
     assert sorted(s.id for s in imported.signatures) == ["exodus-901", "exodus-902"]

@@ -323,9 +323,9 @@ def test_code_only_associated_startup_is_high_with_a_named_target_and_low_withou
     target unknown it may start the app's own component: weak, low at most."""
     from dataclasses import replace
 
-    from scanner.catalog import capabilities
     from scanner.detect import capability_uses
     from scanner.model import Strength
+    from scanner.signatures.catalog import capabilities
 
     scan = scan_app(sample_apk("shopping-demo"))
     startup = tuple(s for s in scan.startup if s.kind != "associated_startup")

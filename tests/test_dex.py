@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 from realworld import real_world_file
 
-from scanner.catalog import Capability
 from scanner.extract.dex import (
     INSTRUCTION_WIDTHS,
     CodeRefs,
@@ -30,6 +29,7 @@ from scanner.extract.dex import (
     invoke_arguments,
     read_class_names,
 )
+from scanner.signatures.catalog import Capability
 
 # --------------------------------------------------------------------------- a tiny dex writer
 
@@ -579,8 +579,8 @@ def test_static_reads_are_decoded_and_writes_are_not() -> None:
 
 
 def test_out_of_range_field_ids() -> None:
-    from scanner.catalog import FieldSignature
     from scanner.detect.callsites import dex_call_sites
+    from scanner.signatures.catalog import FieldSignature
 
     cap = Capability(
         "album",
@@ -668,8 +668,8 @@ HOSTILE = (
 
 @pytest.mark.parametrize("name,data", HOSTILE, ids=lambda v: str(v)[:50])
 def test_hostile_dex_raises_only_dex_format_error(name: str, data: bytes) -> None:
-    from scanner.catalog import ApiSignature, FieldSignature
     from scanner.detect.callsites import dex_call_sites
+    from scanner.signatures.catalog import ApiSignature, FieldSignature
 
     cap = Capability(
         "clipboard",

@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 from realworld import real_world_file
 
-from scanner.catalog import builtin_sdks
 from scanner.detect.sdks import SdkIndex
 from scanner.extract.dex import DexCode, descriptor_to_class_name
-from scanner.libraries import (
+from scanner.pipeline import scan_app
+from scanner.signatures.catalog import builtin_sdks
+from scanner.signatures.libraries import (
     LibraryIndex,
     LibraryKind,
     LibrarySignature,
@@ -28,7 +29,6 @@ from scanner.libraries import (
     library_schema,
     validate_libraries,
 )
-from scanner.pipeline import scan_app
 
 LIBRARIES = builtin_libraries()
 INDEX = LibraryIndex(LIBRARIES)
@@ -147,7 +147,7 @@ def test_classes_named_by_design_capabilities_belong_to_their_library() -> None:
 def test_shapes_name_apis_of_their_capability() -> None:
     # A shape explains a call site; at least one of its calls must be an API the capability
     # lists, or the shape could never meet the call site it is meant to explain.
-    from scanner.catalog import capabilities
+    from scanner.signatures.catalog import capabilities
 
     apis = {c.id: {f"{a.class_name}.{a.method}" for a in c.apis} for c in capabilities()}
     for lib in LIBRARIES:

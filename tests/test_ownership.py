@@ -14,13 +14,11 @@ from pathlib import Path
 import pytest
 from realworld import real_world_file
 
-from scanner.catalog import builtin_sdks, capabilities
 from scanner.detect import associated_targets, capability_uses
 from scanner.detect.ownership import OwnerIndex, dex_class_facts, is_minified
 from scanner.detect.permissions import held_at, mark_dormant
 from scanner.detect.sdks import SdkIndex, detect_sdks
 from scanner.detect.startup import detect_startup
-from scanner.libraries import builtin_libraries
 from scanner.model import (
     ApiAccess,
     AppIdentity,
@@ -40,6 +38,8 @@ from scanner.model import (
     Strength,
 )
 from scanner.pipeline import scan_app
+from scanner.signatures.catalog import builtin_sdks, capabilities
+from scanner.signatures.libraries import builtin_libraries
 
 SDKS = SdkIndex(builtin_sdks())
 PHONE_STATE = "android.permission.READ_PHONE_STATE"

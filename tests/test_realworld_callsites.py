@@ -23,9 +23,9 @@ from pathlib import Path
 import pytest
 from realworld import real_world_file
 
-from scanner.catalog import capabilities
 from scanner.detect.callsites import EVIDENCE_FIELD, EVIDENCE_INVOKE, find_call_sites
 from scanner.extract.dex import DexCode, descriptor_to_class_name
+from scanner.signatures.catalog import capabilities
 
 Pair = tuple[str, str, str, str, str]
 """(caller class descriptor, caller method, caller descriptor, API class, API method)"""
@@ -52,8 +52,15 @@ def _androguard_pairs(path: Path) -> set[Pair]:
                 methodname="^" + re.escape(api.method) + "$",
             ):
                 for _cls, caller, _offset in method.get_xref_from():
-                    pairs.add((caller.class_name, caller.name,
-                               caller.descriptor.replace(" ", ""), api.class_name, api.method))
+                    pairs.add(
+                        (
+                            caller.class_name,
+                            caller.name,
+                            caller.descriptor.replace(" ", ""),
+                            api.class_name,
+                            api.method,
+                        )
+                    )
     return pairs
 
 
@@ -64,8 +71,13 @@ def _dex_units(path: Path) -> list[tuple[str, bytes]]:
 
 def _our_pairs(path: Path, kind: str = EVIDENCE_INVOKE) -> set[Pair]:
     return {
-        ("L" + s.caller_class.replace(".", "/") + ";", s.caller_method, s.caller_descriptor,
-         s.api_class, s.api_method)
+        (
+            "L" + s.caller_class.replace(".", "/") + ";",
+            s.caller_method,
+            s.caller_descriptor,
+            s.api_class,
+            s.api_method,
+        )
         for s in find_call_sites(_dex_units(path), capabilities())
         if s.evidence_kind == kind
     }
@@ -88,9 +100,15 @@ def _androguard_static_reads(apk: str) -> frozenset[Pair]:
                 for ins in code.get_bc().get_instructions():
                     if 0x60 <= ins.get_op_value() <= 0x66:
                         owner, _type, name = dex.get_cm_field(ins.get_ref_kind())
-                        out.add((method.get_class_name(), method.get_name(),
-                                 method.get_descriptor().replace(" ", ""),
-                                 descriptor_to_class_name(owner), name))
+                        out.add(
+                            (
+                                method.get_class_name(),
+                                method.get_name(),
+                                method.get_descriptor().replace(" ", ""),
+                                descriptor_to_class_name(owner),
+                                name,
+                            )
+                        )
     return frozenset(out)
 
 
@@ -105,14 +123,16 @@ def _our_static_reads(path: Path) -> set[Pair]:
             if not fields:
                 continue
             class_idx, proto_idx, name_idx = dex.method_id(code.method_idx)
-            caller = (dex.type_descriptor(class_idx), dex.string(name_idx),
-                      dex.proto_descriptor(proto_idx))
+            caller = (
+                dex.type_descriptor(class_idx),
+                dex.string(name_idx),
+                dex.proto_descriptor(proto_idx),
+            )
             out |= {(*caller, dex.field_class(f), dex.field_name(f)) for f in fields}
     return out
 
 
-@pytest.mark.parametrize(("apk", "at_least"), [("ApiDemos-debug.apk", 10),
-                                               ("Yosemite.apk", 3)])
+@pytest.mark.parametrize(("apk", "at_least"), [("ApiDemos-debug.apk", 10), ("Yosemite.apk", 3)])
 def test_field_read_call_sites_equal_androguard_decoding(apk: str, at_least: int) -> None:
     wanted = {(f.class_name, f.field) for cap in capabilities() for f in cap.fields}
     theirs = {p for p in _androguard_static_reads(apk) if p[3:] in wanted}

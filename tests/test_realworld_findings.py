@@ -48,6 +48,7 @@ def _slugs() -> list[object]:
         for slug in sorted(LABELS)
     ]
 
+
 REPO = Path(__file__).resolve().parent.parent
 MIN_APPS = 15
 

@@ -281,8 +281,8 @@ def test_the_matrix_marks_owner_kind_dormant_code_and_weak_evidence() -> None:
 def test_the_matrix_shows_the_status_compare_reads_a_covering_disclosure_included() -> None:
     """READ_PHONE_STATE alone, the policy silent on phone state but disclosing device IDs: no
     finding, and the matrix says disclosed, as device identifiers (not 'not mentioned')."""
-    from scanner.catalog import capabilities
     from scanner.detect import capability_uses
+    from scanner.signatures.catalog import capabilities
 
     result = real_audit("shopping-demo", SHOP_POLICY)
     assert result.policy is not None

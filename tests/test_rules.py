@@ -11,13 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from scanner.catalog import builtin_sdks, capabilities, sdk_taxonomy
 from scanner.compare import audit
 from scanner.compare.model import Rule, Severity
 from scanner.compare.rules import ALL_RULES, REGISTRY, build_context
 from scanner.compare.rules.interface import call_counts, exercise_of
 from scanner.detect import capability_uses
-from scanner.libraries import builtin_libraries
 from scanner.model import (
     ApiAccess,
     AppIdentity,
@@ -46,6 +44,8 @@ from scanner.policy.model import (
     ThirdPartyDisclosure,
     ThirdPartyKind,
 )
+from scanner.signatures.catalog import builtin_sdks, capabilities, sdk_taxonomy
+from scanner.signatures.libraries import builtin_libraries
 
 AP = "android.permission."
 
@@ -625,7 +625,7 @@ def test_a_generic_disclosure_covers_exactly_its_sdk_categories(
 
 
 def test_every_sdk_category_of_the_schema_has_a_taxonomy_entry() -> None:
-    from scanner.catalog import validate_all
+    from scanner.signatures.catalog import validate_all
 
     assert validate_all() == []
     categories = {s.category for s in builtin_sdks()}

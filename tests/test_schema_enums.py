@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 
 from scanner import model
-from scanner.catalog import permission_levels
 from scanner.compare.model import Severity
 from scanner.policy import model as policy_model
 from scanner.resources import data_dir
+from scanner.signatures.catalog import permission_levels
 
 SCHEMA_ENUMS: dict[str, type[StrEnum]] = {
     "/$defs/evidence/properties/kind": model.EvidenceKind,

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from scanner.catalog import builtin_sdks, schema_problems, validate_all
 from scanner.detect.sdks import SdkIndex
 from scanner.resources import data_dir
+from scanner.signatures.catalog import builtin_sdks, schema_problems, validate_all
 
 SDKS = builtin_sdks()
 INDEX = SdkIndex(SDKS)
@@ -146,8 +146,8 @@ def test_schema_reports_every_problem_of_a_broken_file(tmp_path: object) -> None
 def test_a_bundled_file_that_does_not_convert_is_validated_then(tmp_path: Path) -> None:
     # Scans convert bundled files without the schema (validate_all checks them in CI); a file
     # that does not convert still gets the schema's full list of problems, naming the file.
-    from scanner.catalog import built_in, sdk_from_doc
     from scanner.errors import SignatureError
+    from scanner.signatures.catalog import built_in, sdk_from_doc
 
     good = tmp_path / "good.json"
     good.write_text((data_dir("signatures") / "sdks" / "alipay.json").read_text())
@@ -163,8 +163,8 @@ def test_a_bundled_file_that_does_not_convert_is_validated_then(tmp_path: Path) 
 
 
 def test_startup_broadcast_facts_are_valid_and_about_self_startup_actions() -> None:
-    from scanner.catalog import capabilities, permission_levels
     from scanner.detect.startup import broadcast_delivery
+    from scanner.signatures.catalog import capabilities, permission_levels
 
     facts = broadcast_delivery()
     self_startup = next(c for c in capabilities() if c.id == "self_startup")

@@ -15,7 +15,7 @@ def signatures_group() -> None:
 @signatures_group.command("validate")
 def signatures_validate() -> None:
     """Validate every signature and taxonomy file; exit 2 listing every problem."""
-    from scanner.catalog import validate_all
+    from scanner.signatures.catalog import validate_all
 
     problems = validate_all()
     for p in problems:
@@ -28,7 +28,7 @@ def signatures_validate() -> None:
 @signatures_group.command("list")
 def signatures_list() -> None:
     """List the bundled SDK signatures."""
-    from scanner.catalog import builtin_sdks
+    from scanner.signatures.catalog import builtin_sdks
 
     for sig in builtin_sdks():
         click.echo(f"{sig.id:28} {sig.category:16} {sig.name} ({sig.vendor})")

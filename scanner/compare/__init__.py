@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from scanner.catalog import SdkSignature, builtin_sdks, capabilities, sdk_taxonomy
 from scanner.compare import rules
 from scanner.compare.model import AuditResult, Finding
 from scanner.compare.rules.interface import MAX_EVIDENCE, CategoryStance, vendor_key
 from scanner.model import ScanResult
 from scanner.policy.model import PolicyAnalysis
+from scanner.signatures.catalog import SdkSignature, builtin_sdks, capabilities, sdk_taxonomy
 
 __all__ = [
     "MAX_EVIDENCE",

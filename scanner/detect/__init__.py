@@ -5,13 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from scanner.catalog import Capability, SdkSignature, capabilities, permission_levels
 from scanner.detect.ownership import OwnerIndex, assign_owners
 from scanner.detect.permissions import classify_permissions, mark_dormant
 from scanner.detect.sdks import SdkIndex, detect_sdks
 from scanner.detect.startup import detect_startup
 from scanner.extract import CodeBytes
-from scanner.libraries import builtin_libraries
 from scanner.model import (
     ApiAccess,
     AppInventory,
@@ -23,6 +21,8 @@ from scanner.model import (
     StartupKind,
     Strength,
 )
+from scanner.signatures.catalog import Capability, SdkSignature, capabilities, permission_levels
+from scanner.signatures.libraries import builtin_libraries
 
 
 def find_code_uses(

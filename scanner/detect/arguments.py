@@ -3,7 +3,7 @@
 The readers (scanner.extract.dex `invoke_arguments`, scanner.extract.classfile `invoke_arguments`)
 report what each argument register or stack slot holds at an invoke; this module turns that into
 the value the capability's `argument` fact speaks of (the key string, the sensor type, the
-Intent's action or target package) and decides, per `scanner.requirements.ArgumentFact`:
+Intent's action or target package) and decides, per `scanner.signatures.requirements.ArgumentFact`:
 
 - a known value the fact does not accept: no call site (`Settings.Secure.getString(cr,
   "enabled_notification_listeners")` is no device identifier; an Intent aimed at the app's own
@@ -23,7 +23,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from scanner.catalog import ApiSignature
 from scanner.extract.dex import (
     DexCode,
     InvokeArgs,
@@ -33,7 +32,8 @@ from scanner.extract.dex import (
     descriptor_to_class_name,
 )
 from scanner.model import Strength
-from scanner.requirements import ArgumentFact, ArgumentKind
+from scanner.signatures.catalog import ApiSignature
+from scanner.signatures.requirements import ArgumentFact, ArgumentKind
 
 
 class OwnPackage:

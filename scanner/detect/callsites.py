@@ -43,7 +43,6 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 
-from scanner.catalog import ApiSignature, Capability, FieldSignature
 from scanner.detect.arguments import ArgValue, Decision, DexArguments, FieldConstant, decide
 from scanner.extract.classfile import ClassFile, ClassFormatError, StackValue, StaticFieldRef
 from scanner.extract.dex import (
@@ -62,7 +61,8 @@ from scanner.extract.dex import (
     invoke_arguments,
 )
 from scanner.model import ApiAccess, CallSiteUse, CodeEvidenceKind, Strength
-from scanner.requirements import ArgumentKind
+from scanner.signatures.catalog import ApiSignature, Capability, FieldSignature
+from scanner.signatures.requirements import ArgumentKind
 
 EVIDENCE_INVOKE = CodeEvidenceKind.INVOKE
 EVIDENCE_FIELD = CodeEvidenceKind.FIELD_READ

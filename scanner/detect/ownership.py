@@ -3,8 +3,8 @@
 Order of precedence, by the caller's class name first:
 
 1. SDK: the most specific SDK package (or component pattern) that holds the class;
-2. library: the most specific library package (`scanner.libraries.LibraryIndex`), with every SDK
-   prefix reserved so a library never takes an SDK's class;
+2. library: the most specific library package (`signatures.libraries.LibraryIndex`), with
+   every SDK prefix reserved so a library never takes an SDK's class;
 3. app: a class under the app's own package (its obfuscated code included), or in any readable
    package that no SDK or library claims;
 4. unknown: a minified name (see `is_minified`) outside the app's package and every known one.
@@ -24,8 +24,8 @@ from scanner.detect.sdks import SdkIndex
 from scanner.extract import CodeBytes
 from scanner.extract.classfile import ClassFile, ClassFormatError
 from scanner.extract.dex import DexCode, DexFormatError
-from scanner.libraries import CodeShape, LibraryIndex, LibrarySignature, MethodFacts
 from scanner.model import CallSiteUse, OwnerKind
+from scanner.signatures.libraries import CodeShape, LibraryIndex, LibrarySignature, MethodFacts
 
 MAX_MINIFIED_SEGMENT = 2
 """R8 and ProGuard name packages and classes a, b, ..., aa, ab: two letters cover 702 names per

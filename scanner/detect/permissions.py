@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from scanner.catalog import Capability, categories_of_permission
 from scanner.detect.callsites import string_matches
 from scanner.model import (
     AppInventory,
@@ -20,7 +19,8 @@ from scanner.model import (
     PermissionRequest,
     ProtectionLevel,
 )
-from scanner.requirements import Requirement
+from scanner.signatures.catalog import Capability, categories_of_permission
+from scanner.signatures.requirements import Requirement
 
 
 def classify_permissions(

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from functools import cached_property
 
-from scanner.catalog import SdkSignature
 from scanner.model import (
     AppInventory,
     CallSiteUse,
@@ -25,6 +24,7 @@ from scanner.model import (
     SdkDetection,
     SdkStatus,
 )
+from scanner.signatures.catalog import SdkSignature
 
 MAX_PACKAGE_EVIDENCE = 8
 

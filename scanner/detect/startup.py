@@ -20,7 +20,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from scanner.catalog import Capability, built_in, schema_problems
 from scanner.detect.permissions import sdk_range
 from scanner.detect.sdks import SdkIndex
 from scanner.model import (
@@ -34,6 +33,7 @@ from scanner.model import (
     StartupKind,
 )
 from scanner.resources import data_dir
+from scanner.signatures.catalog import Capability, built_in, schema_problems
 
 _SYSTEM_ACTION_PREFIXES = ("android.", "com.android.")
 

@@ -16,7 +16,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from scanner.catalog import SdkSignature, capabilities, sdk_taxonomy
 from scanner.policy.model import (
     CategoryDisclosure,
     Language,
@@ -38,6 +37,7 @@ from scanner.policy.vocabulary import (
     term_key,
     word_regex,
 )
+from scanner.signatures.catalog import SdkSignature, capabilities, sdk_taxonomy
 from scanner.text import CJK_CHAR, has_cjk
 
 _LEGAL_SUFFIX = re.compile(
@@ -852,7 +852,7 @@ def analyse_policy(
     `sdks` are the SDK signatures whose names and aliases are looked for (default: the bundled
     ones)."""
     if sdks is None:
-        from scanner.catalog import builtin_sdks
+        from scanner.signatures.catalog import builtin_sdks
 
         sdks = builtin_sdks()
     simplified = cased(doc.text)

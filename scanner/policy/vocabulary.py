@@ -18,9 +18,9 @@ from typing import Any
 
 import jsonschema
 
-from scanner.catalog import category_order
 from scanner.errors import SignatureError
 from scanner.resources import data_dir
+from scanner.signatures.catalog import category_order
 from scanner.text import has_cjk
 
 

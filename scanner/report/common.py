@@ -15,9 +15,9 @@ from typing import Literal
 from scanner.compare import rules
 from scanner.compare.model import AuditResult, Finding, Severity
 from scanner.compare.rules.interface import call_is_weak
-from scanner.libraries import builtin_libraries
 from scanner.model import CallSiteUse, Evidence, OwnerKind, SdkDetection
 from scanner.policy.model import PolicyEvidence
+from scanner.signatures.libraries import builtin_libraries
 
 SdkDisclosure = Literal["named", "vendor", "generic", "not_disclosed", "not_required", "no_policy"]
 

@@ -26,7 +26,6 @@ import jinja2
 from markupsafe import Markup
 
 from scanner import __version__
-from scanner.catalog import capabilities
 from scanner.compare import CategoryStance, category_facts
 from scanner.compare.model import AuditResult, Finding, Severity
 from scanner.compare.rules.interface import call_is_weak
@@ -57,6 +56,7 @@ from scanner.report.common import (
 )
 from scanner.resources import data_dir
 from scanner.severity import DEFAULT_FAIL_ON
+from scanner.signatures.catalog import capabilities
 
 __all__ = ["render_html", "script_hash", "sdk_disclosure", "term_parts"]
 

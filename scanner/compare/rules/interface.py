@@ -12,9 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from scanner.catalog import Capability, SdkSignature, SdkTaxonomy
 from scanner.compare.model import Finding, Rule, Severity
-from scanner.libraries import builtin_libraries
 from scanner.model import (
     DIRECT_CODE_EVIDENCE,
     ApiAccess,
@@ -37,6 +35,8 @@ from scanner.policy.model import (
     Status,
     ThirdPartyDisclosure,
 )
+from scanner.signatures.catalog import Capability, SdkSignature, SdkTaxonomy
+from scanner.signatures.libraries import builtin_libraries
 
 MAX_EVIDENCE = 12
 """App evidence items kept per finding; the JSON report of the scan has them all."""

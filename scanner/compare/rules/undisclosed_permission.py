@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from scanner.catalog import Capability
 from scanner.compare.model import Finding, Rule, Severity
 from scanner.compare.rules.interface import (
     AuditContext,
@@ -20,6 +19,7 @@ from scanner.compare.rules.interface import (
     undisclosed,
     weak_note,
 )
+from scanner.signatures.catalog import Capability
 
 UNDISCLOSED_PERMISSION = Rule(
     id="PS201",

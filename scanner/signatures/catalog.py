@@ -15,8 +15,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from scanner.errors import SignatureError
 from scanner.model import Strength
-from scanner.requirements import ArgumentFact, Requirement, argument_from_doc, requirement_from_doc
 from scanner.resources import data_dir
+from scanner.signatures.requirements import (
+    ArgumentFact,
+    Requirement,
+    argument_from_doc,
+    requirement_from_doc,
+)
 
 if TYPE_CHECKING:
     from scanner.model import CallSiteUse, PermissionFinding

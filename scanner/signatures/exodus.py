@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scanner.catalog import SdkSignature
 from scanner.errors import SignatureError
+from scanner.signatures.catalog import SdkSignature
 
 _IDENT = re.compile(r"^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$")
 _CATEGORY = {

@@ -5,7 +5,7 @@ A call site in library code is not the app's own behaviour: the library acts onl
 asks. Detection uses `LibraryIndex.owner_of` to give such call sites an owner, and a library's
 `collects` (almost always empty) to say what it gathers by itself.
 
-Kept apart from `scanner.catalog` (the SDK loader) on purpose: libraries and SDKs answer different
+Kept apart from `catalog` (the SDK loader) on purpose: libraries and SDKs answer different
 questions (does it process personal data for a vendor?) and have different schemas.
 """
 
@@ -18,9 +18,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from scanner import catalog
 from scanner.errors import SignatureError
 from scanner.resources import data_dir
+from scanner.signatures import catalog
 
 SCHEMA_NAME = "library"
 
