@@ -83,7 +83,7 @@ def scan_app(
     signatures: SignatureSet | None = None,
     limits: Limits | None = None,
     code: bool = True,
-    jobs: int = 1,
+    jobs: int | None = None,
 ) -> ScanResult:
     """Scan one app binary: manifest, SDKs and (unless code=False) sensitive call sites."""
     from scanner.detect import detect

@@ -90,7 +90,13 @@ SCAN_OPTIONS: tuple[Option, ...] = (
         "Add SDK signatures from an εxodus-format tracker JSON (repeatable).",
     ),
     Option("no_code", "--no-code", Kind.FLAG, "Skip the call-site analysis of dex / class files."),
-    Option("jobs", "--jobs", Kind.JOBS, "Processes for the code analysis (default 1)."),
+    Option(
+        "jobs",
+        "--jobs",
+        Kind.JOBS,
+        "Processes for the code analysis (default: up to 2 for an app with several large dex "
+        "files, when the machine has the cores).",
+    ),
     Option(
         "timeout",
         "--timeout",
@@ -116,7 +122,8 @@ class Settings:
     compare_to: Path | None = None
     signatures: tuple[Path, ...] = ()
     no_code: bool = False
-    jobs: int = 1
+    jobs: int | None = None
+    """None: decided per app (see scanner.detect.callsites.auto_jobs)."""
     timeout: float = DEFAULT_TIMEOUT
 
 

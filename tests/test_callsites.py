@@ -271,7 +271,7 @@ def test_several_units_and_parallel_jobs_agree(monkeypatch: pytest.MonkeyPatch) 
         )
         for i in range(3)
     ]
-    serial = find_call_sites(units, CAPS)
+    serial = find_call_sites(units, CAPS, jobs=1)
     assert [s.code_unit for s in serial] == ["classes.dex", "classes1.dex", "classes2.dex"]
     monkeypatch.setattr(callsites, "PARALLEL_MIN_BYTES", 0)
     assert find_call_sites(units, CAPS, jobs=2) == serial

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-from scanner.compare import rules
 from scanner.compare.model import AuditResult, Finding
-from scanner.compare.rules.interface import MAX_EVIDENCE, CategoryStance, vendor_key
 from scanner.model import ScanResult
 from scanner.policy.model import PolicyAnalysis
-from scanner.signatures.catalog import SdkSignature, builtin_sdks, capabilities, sdk_taxonomy
+
+if TYPE_CHECKING:
+    from scanner.compare import rules
+    from scanner.compare.rules.interface import MAX_EVIDENCE, CategoryStance, vendor_key
+    from scanner.signatures.catalog import SdkSignature
 
 __all__ = [
     "MAX_EVIDENCE",
@@ -41,8 +45,21 @@ class CategoryFacts:
     site that can collect (not dormant, not library code). Only these can need disclosure."""
 
 
+def __getattr__(name: str) -> Any:
+    """The rules and their shared helpers load on first use: a scan without --policy (the
+    compare stage then has nothing to do) does not import them."""
+    if name == "rules":
+        return import_module("scanner.compare.rules")
+    if name in ("MAX_EVIDENCE", "CategoryStance", "vendor_key"):
+        return getattr(import_module("scanner.compare.rules.interface"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def category_facts(scan: ScanResult, policy: PolicyAnalysis) -> CategoryFacts:
     """The per-category facts the rules read, computed the same way."""
+    from scanner.compare import rules
+    from scanner.signatures.catalog import builtin_sdks, capabilities, sdk_taxonomy
+
     ctx = rules.build_context(scan, policy, builtin_sdks(), capabilities(), sdk_taxonomy())
     return CategoryFacts(dict(ctx.stances), frozenset(ctx.exercises))
 
@@ -58,6 +75,9 @@ def audit(
     scan's own set when trackers were imported, so their findings say what was searched for."""
     if policy is None:
         return AuditResult(scan=scan, policy=None, findings=())
+    from scanner.compare import rules
+    from scanner.signatures.catalog import builtin_sdks, capabilities, sdk_taxonomy
+
     ctx = rules.build_context(
         scan,
         policy,

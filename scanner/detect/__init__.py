@@ -29,7 +29,7 @@ def find_code_uses(
     code: Sequence[CodeBytes],
     caps: Sequence[Capability],
     index: SdkIndex,
-    jobs: int = 1,
+    jobs: int | None = None,
     warnings: list[str] | None = None,
     inv: AppInventory | None = None,
 ) -> tuple[CallSiteUse, ...]:
@@ -116,7 +116,7 @@ def detect(
     caps: Sequence[Capability] | None = None,
     signature_sets: tuple[str, ...] = ("builtin",),
     code: Sequence[CodeBytes] | None = None,
-    jobs: int = 1,
+    jobs: int | None = None,
 ) -> ScanResult:
     """Classify an inventory; with `code`, also find and attribute sensitive call sites."""
     caps = capabilities() if caps is None else caps

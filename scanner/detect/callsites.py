@@ -40,7 +40,6 @@ import bisect
 import re
 import struct
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 
 from scanner.detect.arguments import ArgValue, Decision, DexArguments, FieldConstant, decide
@@ -478,26 +477,75 @@ def _scan_dex_job(args: tuple[str, bytes, _Plan]) -> set[CallSiteUse] | DexForma
         return exc
 
 
+_FORKED: tuple[list[tuple[str, bytes]], _Plan] | None = None
+"""The units and plan a forked worker reads: set before the workers fork, so the dex bytes are
+shared copy-on-write instead of being pickled to each worker."""
+
+
+def _scan_forked_job(index: int) -> set[CallSiteUse] | DexFormatError:
+    assert _FORKED is not None
+    units, plan = _FORKED
+    name, data = units[index]
+    return _scan_dex_job((name, data, plan))
+
+
+def _scan_in_workers(
+    todo: list[tuple[str, bytes]], plan: _Plan, jobs: int
+) -> list[set[CallSiteUse] | DexFormatError]:
+    """Each dex in a worker process. Where fork exists the workers inherit the bytes; elsewhere
+    they are pickled to them."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = min(jobs, len(todo))
+    if "fork" not in multiprocessing.get_all_start_methods():
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(_scan_dex_job, [(n, d, plan) for n, d in todo]))
+    global _FORKED
+    _FORKED = (todo, plan)
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            return list(pool.map(_scan_forked_job, range(len(todo))))
+    finally:
+        _FORKED = None
+
+
+AUTO_MAX_JOBS = 2
+"""Processes the default uses at most: two dex files of a large app split well over two cores,
+while more workers cost more to start than they save on apps measured (docs/performance.md)."""
+
+
+def auto_jobs(units: Sequence[tuple[str, bytes]]) -> int:
+    """Workers for the default: one per large dex file, up to AUTO_MAX_JOBS and the cores."""
+    import os
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(AUTO_MAX_JOBS, cores or 1, len(units)))
+
+
 def find_call_sites(
     units: Iterable[tuple[str, bytes]],
     caps: Sequence[Capability],
-    jobs: int = 1,
+    jobs: int | None = None,
     errors: list[str] | None = None,
 ) -> tuple[CallSiteUse, ...]:
     """Call sites of the capabilities' APIs, fields and strings in dex files given as
     (name, bytes).
 
     `jobs` > 1 spreads the dex files over that many processes when there are several and enough
-    bytes to pay for it. A malformed dex raises DexFormatError, or when `errors` is a list, is
-    reported there ("classes2.dex: ...") and skipped. Sorted, one entry per (caller, API, kind).
+    bytes to pay for it; None lets `auto_jobs` decide. A malformed dex raises DexFormatError,
+    or when `errors` is a list, is reported there ("classes2.dex: ...") and skipped. Sorted,
+    one entry per (caller, API, kind).
     """
     plan = _plan(caps)
     todo = sorted(units, key=lambda u: -len(u[1]))  # biggest first keeps the workers busy
+    if jobs is None:
+        jobs = auto_jobs(todo)
     found: set[CallSiteUse] = set()
     parallel = jobs > 1 and len(todo) > 1 and sum(len(d) for _, d in todo) >= PARALLEL_MIN_BYTES
     if parallel:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
-            results = list(pool.map(_scan_dex_job, [(n, d, plan) for n, d in todo]))
+        results = _scan_in_workers(todo, plan, jobs)
     else:
         results = [_scan_dex_job((n, d, plan)) for n, d in todo]
     for result in results:
