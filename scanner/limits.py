@@ -65,3 +65,28 @@ MAX_ELF_NEEDED = 10_000
 """DT_NEEDED entries in one ELF file."""
 MAX_ELF_SYMBOLS = 1_000_000
 """Dynamic symbols in one ELF file (large real libraries have tens of thousands)."""
+
+
+# --------------------------------------------------------------------------- binary XML (manifest)
+
+MAX_AXML_CHUNKS = 500_000
+"""A 16 MiB manifest (the archive cap) of the smallest chunks; real ones have a few thousand."""
+MAX_AXML_ATTRIBUTES = 2_048
+"""Per element; the richest real manifest elements have a few dozen."""
+MAX_AXML_DEPTH = 256
+"""Manifests nest six or seven levels deep."""
+
+
+# --------------------------------------------------------------------------- the policy
+
+MAX_POLICY_BYTES = 20 * 1024 * 1024
+"""Largest policy read from a file or URL; real policies are well under 1 MB."""
+MAX_POLICY_TEXT_CHARS = 2_000_000
+"""Most readable text a policy may hold (markup excluded). The longest real policies hold a few
+hundred thousand characters, and the analysis time grows with the text, so anything larger is
+refused rather than left to run for minutes."""
+MAX_POLICY_HTML_TAGS = 300_000
+"""Most tags an HTML policy may hold: real policy pages hold a few tens of thousands, and parsing
+takes time and memory per element (millions of empty tags take a minute and gigabytes)."""
+POLICY_FETCH_TIMEOUT = 20.0
+"""Seconds to fetch a policy URL."""

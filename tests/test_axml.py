@@ -27,6 +27,7 @@ from scanner.errors import AppInputError
 from scanner.extract import axml
 from scanner.extract.axml import ANDROID_ATTRIBUTES, AxmlError, format_value, read_axml
 from scanner.extract.manifest import ANDROID_NS, facts_from_tree, parse_binary_manifest
+from scanner.limits import MAX_AXML_ATTRIBUTES, MAX_AXML_DEPTH
 
 FIXTURES = sorted(p.stem for p in APKS.glob("*.apk"))
 A = f"{{{ANDROID_NS}}}"
@@ -493,13 +494,13 @@ def test_an_unreadable_namespace_string_reads_as_no_namespace() -> None:
 def test_size_caps(monkeypatch: pytest.MonkeyPatch) -> None:
     deep = Element("manifest")
     leaf = deep
-    for _ in range(axml.MAX_DEPTH + 1):
+    for _ in range(MAX_AXML_DEPTH + 1):
         leaf.children.append(Element("x"))
         leaf = leaf.children[0]
     _raises(build_axml(deep), "nested deeper than 256")
-    many = Element("manifest", [(f"a{i}", "v") for i in range(axml.MAX_ATTRIBUTES + 1)])
+    many = Element("manifest", [(f"a{i}", "v") for i in range(MAX_AXML_ATTRIBUTES + 1)])
     _raises(build_axml(many), "more than 2048 attributes")
-    monkeypatch.setattr(axml, "MAX_CHUNKS", 5)
+    monkeypatch.setattr(axml, "MAX_AXML_CHUNKS", 5)
     _raises(_ok_document(), "more than 5 chunks")
 
 

@@ -28,6 +28,7 @@ import struct
 from lxml import etree
 
 from scanner.extract.stringpool import StringPool, StringPoolError
+from scanner.limits import MAX_AXML_ATTRIBUTES, MAX_AXML_CHUNKS, MAX_AXML_DEPTH
 
 RES_NULL_TYPE = 0x0000
 RES_STRING_POOL_TYPE = 0x0001
@@ -60,12 +61,6 @@ NO_INDEX = 0xFFFFFFFF
 NODE_HEADER_SIZE = 16  # ResXMLTree_node: chunk header, lineNumber, comment
 ATTRIBUTE_SIZE = 20  # ResXMLTree_attribute: ns, name, rawValue, Res_value (8 bytes)
 
-MAX_CHUNKS = 500_000
-"""A 16 MiB manifest (the archive cap) of the smallest chunks; real ones have a few thousand."""
-MAX_ATTRIBUTES = 2_048
-"""Per element; the richest real manifest elements have a few dozen."""
-MAX_DEPTH = 256
-"""Manifests nest six or seven levels deep."""
 
 ANDROID_ATTRIBUTES: dict[int, str] = {
     0x01010001: "label",
@@ -210,8 +205,8 @@ class _Reader:
         pos, chunks, in_body = header_size, 0, False
         while pos < size:
             chunks += 1
-            if chunks > MAX_CHUNKS:
-                raise AxmlError(f"more than {MAX_CHUNKS} chunks")
+            if chunks > MAX_AXML_CHUNKS:
+                raise AxmlError(f"more than {MAX_AXML_CHUNKS} chunks")
             ctype, hsize, csize = _chunk(data, pos, size)
             # The string pool and the resource map come before the first node (ResXMLTree).
             if ctype == RES_STRING_POOL_TYPE and not in_body and self.pool is None:
@@ -285,13 +280,13 @@ class _Reader:
     def _start_element(self, ext: int, end: int) -> None:
         if ext + 20 > end:
             raise AxmlError("short element node")
-        if len(self.open) >= MAX_DEPTH:
-            raise AxmlError(f"elements nested deeper than {MAX_DEPTH}")
+        if len(self.open) >= MAX_AXML_DEPTH:
+            raise AxmlError(f"elements nested deeper than {MAX_AXML_DEPTH}")
         ns_idx, name_idx, attr_start, attr_size, attr_count = _ELEMENT_EXT.unpack_from(
             self.data, ext
         )
-        if attr_count > MAX_ATTRIBUTES:
-            raise AxmlError(f"more than {MAX_ATTRIBUTES} attributes on one element")
+        if attr_count > MAX_AXML_ATTRIBUTES:
+            raise AxmlError(f"more than {MAX_AXML_ATTRIBUTES} attributes on one element")
         if attr_count and (
             attr_size < ATTRIBUTE_SIZE or ext + attr_start + attr_count * attr_size > end
         ):

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from scanner.errors import PolicyInputError
+from scanner.limits import MAX_POLICY_BYTES, POLICY_FETCH_TIMEOUT
 from scanner.policy import blocks as block_parsers
 from scanner.policy import segment
 from scanner.policy.model import PolicyDocument, PolicyFormat
-from scanner.policy.sources import MAX_BYTES, RawPolicy, decode, fetch_url, is_url, read_file
+from scanner.policy.sources import RawPolicy, decode, fetch_url, is_url, read_file
 
 
 def load_policy(
-    source: str, *, timeout: float = 20.0, max_bytes: int = MAX_BYTES
+    source: str, *, timeout: float = POLICY_FETCH_TIMEOUT, max_bytes: int = MAX_POLICY_BYTES
 ) -> PolicyDocument:
     """Read a policy from a .txt / .md / .html / .htm / .pdf file or an http(s) URL.
 

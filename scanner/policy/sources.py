@@ -16,18 +16,14 @@ import charset_normalizer
 import httpx
 
 from scanner.errors import PolicyInputError
+from scanner.limits import (
+    MAX_POLICY_BYTES,
+    MAX_POLICY_HTML_TAGS,
+    MAX_POLICY_TEXT_CHARS,
+    POLICY_FETCH_TIMEOUT,
+)
 from scanner.text import CJK_IDEOGRAPHS
 
-MAX_BYTES = 20 * 1024 * 1024
-"""Largest policy read from a file or URL; real policies are well under 1 MB."""
-MAX_TEXT_CHARS = 2_000_000
-"""Most readable text a policy may hold (markup excluded). The longest real policies hold a few
-hundred thousand characters, and the analysis time grows with the text, so anything larger is
-refused rather than left to run for minutes."""
-MAX_HTML_TAGS = 300_000
-"""Most tags an HTML policy may hold: real policy pages hold a few tens of thousands, and parsing
-takes time and memory per element (millions of empty tags take a minute and gigabytes)."""
-FETCH_TIMEOUT = 20.0
 USER_AGENT = "privacy-scan/0.1 (privacy policy audit)"
 
 FORMAT_BY_SUFFIX = {
@@ -74,7 +70,7 @@ def sniff_format(data: bytes) -> str:
     return "txt"
 
 
-def read_file(source: str, max_bytes: int = MAX_BYTES) -> RawPolicy:
+def read_file(source: str, max_bytes: int = MAX_POLICY_BYTES) -> RawPolicy:
     """Read a policy file; its extension decides the format (none: sniffed)."""
     path = Path(source)
     suffix = path.suffix.lower()
@@ -95,7 +91,9 @@ def read_file(source: str, max_bytes: int = MAX_BYTES) -> RawPolicy:
     return RawPolicy(source=source, data=data, format=fmt)
 
 
-def fetch_url(source: str, timeout: float = FETCH_TIMEOUT, max_bytes: int = MAX_BYTES) -> RawPolicy:
+def fetch_url(
+    source: str, timeout: float = POLICY_FETCH_TIMEOUT, max_bytes: int = MAX_POLICY_BYTES
+) -> RawPolicy:
     """Download a policy with a timeout and a size cap; the Content-Type decides the format."""
     try:
         with (
@@ -246,17 +244,17 @@ def _checked(raw: RawPolicy, text: str, encoding: str) -> tuple[str, str]:
         raise PolicyInputError(raw.source, "is binary data, not text")
     if not text.strip():
         raise PolicyInputError(raw.source, "is empty")
-    if raw.format == "html" and text.count("<") > MAX_HTML_TAGS:
+    if raw.format == "html" and text.count("<") > MAX_POLICY_HTML_TAGS:
         raise PolicyInputError(
             raw.source,
-            f"holds too many HTML tags for a privacy policy (over {MAX_HTML_TAGS})",
+            f"holds too many HTML tags for a privacy policy (over {MAX_POLICY_HTML_TAGS})",
         )
     readable = _visible_length(text) if raw.format == "html" else len(text)
-    if readable > MAX_TEXT_CHARS:
+    if readable > MAX_POLICY_TEXT_CHARS:
         raise PolicyInputError(
             raw.source,
             f"holds too much text for a privacy policy ({readable} characters; the limit is "
-            f"{MAX_TEXT_CHARS})",
+            f"{MAX_POLICY_TEXT_CHARS})",
         )
     return text, encoding
 
@@ -269,7 +267,7 @@ def _visible_length(html: str) -> int:
 
     Linear on purpose: regexes such as `<script.*?</script>` or `<[^>]*>` are quadratic on a
     page full of unclosed tags."""
-    if len(html) <= MAX_TEXT_CHARS:
+    if len(html) <= MAX_POLICY_TEXT_CHARS:
         return len(html)
     lower = html.lower()
     visible = 0
