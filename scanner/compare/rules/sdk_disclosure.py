@@ -91,7 +91,12 @@ def _finding(ctx: AuditContext, sdk: SdkDetection) -> Finding:
     ]
     vendor_tp = ctx.named_vendors.get(vendor_key(sdk.vendor))
     where = "declared in the manifest" if declared else "embedded"
-    counted = f"{len(sdk.evidence)} entries" if declared else f"{sdk.class_count} classes"
+    entries = len(sdk.evidence)
+    counted = (
+        f"{entries} manifest {'entry' if entries == 1 else 'entries'}"
+        if declared
+        else f"{sdk.class_count} classes"
+    )
     if vendor_tp is not None:
         rule, severity = SDK_VENDOR_ONLY, Severity.LOW
         policy_evidence = vendor_tp.evidence[:3]
