@@ -403,16 +403,9 @@ def _class_facts(
 ) -> dict[str, list[MethodFacts]]:
     """Per class of `dex`, the facts of each method body, restricted to the given APIs and
     constants (the ones the shapes speak of)."""
-    method_names: dict[int, str] = {}
-    for api in apis:
-        class_name, method = api.rsplit(".", 1)
-        type_idx = dex.type_index("L" + class_name.replace(".", "/") + ";")
-        if type_idx is None:
-            continue
-        for idx in dex.methods_of_class(type_idx):
-            if dex.method_name(idx) == method:
-                method_names[idx] = api
-    string_values = {i: s for s in constants if (i := dex.string_index(s)) is not None}
+    from scanner.detect.ownership import shape_terms
+
+    method_names, string_values = shape_terms(dex, apis, constants)
     facts: dict[str, list[MethodFacts]] = defaultdict(list)
     for code in dex.iter_method_code():
         refs = dex.code_refs(code, method_names, string_values)

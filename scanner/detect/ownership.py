@@ -153,6 +153,24 @@ def _class_methods(dex: DexCode, class_def: int) -> Iterator[tuple[int, int]]:
                 yield code_off, method_idx
 
 
+def shape_terms(
+    dex: DexCode, apis: Iterable[str], constants: Iterable[str]
+) -> tuple[dict[int, str], dict[int, str]]:
+    """The method ids of the given APIs ('class.method', dotted) and the string ids of the given
+    constants that this dex holds, each mapped back to its name: what shapes are matched on."""
+    method_names: dict[int, str] = {}
+    for api in apis:
+        class_name, method = api.rsplit(".", 1)
+        type_idx = dex.type_index("L" + class_name.replace(".", "/") + ";")
+        if type_idx is None:
+            continue
+        for idx in dex.methods_of_class(type_idx):
+            if dex.method_name(idx) == method:
+                method_names[idx] = api
+    strings = {i: s for s in constants if (i := dex.string_index(s)) is not None}
+    return method_names, strings
+
+
 def dex_class_facts(
     data: bytes, name: str, classes: Iterable[str], apis: Iterable[str], constants: Iterable[str]
 ) -> dict[str, list[MethodFacts]]:
@@ -164,16 +182,7 @@ def dex_class_facts(
     wanted.pop(None, None)
     if not wanted:
         return {}
-    method_names: dict[int, str] = {}
-    for api in apis:
-        class_name, method = api.rsplit(".", 1)
-        type_idx = dex.type_index("L" + class_name.replace(".", "/") + ";")
-        if type_idx is None:
-            continue
-        for idx in dex.methods_of_class(type_idx):
-            if dex.method_name(idx) == method:
-                method_names[idx] = api
-    strings = {i: s for s in constants if (i := dex.string_index(s)) is not None}
+    method_names, strings = shape_terms(dex, apis, constants)
     facts: dict[str, list[MethodFacts]] = {}
     for class_def, type_idx in enumerate(dex.class_def_type_ids):
         cls = wanted.get(type_idx)
