@@ -124,7 +124,6 @@ def _report(
 ) -> ExitCode:
     from scanner.compare.baseline import baseline_document
     from scanner.report.formats import render
-    from scanner.report.terminal import print_scan
 
     for fmt, path in settings.outputs:
         text = render(fmt, outcome, generated_at, settings.fail_on)
@@ -136,6 +135,8 @@ def _report(
         )
     # rich lays tables out even for a quiet console; -q must not pay for what nobody sees.
     if not console.quiet:
+        from scanner.report.terminal import print_scan
+
         print_scan(outcome.scan, console)
     if with_policy and not console.quiet:
         from scanner.report.findings_terminal import print_findings

@@ -7,14 +7,16 @@ read is capped, because the declared size in a zip header is whatever the app's 
 from __future__ import annotations
 
 import io
+import threading
 import zipfile
 import zlib
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from scanner.errors import AppInputError, LimitExceeded
 from scanner.limits import DEFAULT_LIMITS, Limits
 
-__all__ = ["DEFAULT_LIMITS", "Limits", "ZipReader"]
+__all__ = ["DEFAULT_LIMITS", "Limits", "ZipReader", "opened"]
 
 _CHUNK = 1 << 20
 
@@ -26,6 +28,10 @@ class ZipReader:
         self.path = path
         self.limits = limits
         self._total = 0
+        self._count_lock = threading.Lock()
+        """Entries may be read from two threads (native libraries beside the dex files): the
+        running total of inflated bytes must not lose an update. zipfile itself serialises the
+        reads of the underlying file."""
         try:
             if data is not None:
                 self._zip = zipfile.ZipFile(io.BytesIO(data))
@@ -87,8 +93,10 @@ class ZipReader:
                         raise LimitExceeded(
                             self.path, f"entry {name!r} inflates past {limit} bytes"
                         )
-                    self._total += len(chunk)
-                    if self._total > self.limits.max_total_bytes:
+                    with self._count_lock:
+                        self._total += len(chunk)
+                        total = self._total
+                    if total > self.limits.max_total_bytes:
                         raise LimitExceeded(
                             self.path,
                             f"archive inflates past {self.limits.max_total_bytes} bytes in all",
@@ -107,3 +115,10 @@ class ZipReader:
         ) as exc:
             raise AppInputError(self.path, f"entry {name!r} cannot be read ({exc})") from exc
         return buffer.getvalue()
+
+
+def opened(
+    path: Path, limits: Limits, container: ZipReader | None
+) -> AbstractContextManager[ZipReader]:
+    """`container` as is (its owner closes it), else `path` opened now and closed after."""
+    return nullcontext(container) if container is not None else ZipReader(path, limits)

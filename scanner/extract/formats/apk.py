@@ -7,7 +7,8 @@ from collections.abc import Collection
 from pathlib import Path
 
 from scanner.errors import AppInputError, LimitExceeded
-from scanner.extract.archive import Limits, ZipReader
+from scanner.extract.archive import Limits, ZipReader, opened
+from scanner.extract.background import Background
 from scanner.extract.dex import DexFormatError, read_class_names
 from scanner.extract.formats.common import (
     ROOT_DEX,
@@ -38,8 +39,10 @@ class ApkReader(AppReader):
             return True
         return "AndroidManifest.xml" in zip_names and not has_class_files(zip_names)
 
-    def read(self, path: Path, limits: Limits, keep_code: bool) -> ExtractedApp:
-        with ZipReader(path, limits) as zf:
+    def read(
+        self, path: Path, limits: Limits, keep_code: bool, container: ZipReader | None = None
+    ) -> ExtractedApp:
+        with opened(path, limits, container) as zf:
             if not zf.has("AndroidManifest.xml"):
                 raise AppInputError(path, "APK has no AndroidManifest.xml")
             return _read_apk(path, zf, keep_code)
@@ -52,6 +55,25 @@ def _read_apk(path: Path, zf: ZipReader, keep_code: bool) -> ExtractedApp:
         return zf.read("resources.arsc") if zf.has("resources.arsc") else None
 
     facts = parse_binary_manifest(manifest_bytes, str(path), load_arsc)
+    # Native libraries inflate beside the dex files (zlib releases the GIL); their warnings
+    # follow the dex files' as before.
+    native_warnings: list[str] = []
+    natives_job = Background("natives", lambda: natives_in(zf, _NATIVE_PATH, native_warnings))
+    try:
+        code, units, classes, warnings = _read_dex_files(zf, keep_code)
+    finally:
+        natives_job.join()
+    natives = natives_job.result()
+    warnings += native_warnings
+    inv = inventory(
+        path, AppKind.APK, facts, natives, units, classes, assets_in(zf, "assets/"), warnings
+    )
+    return ExtractedApp(inv, tuple(code))
+
+
+def _read_dex_files(
+    zf: ZipReader, keep_code: bool
+) -> tuple[list[CodeBytes], list[CodeUnit], set[str], list[str]]:
     warnings: list[str] = []
     classes: set[str] = set()
     units: list[CodeUnit] = []
@@ -80,8 +102,4 @@ def _read_apk(path: Path, zf: ZipReader, keep_code: bool) -> ExtractedApp:
         if keep_code:
             code.append(CodeBytes(name=name, format=CodeBytesFormat.DEX, data=data))
             check_code_size(zf, sum(len(b.data) for b in code))
-    natives = natives_in(zf, _NATIVE_PATH, warnings)
-    inv = inventory(
-        path, AppKind.APK, facts, natives, units, classes, assets_in(zf, "assets/"), warnings
-    )
-    return ExtractedApp(inv, tuple(code))
+    return code, units, classes, warnings

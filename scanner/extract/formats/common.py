@@ -92,12 +92,11 @@ def inventory(
     assets: tuple[str, ...],
     warnings: list[str],
 ) -> AppInventory:
-    sha, size = sha256_and_size(path)
     identity = AppIdentity(
         kind=kind,
         path=str(path),
-        sha256=sha,
-        size=size,
+        sha256="",  # extract_app fills in the digest it computes beside the reading
+        size=0,
         package=facts.package if facts else None,
         version_name=facts.version_name if facts else None,
         version_code=facts.version_code if facts else None,

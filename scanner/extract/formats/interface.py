@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from scanner.extract.archive import Limits
+from scanner.extract.archive import Limits, ZipReader
 from scanner.model import AppInventory
 
 
@@ -58,6 +58,10 @@ class AppReader(ABC):
         entry names when it is a zip archive (None otherwise)."""
 
     @abstractmethod
-    def read(self, path: Path, limits: Limits, keep_code: bool) -> ExtractedApp:
+    def read(
+        self, path: Path, limits: Limits, keep_code: bool, container: ZipReader | None = None
+    ) -> ExtractedApp:
         """Read the file into an inventory. Raises AppInputError (exit code 2) on bad input and
-        LimitExceeded when it inflates past `limits`."""
+        LimitExceeded when it inflates past `limits`. `container` is the file already opened as
+        a zip (by `extract_app`, which looked at its entry names): a zip reader reads through
+        it instead of parsing the central directory again; the caller closes it."""

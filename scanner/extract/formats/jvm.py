@@ -8,7 +8,7 @@ from collections.abc import Collection
 from pathlib import Path
 
 from scanner.errors import AppInputError, LimitExceeded
-from scanner.extract.archive import Limits, ZipReader
+from scanner.extract.archive import Limits, ZipReader, opened
 from scanner.extract.formats.common import assets_in, check_code_size, inventory, natives_in
 from scanner.extract.formats.interface import AppReader, CodeBytes, CodeBytesFormat, ExtractedApp
 from scanner.extract.formats.zipped import ZIP_MAGIC, has_class_files
@@ -33,8 +33,10 @@ class AarReader(AppReader):
             and "AndroidManifest.xml" in zip_names
         )
 
-    def read(self, path: Path, limits: Limits, keep_code: bool) -> ExtractedApp:
-        with ZipReader(path, limits) as zf:
+    def read(
+        self, path: Path, limits: Limits, keep_code: bool, container: ZipReader | None = None
+    ) -> ExtractedApp:
+        with opened(path, limits, container) as zf:
             warnings: list[str] = []
             classes: set[str] = set()
             units: list[CodeUnit] = []
@@ -70,8 +72,10 @@ class JarReader(AppReader):
         """Any .class entry."""
         return zip_names is not None and head[:4] in ZIP_MAGIC and has_class_files(zip_names)
 
-    def read(self, path: Path, limits: Limits, keep_code: bool) -> ExtractedApp:
-        with ZipReader(path, limits) as zf:
+    def read(
+        self, path: Path, limits: Limits, keep_code: bool, container: ZipReader | None = None
+    ) -> ExtractedApp:
+        with opened(path, limits, container) as zf:
             warnings: list[str] = []
             classes: set[str] = set()
             units: list[CodeUnit] = []

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from pathlib import Path
 
-from scanner.extract.archive import Limits
-from scanner.extract.formats.common import sha256_and_size
+from scanner.extract.archive import Limits, ZipReader
 from scanner.extract.formats.interface import AppReader, ExtractedApp
 from scanner.extract.native import read_native
 from scanner.model import AppIdentity, AppInventory, AppKind
@@ -23,10 +22,12 @@ class NativeReader(AppReader):
     def recognises(self, path: Path, head: bytes, zip_names: Collection[str] | None) -> bool:
         return head[:4] in NATIVE_MAGIC or head[:8] == AR_MAGIC
 
-    def read(self, path: Path, limits: Limits, keep_code: bool) -> ExtractedApp:
-        sha, size = sha256_and_size(path)
+    def read(
+        self, path: Path, limits: Limits, keep_code: bool, container: ZipReader | None = None
+    ) -> ExtractedApp:
         lib = read_native(path.name, path.read_bytes())
-        identity = AppIdentity(kind=AppKind.NATIVE, path=str(path), sha256=sha, size=size)
+        # extract_app fills in the digest it computes beside the reading.
+        identity = AppIdentity(kind=AppKind.NATIVE, path=str(path), sha256="", size=0)
         inventory = AppInventory(
             identity=identity,
             permissions=(),
