@@ -95,7 +95,7 @@ def _finding(ctx: AuditContext, sdk: SdkDetection) -> Finding:
     counted = (
         f"{entries} manifest {'entry' if entries == 1 else 'entries'}"
         if declared
-        else f"{sdk.class_count} classes"
+        else f"{sdk.class_count} {'class' if sdk.class_count == 1 else 'classes'}"
     )
     if vendor_tp is not None:
         rule, severity = SDK_VENDOR_ONLY, Severity.LOW
