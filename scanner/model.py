@@ -19,6 +19,14 @@ class AppKind(StrEnum):
     AAR = "aar"
     NATIVE = "native"
     """A lone native library or iOS static library / framework binary."""
+    APKS = "apks"
+    """A split-APK set (.apks, .xapk, .apkm): a base APK and its splits, read as one app."""
+
+    @property
+    def final_manifest(self) -> bool:
+        """An installable app, whose manifest is the one Android applies (a library's merges
+        into a host app's, whose permissions and target then decide)."""
+        return self in (AppKind.APK, AppKind.APKS)
 
 
 class ComponentKind(StrEnum):

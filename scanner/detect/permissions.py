@@ -9,7 +9,6 @@ from dataclasses import dataclass, replace
 from scanner.detect.callsites import string_matches
 from scanner.model import (
     AppInventory,
-    AppKind,
     CallSiteUse,
     CodeEvidenceKind,
     Evidence,
@@ -149,7 +148,7 @@ def mark_dormant(
     Only an APK's manifest is the final word on its permissions: a jar or an aar is merged
     into a host app that may request more, so its call sites get `needs` but are never
     dormant."""
-    final = inv.identity.kind is AppKind.APK
+    final = inv.identity.kind.final_manifest
     index = RequirementIndex(caps)
     min_sdk, target_sdk = sdk_range(inv)
     memo: dict[tuple[Requirement, ...], Dormancy] = {}

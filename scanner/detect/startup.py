@@ -24,7 +24,6 @@ from scanner.detect.permissions import sdk_range
 from scanner.detect.sdks import SdkIndex
 from scanner.model import (
     AppInventory,
-    AppKind,
     Component,
     ComponentKind,
     Evidence,
@@ -111,7 +110,7 @@ def detect_startup(
     assoc_actions = set(assoc_cap.manifest_actions) if assoc_cap else set()
     # Only an APK's manifest is final: a library's manifest merges into a host app whose
     # permissions and target decide delivery.
-    delivery = broadcast_delivery() if inv.identity.kind is AppKind.APK else {}
+    delivery = broadcast_delivery() if inv.identity.kind.final_manifest else {}
     requested = _requested(inv)
     _min_sdk, target_sdk = sdk_range(inv)
     out: list[StartupBehaviour] = []

@@ -60,6 +60,12 @@ class ZipReader:
     def close(self) -> None:
         self._zip.close()
 
+    @property
+    def inflated(self) -> int:
+        """Bytes inflated so far (a set of split APKs charges its inner archives to its own cap)."""
+        with self._count_lock:
+            return self._total
+
     def names(self) -> list[str]:
         """Entry names, in archive order, without duplicates."""
         return list(self._infos)

@@ -2,7 +2,8 @@
 
 `READERS` is tried in order and the first reader that recognises a file reads it, so a more
 specific format comes before a more general one: an aar (classes.jar + manifest) before an APK
-(dex, or a manifest alone), an APK (which may also hold class files) before a jar.
+(dex, or a manifest alone), an APK (which may also hold class files) before a jar. A split-APK
+set (APKs inside, no manifest, dex or class files at its root) overlaps none of them.
 """
 
 from __future__ import annotations
@@ -13,8 +14,15 @@ from scanner.extract.formats.apk import ApkReader
 from scanner.extract.formats.interface import AppReader, CodeBytes, CodeBytesFormat, ExtractedApp
 from scanner.extract.formats.jvm import AarReader, JarReader
 from scanner.extract.formats.native import NativeReader
+from scanner.extract.formats.splits import SplitSetReader
 
-READERS: tuple[AppReader, ...] = (AarReader(), ApkReader(), JarReader(), NativeReader())
+READERS: tuple[AppReader, ...] = (
+    AarReader(),
+    ApkReader(),
+    SplitSetReader(),
+    JarReader(),
+    NativeReader(),
+)
 
 
 @cache

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from dataclasses import replace
 from pathlib import Path
 
 from scanner.errors import AppInputError, LimitExceeded
 from scanner.extract.archive import Limits, ZipReader, opened
+from scanner.extract.axml import AxmlError, read_axml
 from scanner.extract.background import Background
 from scanner.extract.dex import DexFormatError, read_class_names
 from scanner.extract.formats.common import (
@@ -28,7 +30,7 @@ _NATIVE_PATH = re.compile(r"^lib/[^/]+/[^/]+\.so$")
 
 class ApkReader(AppReader):
     name = AppKind.APK.value
-    suffixes = (".apk", ".apks")
+    suffixes = (".apk",)
 
     def recognises(self, path: Path, head: bytes, zip_names: Collection[str] | None) -> bool:
         """Dex at the root, or a manifest with no class files (a resource-only APK). Dex without
@@ -45,7 +47,30 @@ class ApkReader(AppReader):
         with opened(path, limits, container) as zf:
             if not zf.has("AndroidManifest.xml"):
                 raise AppInputError(path, "APK has no AndroidManifest.xml")
-            return _read_apk(path, zf, keep_code)
+            app = _read_apk(path, zf, keep_code)
+            split = split_name(
+                zf.read("AndroidManifest.xml", cap=zf.limits.max_manifest_bytes), path
+            )
+            if split is None:
+                return app
+        # A warning, not an error: what a lone split holds is still true of the app (a config
+        # split's libraries may be an SDK's), but it is not the whole app.
+        warning = (
+            f"AndroidManifest.xml: a split APK (split={split!r}), not a whole app; "
+            "scan the set it belongs to (.apks, .xapk, .apkm) for the full picture"
+        )
+        inv = app.inventory
+        return replace(app, inventory=replace(inv, warnings=(*inv.warnings, warning)))
+
+
+def split_name(manifest: bytes, source: str | Path) -> str | None:
+    """The `split` attribute of a binary manifest's root (`config.arm64_v8a`, a feature's name):
+    None for a base or a lone APK."""
+    try:
+        value = read_axml(manifest).get("split")
+    except AxmlError as exc:
+        raise AppInputError(source, f"malformed AndroidManifest.xml ({exc})") from exc
+    return None if value is None else str(value)
 
 
 def _read_apk(path: Path, zf: ZipReader, keep_code: bool) -> ExtractedApp:
