@@ -23,6 +23,8 @@ sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 from axml_writer import Element, build_axml  # noqa: E402
 
+__all__ = ["Element", "build", "build_axml", "split_demo", "zip_bytes"]
+
 from scanner.extract.manifest import parse_binary_manifest  # noqa: E402
 
 APKS = REPO / "samples" / "apks"

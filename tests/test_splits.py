@@ -233,3 +233,63 @@ def test_a_folder_scan_picks_up_every_set_suffix(tmp_path: Path) -> None:
     for stem in "abc":
         doc = json.loads((out / f"r.{stem}.json").read_text(encoding="utf-8"))
         assert doc["app"]["kind"] == AppKind.APKS.value
+
+
+def _split_manifest(split: str) -> bytes:
+    return build_splits.build_axml(
+        build_splits.Element("manifest", [("package", "com.rakufun.shop"), ("split", split)], [])
+    )
+
+
+def test_a_feature_splits_dex_is_read_and_named(tmp_path: Path) -> None:
+    """classes2.dex moved into a feature split: the same call sites, now named by the split."""
+    with zipfile.ZipFile(sample_apk("shopping-demo")) as zf:
+        entries = {n: zf.read(n) for n in zf.namelist()}
+    feature = {
+        "AndroidManifest.xml": _split_manifest("extra"),
+        "classes.dex": entries.pop("classes2.dex"),
+    }
+    path = tmp_path / "feature.apks"
+    path.write_bytes(
+        _zip({"splits/base-master.apk": _zip(entries), "splits/extra-master.apk": _zip(feature)})
+    )
+    split_set = _scan(path, tmp_path / "set.json")
+    apk = _scan(sample_apk("shopping-demo"), tmp_path / "apk.json")
+    renamed = {"classes2.dex": "splits/extra-master.apk!classes.dex"}
+    want = {
+        (c["api"], c["caller_class"], renamed.get(c["code_unit"], c["code_unit"]))
+        for c in apk["call_sites"]
+    }
+    got = {(c["api"], c["caller_class"], c["code_unit"]) for c in split_set["call_sites"]}
+    assert "splits/extra-master.apk!classes.dex" in {u for _a, _c, u in got}
+    assert got == want
+    assert split_set["class_count"] == apk["class_count"]
+    assert _facts(split_set)["sdks"] == _facts(apk)["sdks"]
+
+
+def test_standalone_variants_read_one_and_say_so(tmp_path: Path) -> None:
+    apk = sample_apk("shopping-demo").read_bytes()
+    path = tmp_path / "standalone.apks"
+    path.write_bytes(
+        _zip({"standalone/standalone-arm64_v8a.apk": apk, "standalone/standalone-x86.apk": apk})
+    )
+    inv = extract_app(path).inventory
+    assert inv.identity.package == "com.rakufun.shop"
+    assert [lib.path for lib in inv.native_libraries] == ["lib/arm64-v8a/libjcore319.so"]
+    (warning,) = [w for w in inv.warnings if "standalone variant" in w]
+    assert warning.startswith("standalone/standalone-x86.apk:")
+    one = tmp_path / "one.apks"
+    one.write_bytes(_zip({"standalone/standalone-arm64_v8a.apk": apk}))
+    assert not any("standalone variant" in w for w in extract_app(one).inventory.warnings)
+
+
+def test_the_class_cap_holds_over_the_whole_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    from scanner.extract.formats import splits
+
+    path = APKS / "shopping-demo.apks"
+    full = extract_app(path).inventory
+    assert not any("class limit" in w for w in full.warnings)
+    monkeypatch.setattr(splits, "MAX_CLASSES", 5)
+    capped = extract_app(path).inventory
+    assert capped.class_names == full.class_names[:5]
+    assert any("class limit 5 reached over the set's APKs" in w for w in capped.warnings)

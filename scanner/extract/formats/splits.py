@@ -32,7 +32,7 @@ from scanner.extract.formats.apk import _read_apk, split_name
 from scanner.extract.formats.common import ROOT_DEX, check_code_size
 from scanner.extract.formats.interface import AppReader, CodeBytes, ExtractedApp
 from scanner.extract.formats.zipped import ZIP_MAGIC, has_class_files
-from scanner.limits import MAX_ASSETS_LISTED
+from scanner.limits import MAX_ASSETS_LISTED, MAX_CLASSES
 from scanner.model import AppInventory, AppKind
 
 _INNER_APK = re.compile(r"^(?:splits/|standalone/)?[^/\\]+\.apk$")
@@ -161,6 +161,11 @@ def _merge(path: Path, inner: list[_Inner]) -> ExtractedApp:
             if (c.kind, c.name) not in seen_components:
                 seen_components[(c.kind, c.name)] = None
                 components.append(c)
+    classes = sorted({c for part in parts for c in part.class_names})
+    if len(classes) > MAX_CLASSES:
+        # Each APK is held to the cap alone; the set as a whole is held to it too.
+        warnings.append(f"class limit {MAX_CLASSES} reached over the set's APKs, rest not listed")
+        classes = classes[:MAX_CLASSES]
     merged: AppInventory = replace(
         inv,
         identity=replace(inv.identity, kind=AppKind.APKS, path=str(path)),
@@ -170,7 +175,7 @@ def _merge(path: Path, inner: list[_Inner]) -> ExtractedApp:
         queries=_unique(q for part in parts for q in part.queries),
         native_libraries=tuple(sorted(natives, key=lambda lib: lib.path)),
         code_units=units,
-        class_names=tuple(sorted({c for part in parts for c in part.class_names})),
+        class_names=tuple(classes),
         assets=_unique(
             named(p, a) for part, p in zip(parts, prefixes, strict=True) for a in part.assets
         )[:MAX_ASSETS_LISTED],
