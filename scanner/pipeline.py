@@ -113,7 +113,7 @@ def expand_targets(paths: Sequence[Path]) -> list[Path]:
                 p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes
             )
             if not found:
-                raise ScanError(path, "folder holds no .apk, .aar, .jar, .so or .a file")
+                raise ScanError(path, f"folder holds no app file ({', '.join(sorted(suffixes))})")
             out += found
         else:
             out.append(path)

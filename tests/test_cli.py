@@ -308,7 +308,8 @@ def test_time_budget_gives_a_clear_error(capsys: pytest.CaptureFixture[str]) -> 
 
 def test_empty_folder_is_an_input_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["scan", str(tmp_path)]) == 2
-    assert "no .apk" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "holds no app file" in err and ".apk" in err and ".apks" in err
 
 
 def test_every_output_format_renders_and_is_written(tmp_path: Path) -> None:
