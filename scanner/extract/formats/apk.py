@@ -47,7 +47,7 @@ class ApkReader(AppReader):
         with opened(path, limits, container) as zf:
             if not zf.has("AndroidManifest.xml"):
                 raise AppInputError(path, "APK has no AndroidManifest.xml")
-            app = _read_apk(path, zf, keep_code)
+            app = read_apk_container(path, zf, keep_code)
             split = split_name(
                 zf.read("AndroidManifest.xml", cap=zf.limits.max_manifest_bytes), path
             )
@@ -73,7 +73,7 @@ def split_name(manifest: bytes, source: str | Path) -> str | None:
     return None if value is None else str(value)
 
 
-def _read_apk(path: Path, zf: ZipReader, keep_code: bool) -> ExtractedApp:
+def read_apk_container(path: Path, zf: ZipReader, keep_code: bool) -> ExtractedApp:
     manifest_bytes = zf.read("AndroidManifest.xml", cap=zf.limits.max_manifest_bytes)
 
     def load_arsc() -> bytes | None:

@@ -28,7 +28,7 @@ from typing import TypeVar
 
 from scanner.errors import AppInputError
 from scanner.extract.archive import Limits, ZipReader, opened
-from scanner.extract.formats.apk import _read_apk, split_name
+from scanner.extract.formats.apk import read_apk_container, split_name
 from scanner.extract.formats.common import ROOT_DEX, check_code_size
 from scanner.extract.formats.interface import AppReader, CodeBytes, ExtractedApp
 from scanner.extract.formats.zipped import ZIP_MAGIC, has_class_files
@@ -101,7 +101,7 @@ def _read_inner(
     with ZipReader(source, replace(outer.limits, max_total_bytes=budget), data=data) as zf:
         if not zf.has("AndroidManifest.xml"):
             raise AppInputError(source, "APK has no AndroidManifest.xml")
-        app = _read_apk(source, zf, keep_code)
+        app = read_apk_container(source, zf, keep_code)
         split = split_name(zf.read("AndroidManifest.xml", cap=zf.limits.max_manifest_bytes), entry)
         inflated = zf.inflated
     return _Inner(entry, split, app), inflated
