@@ -17,7 +17,7 @@ is better evidence than a shape.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from scanner.detect.sdks import SdkIndex
@@ -112,47 +112,6 @@ def _shapes(libraries: Iterable[LibrarySignature]) -> list[tuple[str, CodeShape]
     return [(lib.id, shape) for lib in libraries for shape in lib.shapes]
 
 
-def _uleb128(data: bytes, pos: int) -> tuple[int, int]:
-    """(value, next position); bounded to the 5 bytes the format allows."""
-    value = shift = 0
-    for _ in range(5):
-        if pos >= len(data):
-            raise DexFormatError("uleb128 runs past the end of the file")
-        byte = data[pos]
-        pos += 1
-        value |= (byte & 0x7F) << shift
-        if byte < 0x80:
-            return value, pos
-        shift += 7
-    raise DexFormatError("uleb128 longer than 5 bytes")
-
-
-def _class_methods(dex: DexCode, class_def: int) -> Iterator[tuple[int, int]]:
-    """(code_item offset, method id) of the methods with a body of one class_def."""
-    h = dex.header
-    base = h.class_defs_off + 32 * class_def
-    pos = int.from_bytes(dex.data[base + 24 : base + 28], "little")
-    if not pos:
-        return
-    counts = []
-    for _ in range(4):
-        value, pos = _uleb128(dex.data, pos)
-        counts.append(value)
-    for _ in range(2 * (counts[0] + counts[1])):  # fields: field_idx_diff, access_flags
-        _, pos = _uleb128(dex.data, pos)
-    for method_count in (counts[2], counts[3]):
-        method_idx = 0
-        for _ in range(method_count):
-            diff, pos = _uleb128(dex.data, pos)
-            _, pos = _uleb128(dex.data, pos)  # access_flags
-            code_off, pos = _uleb128(dex.data, pos)
-            method_idx += diff
-            if method_idx >= h.method_ids_size:
-                raise DexFormatError(f"class_def {class_def}: method index {method_idx} too big")
-            if code_off:
-                yield code_off, method_idx
-
-
 def shape_terms(
     dex: DexCode, apis: Iterable[str], constants: Iterable[str]
 ) -> tuple[dict[int, str], dict[int, str]]:
@@ -188,7 +147,7 @@ def dex_class_facts(
         cls = wanted.get(type_idx)
         if cls is None:
             continue
-        for code_off, method_idx in _class_methods(dex, class_def):
+        for code_off, method_idx in dex.class_methods(class_def):
             refs = dex.code_refs(dex.method_code(code_off, method_idx), method_names, strings)
             facts.setdefault(cls, []).append(
                 MethodFacts(

@@ -61,7 +61,7 @@ def _uleb128(data: bytes | memoryview, pos: int) -> tuple[int, int]:
         if byte < 0x80:
             return result, pos
         shift += 7
-        if shift > 35:
+        if shift > 28:  # a fifth byte was read and still continues (the hot loops check so too)
             raise DexFormatError("uleb128 longer than 5 bytes")
 
 
@@ -522,6 +522,35 @@ class DexCode(DexFile):
         return member if kind >= 4 else None  # 0-3 are field accessors, 4-8 invoke methods
 
     # ------------------------------------------------------------------ method bodies
+    def class_methods(self, class_def: int) -> Iterator[tuple[int, int]]:
+        """(code_item offset, method id) of the methods with a body of one class_def: the walk of
+        `method_code_offsets` for a single class, for callers that want a few classes only."""
+        h = self.header
+        if not 0 <= class_def < h.class_defs_size:
+            raise DexFormatError(f"class_def {class_def} out of range")
+        (pos,) = _U32.unpack_from(self.data, h.class_defs_off + 32 * class_def + 24)
+        if not pos:
+            return
+        counts = []
+        for _ in range(4):
+            value, pos = _uleb128(self.data, pos)
+            counts.append(value)
+        for _ in range(2 * (counts[0] + counts[1])):  # fields: field_idx_diff, access_flags
+            _, pos = _uleb128(self.data, pos)
+        for method_count in (counts[2], counts[3]):
+            method_idx = 0
+            for _ in range(method_count):
+                diff, pos = _uleb128(self.data, pos)
+                _, pos = _uleb128(self.data, pos)  # access_flags
+                code_off, pos = _uleb128(self.data, pos)
+                method_idx += diff
+                if method_idx >= h.method_ids_size:
+                    raise DexFormatError(
+                        f"class_def {class_def}: method index {method_idx} too big"
+                    )
+                if code_off:
+                    yield code_off, method_idx
+
     def method_code_offsets(self) -> list[tuple[int, int]]:
         """(code_item offset, method id) of every method with a body, in class_def order.
         The hot loop of the call-site scan, so uleb128 decoding is inlined."""
