@@ -49,13 +49,19 @@ class Failure:
 
 @dataclass(frozen=True)
 class AppOutcome:
-    """What one app of a run came to: exactly one of `audit` and `failure` is set."""
+    """What one app of a run came to: exactly one of `audit` and `error` is set."""
 
     target: Path
     audit: AuditResult | None = None
-    failure: Failure | None = None
     error: ScanError | None = None
-    """The error itself, for a caller that re-raises it (a single-app run)."""
+    """Why the app could not be scanned (a single-app run re-raises it)."""
+
+    @property
+    def failure(self) -> Failure | None:
+        """The error as reports write it: its kind and its one-line message."""
+        if self.error is None:
+            return None
+        return Failure(type(self.error).__name__, self.error.source, self.error.message)
 
 
 def load_signatures(extra: Sequence[Path] = ()) -> SignatureSet:
@@ -176,17 +182,11 @@ def run(
             err: ScanError = LimitExceeded(
                 target, f"time budget of {settings.timeout:g} s exceeded ({exc})"
             )
-            yield _failed(target, err)
+            yield AppOutcome(target, error=err)
             continue
         except ScanError as exc:
-            yield _failed(target, exc)
+            yield AppOutcome(target, error=exc)
             continue
         if shared.accepted is not None:
             outcome = apply_baseline(outcome, shared.accepted)
         yield AppOutcome(target, audit=outcome)
-
-
-def _failed(target: Path, exc: ScanError) -> AppOutcome:
-    return AppOutcome(
-        target, failure=Failure(type(exc).__name__, exc.source, exc.message), error=exc
-    )

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -20,6 +20,9 @@ from scanner.errors import ExitCode, ScanError
 from scanner.outputs import write_atomic
 from scanner.settings import SCAN_OPTIONS, Kind, Option, Settings, resolve
 from scanner.severity import Severity
+
+if TYPE_CHECKING:
+    from scanner.pipeline import AppOutcome
 
 
 def _click_option(option: Option) -> Callable[[Any], Any]:
@@ -158,11 +161,12 @@ def _report(
     return ExitCode.OK
 
 
-def _report_failure(outcome: Any, settings: Settings, generated_at: str) -> ExitCode:
+def _report_failure(outcome: AppOutcome, settings: Settings, generated_at: str) -> ExitCode:
     """In a batch, a failed app is one line on stderr and a file per output saying why."""
     from scanner.report.formats import render_failure
 
     failure = outcome.failure
+    assert failure is not None
     click.echo(f"privacy-scan: error: {failure.source}: {failure.message}", err=True)
     for fmt, path in settings.outputs:
         try:
