@@ -244,7 +244,7 @@ def _string(value: object) -> str | None:
 
 def _plist(path: Path, source: _Source, name: str, shown: str) -> dict[str, Any]:
     """A plist the scan cannot do without: any problem is the input's error."""
-    data = source.read(name, cap=MAX_PLIST_BYTES + 1)
+    data = source.read(name, cap=MAX_PLIST_BYTES)
     try:
         return load_plist(data)
     except PlistError as exc:
@@ -257,7 +257,7 @@ def _soft_plist(
 ) -> dict[str, Any] | None:
     """A plist the scan can do without: a problem is a warning."""
     try:
-        return load_plist(source.read(name, cap=MAX_PLIST_BYTES + 1))
+        return load_plist(source.read(name, cap=MAX_PLIST_BYTES))
     except PlistError as exc:
         warnings.append(f"{shown}: {exc}")
     except LimitExceeded:
