@@ -324,6 +324,25 @@ def validate_all() -> list[str]:
             for cat in doc.get("collects", ()):
                 if cat not in capability_ids:
                     problems.append(f"{path.name}: collects unknown capability {cat!r}")
+    problems += _ios_data_problems()
+    return problems
+
+
+IOS_DATA_FILES = (
+    ("privacy-terms.json", "ios-terms"),
+    ("required-reason-apis.json", "ios-required-reason"),
+)
+"""signatures/ios/ files and their schemas (the compare rules for iOS apps read them)."""
+
+
+def _ios_data_problems() -> list[str]:
+    problems: list[str] = []
+    for name, schema_name in IOS_DATA_FILES:
+        path = data_dir("signatures") / "ios" / name
+        try:
+            problems += schema_problems(load_json(path), schema_name, path)
+        except SignatureError as exc:
+            problems.append(str(exc))
     return problems
 
 
