@@ -353,3 +353,16 @@ def test_scan_of_the_demo_against_its_policy(tmp_path: Path) -> None:
     assert ("PS201", "contacts") in rules and ("PS201", "camera") not in rules
     assert ("PS703", "NSPrivacyAccessedAPICategorySystemBootTime") in rules
     assert ("PS703", "NSPrivacyAccessedAPICategoryFileTimestamp") not in rules
+
+
+def test_a_folder_app_skips_symlinks_and_is_one_target(tmp_path: Path) -> None:
+    app = _unpack(tmp_path, B.demo_parts(), "") / "RakufunShop.app"
+    outside = tmp_path / "outside.xcprivacy"
+    outside.write_bytes(B.xml_plist(B.sdk_manifest()))
+    (app / "Linked.framework").mkdir()
+    (app / "Linked.framework" / "PrivacyInfo.xcprivacy").symlink_to(outside)
+    inv = extract_app(app).inventory
+    assert inv.ios is not None and len(inv.ios.privacy_manifests) == 2
+    report = tmp_path / "r.json"
+    assert main(["scan", str(app), "-q", "--json", str(report)]) == 0
+    assert report.is_file()  # one app: the file keeps its name (no batch suffix)
