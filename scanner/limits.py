@@ -90,3 +90,22 @@ MAX_POLICY_HTML_TAGS = 300_000
 takes time and memory per element (millions of empty tags take a minute and gigabytes)."""
 POLICY_FETCH_TIMEOUT = 20.0
 """Seconds to fetch a policy URL."""
+
+
+# --------------------------------------------------------------------------- iOS apps
+
+MAX_PLIST_BYTES = 8 << 20
+"""Largest Info.plist or PrivacyInfo.xcprivacy read (real ones are a few KiB to a few hundred)."""
+MAX_PLIST_DEPTH = 64
+"""Containers nested inside one plist (real Info.plists nest five or six levels)."""
+MAX_PLIST_NODES = 200_000
+"""Values walked in one plist, shared references counted each time they are reached (a binary
+plist can reference one array from many places: a small file, an exponential tree)."""
+MAX_IOS_BINARIES = 2_000
+"""Mach-O files read from one iOS app (the executable, frameworks, dylibs, app extensions)."""
+MAX_MACHO_SLICES = 16
+"""Architecture slices accepted in one fat Mach-O header (real ones hold two to five)."""
+MAX_IMPORTED_SYMBOLS = 200_000
+"""Imported symbols kept from one Mach-O binary (a large app imports tens of thousands)."""
+MAX_SELECTORS = 500_000
+"""Objective-C selector names kept from one Mach-O binary."""

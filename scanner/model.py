@@ -21,6 +21,15 @@ class AppKind(StrEnum):
     """A lone native library or iOS static library / framework binary."""
     APKS = "apks"
     """A split-APK set (.apks, .xapk, .apkm): a base APK and its splits, read as one app."""
+    IPA = "ipa"
+    """An iOS app archive: a zip holding Payload/<App>.app/."""
+    IOS_APP = "ios_app"
+    """An unpacked iOS app bundle (<App>.app folder) or an Xcode archive (.xcarchive folder)."""
+
+    @property
+    def ios(self) -> bool:
+        """An iOS app: Info.plist and privacy manifests instead of an Android manifest."""
+        return self in (AppKind.IPA, AppKind.IOS_APP)
 
     @property
     def final_manifest(self) -> bool:
@@ -41,6 +50,9 @@ class PermissionElement(StrEnum):
 
     USES_PERMISSION = "uses-permission"
     USES_PERMISSION_SDK_23 = "uses-permission-sdk-23"
+    USAGE_DESCRIPTION = "usage-description"
+    """An iOS Info.plist `NS...UsageDescription` key: the text of the prompt the user answers
+    before the API yields data, the iOS counterpart of a runtime permission."""
 
 
 class QueryKind(StrEnum):
@@ -188,6 +200,111 @@ class AppInventory:
     assets: tuple[str, ...]
     warnings: tuple[str, ...] = ()
     """Things that could not be read but did not stop the scan."""
+    ios: IosFacts | None = None
+    """What only an iOS app has (Info.plist, privacy manifests, Mach-O imports); None for
+    Android inputs and lone native libraries."""
+
+
+# --------------------------------------------------------------------------- extract: iOS
+
+
+@dataclass(frozen=True)
+class UsageDescription:
+    """An `NS...UsageDescription` key of Info.plist and the prompt text the user reads."""
+
+    key: str
+    text: str
+    location: str
+    """The Info.plist it is in (Payload/Shop.app/Info.plist)."""
+
+
+@dataclass(frozen=True)
+class CollectedDataType:
+    """One `NSPrivacyCollectedDataTypes` entry of a privacy manifest."""
+
+    type: str
+    """NSPrivacyCollectedDataTypePreciseLocation, ..."""
+    linked: bool | None
+    """Linked to the user's identity, as the manifest says (None: not stated)."""
+    tracking: bool | None
+    """Used for tracking, as the manifest says (None: not stated)."""
+    purposes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AccessedApi:
+    """One `NSPrivacyAccessedAPITypes` entry: a required-reason API category and its reasons."""
+
+    category: str
+    """NSPrivacyAccessedAPICategoryFileTimestamp, ..."""
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PrivacyManifest:
+    """A PrivacyInfo.xcprivacy of the app or of a bundle inside it."""
+
+    path: str
+    tracking: bool | None
+    """NSPrivacyTracking (None: not stated)."""
+    tracking_domains: tuple[str, ...] = ()
+    collected: tuple[CollectedDataType, ...] = ()
+    accessed_apis: tuple[AccessedApi, ...] = ()
+
+
+@dataclass(frozen=True)
+class MachOImports:
+    """What one Mach-O binary of an iOS app takes from elsewhere (the call-site evidence of iOS
+    code: which function calls an API is not read, only that the binary imports it)."""
+
+    path: str
+    linked: tuple[str, ...] = ()
+    """LC_LOAD_DYLIB paths (/System/Library/Frameworks/CoreLocation.framework/CoreLocation)."""
+    symbols: tuple[str, ...] = ()
+    """Undefined external symbols (_stat, _OBJC_CLASS_$_CLLocationManager), sorted."""
+    selectors: tuple[str, ...] = ()
+    """Objective-C selector names the binary uses (__objc_methname), sorted."""
+    encrypted: bool = False
+    """LC_ENCRYPTION_INFO with cryptid 1 (an App Store binary): code, selectors unreadable."""
+    error: str | None = None
+
+    @property
+    def imported_classes(self) -> frozenset[str]:
+        """Objective-C classes the binary references but does not define."""
+        prefix = "_OBJC_CLASS_$_"
+        return frozenset(s[len(prefix) :] for s in self.symbols if s.startswith(prefix))
+
+
+@dataclass(frozen=True)
+class IosBundle:
+    """A bundle inside the app: an embedded framework or an app extension."""
+
+    path: str
+    """Payload/Shop.app/Frameworks/AppsFlyerLib.framework"""
+    name: str
+    """The bundle's folder name without its suffix (AppsFlyerLib)."""
+    bundle_id: str | None = None
+    version: str | None = None
+
+
+@dataclass(frozen=True)
+class IosFacts:
+    """What an iOS app holds that an Android one does not."""
+
+    bundle_path: str
+    """Payload/Shop.app, or . for an unpacked .app folder."""
+    executable: str | None
+    """Path of the main executable inside the input (CFBundleExecutable)."""
+    minimum_os: str | None = None
+    usage_descriptions: tuple[UsageDescription, ...] = ()
+    background_modes: tuple[str, ...] = ()
+    url_schemes: tuple[str, ...] = ()
+    queried_schemes: tuple[str, ...] = ()
+    """LSApplicationQueriesSchemes: the apps it may look for with canOpenURL:."""
+    privacy_manifests: tuple[PrivacyManifest, ...] = ()
+    binaries: tuple[MachOImports, ...] = ()
+    bundles: tuple[IosBundle, ...] = ()
+    """Embedded frameworks and app extensions."""
 
 
 # --------------------------------------------------------------------------- detect
@@ -207,6 +324,12 @@ class EvidenceKind(StrEnum):
     INTENT_FILTER = "intent_filter"
     CALL_SITE = "call_site"
     """A call site in code backing a finding (compare stage)."""
+    USAGE_DESCRIPTION = "usage_description"
+    """An iOS Info.plist usage-description key; `detail` is the prompt text."""
+    PRIVACY_MANIFEST = "privacy_manifest"
+    """An entry of a PrivacyInfo.xcprivacy (collected data type, tracking domain, accessed API)."""
+    IMPORTED_SYMBOL = "imported_symbol"
+    """A symbol or Objective-C class / selector a Mach-O binary imports."""
 
 
 class ProtectionLevel(StrEnum):
@@ -282,11 +405,18 @@ class CodeEvidenceKind(StrEnum):
     """One method loads the API's class and method names as strings: weaker."""
     CONST_STRING = "const_string"
     """A method loads a string the capability lists (content://sms, android_id): weaker."""
+    MACHO_IMPORT = "macho_import"
+    """A Mach-O binary imports the API: the Objective-C class with the selector the capability
+    names, or the C function. Direct, but per binary: which function calls it is not read."""
 
     @property
     def is_direct(self) -> bool:
         """True when the code itself touches the API (not only names it in a string)."""
-        return self is CodeEvidenceKind.INVOKE or self is CodeEvidenceKind.FIELD_READ
+        return self in (
+            CodeEvidenceKind.INVOKE,
+            CodeEvidenceKind.FIELD_READ,
+            CodeEvidenceKind.MACHO_IMPORT,
+        )
 
 
 DIRECT_CODE_EVIDENCE: frozenset[CodeEvidenceKind] = frozenset(

@@ -107,6 +107,13 @@ def scan_app(
     )
 
 
+def _folder_app(path: Path) -> bool:
+    """A folder that is one app (an unpacked iOS .app, an .xcarchive), not a folder of apps."""
+    from scanner.extract.formats.ios import IosReader
+
+    return IosReader().recognises(path, b"", None)
+
+
 def expand_targets(paths: Sequence[Path]) -> list[Path]:
     """Files as given; folders expand to the app-like files inside them (recursively, sorted)."""
     from scanner.extract import app_suffixes
@@ -114,7 +121,9 @@ def expand_targets(paths: Sequence[Path]) -> list[Path]:
     suffixes = app_suffixes()
     out: list[Path] = []
     for path in paths:
-        if path.is_dir():
+        if path.is_dir() and _folder_app(path):
+            out.append(path)
+        elif path.is_dir():
             found = sorted(
                 p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes
             )

@@ -935,6 +935,9 @@ def generate(root: Path, scale: int = 5, seed: int = 6) -> list[Case]:
     _misc_family(w, rng)
     _policy_family(w, rng, scale)
     _bomb_family(w)
+    from hostile_ios import ios_family  # the iOS apps' family lives in its own module
+
+    ios_family(w, rng, scale)
     return w.cases
 
 

@@ -22,7 +22,16 @@ from scanner.policy import analyse_policy, load_policy, policy_from_text
 
 GOLDEN = REPO / "tests" / "golden"
 REGENERATE = os.environ.get("PRIVACY_SCAN_REGENERATE") == "1"
-GOLDEN_KEY = {SHOP_POLICY: "rakufun", VIDEO_POLICY: "viki", SHOP_SEED: "003", VIDEO_SEED: "000"}
+IOS_POLICY = REPO / "samples" / "policies" / "rakufun-shop-ios-policy.md"
+IOS_APPS = {"shopping-demo-ios": REPO / "samples" / "ipa" / "shopping-demo.ipa"}
+"""iOS fixture apps by golden name (samples/build_ipa.py)."""
+GOLDEN_KEY = {
+    SHOP_POLICY: "rakufun",
+    VIDEO_POLICY: "viki",
+    SHOP_SEED: "003",
+    VIDEO_SEED: "000",
+    IOS_POLICY: "rakufun-ios",
+}
 """Policy -> the part of a golden file's name after the app: tests/golden/<app>__<key>.json."""
 
 SHOP_POLICIES = [
@@ -41,7 +50,8 @@ POLICY_PAIRS = [
 
 @cache
 def _audit(app: str, policy: Path) -> AuditResult:
-    return audit(scan_app(sample_apk(app)), analyse_policy(load_policy(str(policy))))
+    path = IOS_APPS.get(app) or sample_apk(app)
+    return audit(scan_app(path), analyse_policy(load_policy(str(policy))))
 
 
 def _summary(result: AuditResult) -> list[dict[str, object]]:
@@ -76,6 +86,7 @@ def _cases(shop: Path, video: Path, marks: tuple[pytest.MarkDecorator, ...] = ()
 
 CASES = [
     *_cases(SHOP_POLICY, VIDEO_POLICY),
+    pytest.param("shopping-demo-ios", IOS_POLICY, id="shopping-demo-ios-vs-rakufun-ios"),
     *_cases(SHOP_SEED, VIDEO_SEED, marks=(pytest.mark.seeds,)),
 ]
 

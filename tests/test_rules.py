@@ -17,16 +17,21 @@ from scanner.compare.rules import ALL_RULES, REGISTRY, build_context
 from scanner.compare.rules.interface import call_counts, exercise_of
 from scanner.detect import capability_uses
 from scanner.model import (
+    AccessedApi,
     ApiAccess,
     AppIdentity,
     AppInventory,
     AppKind,
     CallSiteUse,
     CodeEvidenceKind,
+    CollectedDataType,
     ComponentKind,
     Evidence,
+    IosFacts,
+    MachOImports,
     OwnerKind,
     PermissionFinding,
+    PrivacyManifest,
     ProtectionLevel,
     ScanResult,
     SdkDetection,
@@ -34,6 +39,7 @@ from scanner.model import (
     StartupBehaviour,
     StartupKind,
     Strength,
+    UsageDescription,
 )
 from scanner.pipeline import load_signatures, scan_app
 from scanner.policy.model import (
@@ -170,6 +176,41 @@ def _party(
     )
 
 
+def _ios_scan(
+    collected: tuple[str, ...] = (),
+    usage: tuple[str, ...] = (),
+    domains: tuple[str, ...] = (),
+    symbols: tuple[str, ...] = (),
+    accessed: tuple[str, ...] = (),
+) -> ScanResult:
+    """An iOS scan: privacy-manifest entries, usage keys and one binary's imported symbols."""
+    manifest = PrivacyManifest(
+        path="Payload/A.app/PrivacyInfo.xcprivacy",
+        tracking=bool(domains),
+        tracking_domains=domains,
+        collected=tuple(CollectedDataType(t, None, None) for t in collected),
+        accessed_apis=tuple(AccessedApi(c, ("00.0",)) for c in accessed),
+    )
+    ios = IosFacts(
+        bundle_path="Payload/A.app",
+        executable="Payload/A.app/A",
+        usage_descriptions=tuple(
+            UsageDescription(k, "why", "Payload/A.app/Info.plist") for k in usage
+        ),
+        privacy_manifests=(manifest,),
+        binaries=(MachOImports("Payload/A.app/A", symbols=symbols),),
+    )
+    scan = _scan()
+    return replace(scan, inventory=replace(scan.inventory, ios=ios))
+
+
+def _with_text(policy: PolicyAnalysis, text: str) -> PolicyAnalysis:
+    return replace(policy, text=text)
+
+
+_SILENT = "We collect your email address to run your account."
+
+
 # --------------------------------------------------------------------------- cases per rule
 
 Case = Callable[[], tuple[ScanResult, PolicyAnalysis]]
@@ -225,6 +266,37 @@ CASES: dict[str, tuple[Case, Case]] = {
         lambda: (
             _scan(permissions=(_permission("CAMERA", "camera"),)),
             _policy({"camera": "disclosed"}),
+        ),
+    ),
+    "PS701": (
+        lambda: (
+            _ios_scan(collected=("NSPrivacyCollectedDataTypePurchaseHistory",)),
+            _with_text(_policy(), _SILENT),
+        ),
+        # The policy names the data in its own words.
+        lambda: (
+            _ios_scan(collected=("NSPrivacyCollectedDataTypePurchaseHistory",)),
+            _with_text(_policy(), _SILENT + " We keep your order history."),
+        ),
+    ),
+    "PS702": (
+        lambda: (
+            _ios_scan(domains=("metrics.tracker-demo.example",)),
+            _with_text(_policy(), _SILENT),
+        ),
+        lambda: (
+            _ios_scan(domains=("metrics.tracker-demo.example",)),
+            _with_text(_policy(), _SILENT + " Tracker-Demo measures our ads."),
+        ),
+    ),
+    "PS703": (
+        lambda: (_ios_scan(symbols=("_mach_absolute_time",)), _policy()),
+        lambda: (
+            _ios_scan(
+                symbols=("_mach_absolute_time",),
+                accessed=("NSPrivacyAccessedAPICategorySystemBootTime",),
+            ),
+            _policy(),
         ),
     ),
     "PS402": (

@@ -110,10 +110,11 @@ def test_permission_data_levels_are_protection_levels() -> None:
     assert "dangerous" in levels
 
 
-def test_direct_code_evidence_is_invoke_and_field_read() -> None:
+def test_direct_code_evidence_is_invoke_field_read_and_macho_import() -> None:
     kinds = model.CodeEvidenceKind
-    assert {k for k in kinds if k.is_direct} == {kinds.INVOKE, kinds.FIELD_READ}
-    assert {kinds.INVOKE, kinds.FIELD_READ} == model.DIRECT_CODE_EVIDENCE
+    direct = {kinds.INVOKE, kinds.FIELD_READ, kinds.MACHO_IMPORT}
+    assert {k for k in kinds if k.is_direct} == direct
+    assert direct == model.DIRECT_CODE_EVIDENCE
     assert not kinds.CONST_STRING.is_direct and not kinds.REFLECTION_STRING.is_direct
 
 

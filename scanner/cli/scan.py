@@ -50,7 +50,8 @@ def _with_settings_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @_with_settings_options
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing to the terminal.")
 def scan_command(apps: tuple[Path, ...], quiet: bool, **given: Any) -> int:
-    """Scan APP (an APK, jar, aar or native library); with --policy, report discrepancies.
+    """Scan APP (an APK, split-APK set, jar, aar, native library, or an iOS .ipa / .app /
+    .xcarchive); with --policy, report discrepancies.
 
     Several APPs, or folders of them, are scanned one by one: a failure is reported for that app
     and the scan goes on; output files get the app's name inserted (report.app.html), a failed
@@ -62,7 +63,8 @@ def scan_command(apps: tuple[Path, ...], quiet: bool, **given: Any) -> int:
     console, step = _terminal(quiet)
 
     targets = expand_targets(apps)
-    batch = len(targets) > 1 or any(p.is_dir() for p in apps)
+    # A folder of apps is a batch; a folder that is one app (an iOS .app) is not.
+    batch = len(targets) > 1 or any(p.is_dir() and p not in targets for p in apps)
     prepared = prepare(settings, step)
     for note in prepared.signatures.notes:
         console.print(f"[dim]{note}[/dim]")

@@ -124,7 +124,17 @@ def detect(
     permissions = classify_permissions(inv, caps, permission_levels())
     startup = detect_startup(inv, caps, index)
     warnings: list[str] = []
-    call_sites = find_code_uses(code, caps, index, jobs, warnings, inv) if code is not None else ()
+    if inv.ios is not None:
+        from scanner.detect.ios import ios_call_sites, usage_key_findings
+
+        permissions = usage_key_findings(permissions, inv.ios)
+        keys = [p.name for p in inv.permissions]
+        sites = ios_call_sites(inv.ios, inv.native_libraries, caps, index, keys)
+        call_sites = sites if code is not None else ()
+    else:
+        call_sites = (
+            find_code_uses(code, caps, index, jobs, warnings, inv) if code is not None else ()
+        )
     if warnings:
         inv = replace(inv, warnings=inv.warnings + tuple(warnings))
     return ScanResult(

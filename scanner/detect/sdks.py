@@ -240,6 +240,12 @@ def detect_sdks(
                 )
             )
 
+    if inv.ios is not None:
+        from scanner.detect.ios import bundle_evidence
+
+        for sid, item in bundle_evidence(inv.ios, index):
+            evidence.setdefault(sid, []).append(item)
+
     for comp in inv.components:
         for sid in index.component_owners(comp.name):
             evidence.setdefault(sid, []).append(

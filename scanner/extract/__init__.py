@@ -51,6 +51,12 @@ def _recognise(path: Path, limits: Limits) -> tuple[AppReader, ZipReader | None]
     """The reader, and the file opened as a zip when it is one (the caller closes it)."""
     if not path.exists():
         raise AppInputError(path, "no such file")
+    if path.is_dir():
+        # Only a folder-shaped app (an iOS .app or .xcarchive) is read as one input.
+        reader = next((r for r in READERS if r.recognises(path, b"", None)), None)
+        if reader is None:
+            raise AppInputError(path, "is a directory, not an app file")
+        return reader, None
     head = _read_head(path)
     if not head:
         raise AppInputError(path, "empty file")
@@ -75,7 +81,8 @@ def extract_app(
     """Read an app binary into an inventory. Raises AppInputError (exit code 2) on bad input."""
     reader, container = _recognise(path, limits)
     # Hashed beside the reading (hashlib releases the GIL): 0.015 s of a 25 MB app otherwise.
-    digest = Background("sha256", lambda: sha256_and_size(path))
+    # A folder (an unpacked iOS app) has no single digest: empty, size 0.
+    digest = Background("sha256", lambda: ("", 0) if path.is_dir() else sha256_and_size(path))
     try:
         extracted = reader.read(path, limits, keep_code, container)
     finally:

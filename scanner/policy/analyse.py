@@ -864,4 +864,5 @@ def analyse_policy(
         language=detect_language(doc.text),
         categories=_disclosures(d),
         third_parties=_third_parties(d, sdks),
+        text=doc.text,
     )

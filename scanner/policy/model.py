@@ -8,7 +8,7 @@ row as it reads in the policy, the heading it sits under and its character offse
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -168,6 +168,9 @@ class PolicyAnalysis:
     """One per taxonomy category, in taxonomy order."""
     third_parties: tuple[ThirdPartyDisclosure, ...]
     """Named SDKs first (by id), then table rows without an SDK id, then generic disclosures."""
+    text: str = field(default="", repr=False, compare=False)
+    """The policy's readable text, for rules that look for terms outside the category
+    vocabulary (iOS data types, tracking domains); empty for an analysis built by hand."""
 
     def disclosure(self, category: str) -> CategoryDisclosure:
         """The disclosure of `category`; KeyError for a category outside the taxonomy."""

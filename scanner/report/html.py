@@ -322,6 +322,8 @@ def render_html(
             "form-action 'none'",
         )
     )
+    from scanner.report.ios_view import ios_view
+
     identity = audit.scan.inventory.identity
     template = _environment().get_template("report.html.j2")
     return template.render(
@@ -338,6 +340,7 @@ def render_html(
         sdk_filter=sdk_filter,
         matrix=_matrix(audit, names),
         sdk_rows=_sdk_rows(audit),
+        ios=ios_view(audit),
         status_label=CATEGORY_STATUS_LABEL,
         sdk_label=SDK_DISCLOSURE_LABEL,
         sdk_name_of=lambda owner: _owner_name(owner, names),

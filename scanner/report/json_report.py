@@ -8,10 +8,18 @@ from typing import Any
 
 from scanner import __version__
 from scanner.compare.model import AuditResult, Finding, Severity
-from scanner.model import CallSiteUse, CodeEvidenceKind, Component, NativeLibrary, ScanResult
+from scanner.model import (
+    CallSiteUse,
+    CodeEvidenceKind,
+    Component,
+    IosFacts,
+    NativeLibrary,
+    ScanResult,
+)
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 MAX_LISTED_SYMBOL_CLASSES = 50
+MAX_LISTED_IMPORTS = 200
 
 
 def _component(c: Component) -> dict[str, Any]:
@@ -37,6 +45,23 @@ def _native(lib: NativeLibrary) -> dict[str, Any]:
     return doc
 
 
+def _ios(facts: IosFacts) -> dict[str, Any]:
+    doc = asdict(facts)
+    doc["binaries"] = [
+        {
+            "path": b.path,
+            "linked": list(b.linked),
+            "symbols": list(b.symbols[:MAX_LISTED_IMPORTS]),
+            "symbol_count": len(b.symbols),
+            "selector_count": len(b.selectors),
+            "encrypted": b.encrypted,
+            "error": b.error,
+        }
+        for b in facts.binaries
+    ]
+    return doc
+
+
 def _call_site(c: CallSiteUse) -> dict[str, Any]:
     doc = asdict(c)
     if c.evidence_kind is CodeEvidenceKind.CONST_STRING:
@@ -49,7 +74,7 @@ def _call_site(c: CallSiteUse) -> dict[str, Any]:
 def scan_to_dict(result: ScanResult) -> dict[str, Any]:
     """A JSON-ready dict with stable keys; every item carries its evidence."""
     inv = result.inventory
-    return {
+    doc = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "privacy-scan", "version": __version__},
         "app": asdict(inv.identity),
@@ -88,6 +113,9 @@ def scan_to_dict(result: ScanResult) -> dict[str, Any]:
         "asset_count": len(inv.assets),
         "warnings": list(inv.warnings),
     }
+    if inv.ios is not None:
+        doc["ios"] = _ios(inv.ios)
+    return doc
 
 
 def render_json(result: ScanResult) -> str:

@@ -86,6 +86,10 @@ def render_markdown(
             lines += ["", f"…and {len(serious) - max_rows} more (see the HTML or SARIF report)."]
         lines.append("")
 
+    from scanner.report.ios_view import ios_markdown
+
+    lines += ios_markdown(audit, md_escape)
+
     undisclosed = [
         (d, status)
         for d in audit.scan.sdks

@@ -55,6 +55,10 @@ class SdkSignature:
     class_regexes: tuple[str, ...] = ()
     """Only for imported εxodus trackers whose signature is not a plain package prefix."""
     origin: str = "builtin"
+    ios_frameworks: tuple[str, ...] = ()
+    """fnmatch patterns on embedded iOS framework names (AppsFlyerLib)."""
+    ios_bundle_ids: tuple[str, ...] = ()
+    """fnmatch patterns on embedded iOS framework bundle ids (com.appsflyer.*)."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,21 @@ class FieldSignature:
     category: str
     min_sdk: int | None = None
     requires: Requirement | None = None
+
+
+@dataclass(frozen=True)
+class IosApiSignature:
+    """An iOS API whose import by a Mach-O binary exercises a capability: an Objective-C class
+    with a selector (or any use of the class when `selector` is None), or a C symbol."""
+
+    category: str
+    access: str
+    objc_class: str | None = None
+    selector: str | None = None
+    symbol: str | None = None
+    strength: Strength = Strength.STRONG
+    needs_usage_key: bool = True
+    """The API yields data only to an app with one of its category's usage keys."""
 
 
 @dataclass(frozen=True)
@@ -130,6 +149,12 @@ class Capability:
     `apis` so that a detector which does not check arguments cannot count them."""
     permission_covered_by: tuple[PermissionCoverage, ...] = ()
     """Categories whose disclosure covers a request of some of this one's permissions."""
+    ios_usage_keys: tuple[str, ...] = ()
+    """Info.plist usage-description keys that are evidence of it, as its permissions are."""
+    ios_data_types: tuple[str, ...] = ()
+    """Privacy-manifest collected data types that are its data."""
+    ios_apis: tuple[IosApiSignature, ...] = ()
+    """APIs whose import by a Mach-O binary exercises it."""
 
 
 @dataclass(frozen=True)
@@ -223,6 +248,8 @@ def sdk_from_doc(doc: dict[str, Any], origin: str = "builtin") -> SdkSignature:
         positive_examples=tuple(doc.get("examples", {}).get("positive", ())),
         negative_examples=tuple(doc.get("examples", {}).get("negative", ())),
         origin=origin,
+        ios_frameworks=tuple(det.get("ios_frameworks", ())),
+        ios_bundle_ids=tuple(det.get("ios_bundle_ids", ())),
     )
 
 
@@ -297,6 +324,25 @@ def validate_all() -> list[str]:
             for cat in doc.get("collects", ()):
                 if cat not in capability_ids:
                     problems.append(f"{path.name}: collects unknown capability {cat!r}")
+    problems += _ios_data_problems()
+    return problems
+
+
+IOS_DATA_FILES = (
+    ("privacy-terms.json", "ios-terms"),
+    ("required-reason-apis.json", "ios-required-reason"),
+)
+"""signatures/ios/ files and their schemas (the compare rules for iOS apps read them)."""
+
+
+def _ios_data_problems() -> list[str]:
+    problems: list[str] = []
+    for name, schema_name in IOS_DATA_FILES:
+        path = data_dir("signatures") / "ios" / name
+        try:
+            problems += schema_problems(load_json(path), schema_name, path)
+        except SignatureError as exc:
+            problems.append(str(exc))
     return problems
 
 
@@ -351,6 +397,20 @@ def _capability(doc: dict[str, Any]) -> Capability:
         permission_covered_by=tuple(
             PermissionCoverage(c["capability"], tuple(c["permissions"]), c["reason"])
             for c in doc.get("permission_covered_by", ())
+        ),
+        ios_usage_keys=tuple(doc.get("ios", {}).get("usage_keys", ())),
+        ios_data_types=tuple(doc.get("ios", {}).get("data_types", ())),
+        ios_apis=tuple(
+            IosApiSignature(
+                category=doc["id"],
+                access=a["access"],
+                objc_class=a.get("class"),
+                selector=a.get("selector"),
+                symbol=a.get("symbol"),
+                strength=Strength(a.get("strength", "strong")),
+                needs_usage_key=bool(a.get("needs_usage_key", True)),
+            )
+            for a in doc.get("ios", {}).get("apis", ())
         ),
         fields=tuple(
             FieldSignature(
@@ -439,7 +499,10 @@ def permission_levels() -> dict[str, str]:
 def categories_of_permission(
     name: str, caps: Iterable[Capability] | None = None
 ) -> tuple[str, ...]:
-    """Capability ids whose permission list names `name`."""
+    """Capability ids whose permission list (or, for an iOS usage-description key, whose iOS
+    usage keys) names `name`."""
     return tuple(
-        c.id for c in (caps if caps is not None else capabilities()) if name in c.permissions
+        c.id
+        for c in (caps if caps is not None else capabilities())
+        if name in c.permissions or name in c.ios_usage_keys
     )

@@ -11,6 +11,8 @@ from scanner.compare.model import Rule
 from scanner.compare.rules import (
     denied_behaviour,
     disclosed_not_found,
+    ios_declarations,
+    required_reason,
     sdk_disclosure,
     sdk_not_found,
     undisclosed_behaviour,
@@ -31,6 +33,9 @@ REGISTRY: tuple[RuleUnit, ...] = (
     denied_behaviour.UNIT,
     disclosed_not_found.UNIT,
     sdk_not_found.UNIT,
+    ios_declarations.UNIT,
+    ios_declarations.TRACKING_UNIT,
+    required_reason.UNIT,
 )
 """Every check `audit()` runs. The order does not matter: findings are sorted afterwards."""
 

@@ -3,7 +3,8 @@
 `READERS` is tried in order and the first reader that recognises a file reads it, so a more
 specific format comes before a more general one: an aar (classes.jar + manifest) before an APK
 (dex, or a manifest alone), an APK (which may also hold class files) before a jar. A split-APK
-set (APKs inside, no manifest, dex or class files at its root) overlaps none of them.
+set (APKs inside, no manifest, dex or class files at its root) overlaps none of them, nor does
+an iOS app (Payload/<name>.app/ in a zip; a folder, which only the iOS reader takes).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from functools import cache
 
 from scanner.extract.formats.apk import ApkReader
 from scanner.extract.formats.interface import AppReader, CodeBytes, CodeBytesFormat, ExtractedApp
+from scanner.extract.formats.ios import IosReader
 from scanner.extract.formats.jvm import AarReader, JarReader
 from scanner.extract.formats.native import NativeReader
 from scanner.extract.formats.splits import SplitSetReader
@@ -20,6 +22,7 @@ READERS: tuple[AppReader, ...] = (
     AarReader(),
     ApkReader(),
     SplitSetReader(),
+    IosReader(),
     JarReader(),
     NativeReader(),
 )
