@@ -21,12 +21,14 @@ class AppKind(StrEnum):
     """A lone native library or iOS static library / framework binary."""
     APKS = "apks"
     """A split-APK set (.apks, .xapk, .apkm): a base APK and its splits, read as one app."""
+    AAB = "aab"
+    """An Android App Bundle: a base module and feature modules, read as one app."""
 
     @property
     def final_manifest(self) -> bool:
         """An installable app, whose manifest is the one Android applies (a library's merges
         into a host app's, whose permissions and target then decide)."""
-        return self in (AppKind.APK, AppKind.APKS)
+        return self in (AppKind.APK, AppKind.APKS, AppKind.AAB)
 
 
 class ComponentKind(StrEnum):
@@ -95,6 +97,8 @@ class PermissionRequest:
     name: str
     element: PermissionElement
     max_sdk: int | None = None
+    manifest: str = "AndroidManifest.xml"
+    """The manifest that requests it: a split's or a bundle module's in a split set or an AAB."""
 
 
 @dataclass(frozen=True)
@@ -119,6 +123,8 @@ class Component:
     process: str | None
     intent_filters: tuple[IntentFilter, ...] = ()
     authorities: str | None = None
+    manifest: str = "AndroidManifest.xml"
+    """The manifest that declares it: a split's or a bundle module's in a split set or an AAB."""
 
     @property
     def actions(self) -> tuple[str, ...]:

@@ -154,13 +154,19 @@ def _merge(path: Path, inner: list[_Inner]) -> ExtractedApp:
         for app, p in zip([base.app] + [s.app for s in splits], prefixes, strict=True)
         for c in app.code
     )
+    # A split's permissions and components name its manifest, as its paths name its entry.
+    permissions = [
+        replace(p, manifest=named(prefix, p.manifest)) if prefix else p
+        for part, prefix in zip(parts, prefixes, strict=True)
+        for p in part.permissions
+    ]
     seen_components: dict[tuple[str, str], None] = {}
     components = []
-    for part in parts:
+    for part, prefix in zip(parts, prefixes, strict=True):
         for c in part.components:
             if (c.kind, c.name) not in seen_components:
                 seen_components[(c.kind, c.name)] = None
-                components.append(c)
+                components.append(replace(c, manifest=named(prefix, c.manifest)) if prefix else c)
     classes = sorted({c for part in parts for c in part.class_names})
     if len(classes) > MAX_CLASSES:
         # Each APK is held to the cap alone; the set as a whole is held to it too.
@@ -169,7 +175,7 @@ def _merge(path: Path, inner: list[_Inner]) -> ExtractedApp:
     merged: AppInventory = replace(
         inv,
         identity=replace(inv.identity, kind=AppKind.APKS, path=str(path)),
-        permissions=_unique(p for part in parts for p in part.permissions),
+        permissions=_unique(permissions),
         components=tuple(components),
         meta_data=_unique(m for part in parts for m in part.meta_data),
         queries=_unique(q for part in parts for q in part.queries),
