@@ -29,7 +29,6 @@ from scanner.extract.formats.common import check_code_size, inventory, natives_i
 from scanner.extract.formats.interface import AppReader, CodeBytes, CodeBytesFormat, ExtractedApp
 from scanner.extract.formats.zipped import ZIP_MAGIC
 from scanner.extract.manifest import ManifestFacts, facts_from_tree
-from scanner.extract.protoxml import ProtoXmlError, read_proto_xml, string_resolver
 from scanner.limits import MAX_ASSETS_LISTED, MAX_CLASSES
 from scanner.model import AppKind, CodeUnit, CodeUnitFormat, Component
 
@@ -122,6 +121,10 @@ def _is_asset(name: str) -> bool:
 def _module_facts(path: Path, zf: ZipReader, module: str) -> ManifestFacts:
     """One module's manifest, its references resolved through its own resources.pb first and
     the base module's after (a feature's manifest may name base resources)."""
+    # Imported here: protobuf and the message classes cost about 17 ms that a scan of anything
+    # but a bundle never needs.
+    from scanner.extract.protoxml import ProtoXmlError, read_proto_xml, string_resolver
+
     manifest = manifest_of(module)
     source = f"{path}!{manifest}"
     data = zf.read(manifest, cap=zf.limits.max_manifest_bytes)
