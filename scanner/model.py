@@ -179,6 +179,20 @@ class CodeUnit:
 
 
 @dataclass(frozen=True)
+class DexPrefix:
+    """A dex file in front of an APK's zip archive: the Janus layout (CVE-2017-13156). Android's
+    runtime reads the file as that dex, its installer as the zip that follows, so under v1
+    signing the zip's signature vouches for code it does not cover."""
+
+    size: int
+    """Bytes before the first local header of the archive."""
+    version: str
+    """The dex format version its magic names (035, 039, ...)."""
+    entry: str = ""
+    """The inner APK of a split set it precedes; empty when it precedes the scanned file."""
+
+
+@dataclass(frozen=True)
 class AppInventory:
     """Everything extracted from one app binary, before any signature is applied."""
 
@@ -194,6 +208,8 @@ class AppInventory:
     assets: tuple[str, ...]
     warnings: tuple[str, ...] = ()
     """Things that could not be read but did not stop the scan."""
+    dex_prefix: DexPrefix | None = None
+    """A dex file precedes the zip archive (Janus layout); what follows it was scanned."""
 
 
 # --------------------------------------------------------------------------- detect
@@ -213,6 +229,8 @@ class EvidenceKind(StrEnum):
     INTENT_FILTER = "intent_filter"
     CALL_SITE = "call_site"
     """A call site in code backing a finding (compare stage)."""
+    DEX_PREFIX = "dex_prefix"
+    """A dex file in front of the APK's zip archive (Janus layout)."""
 
 
 class ProtectionLevel(StrEnum):

@@ -210,6 +210,7 @@ def _formats(tmp_path: Path) -> dict[str, Path]:
         ),
         "native": so,
         "apks": (APKS / "shopping-demo.apks").read_bytes(),
+        "aab": (APKS / "shopping-demo.aab").read_bytes(),
     }
     return {kind: _write(tmp_path, f"{kind}.bin", data) for kind, data in files.items()}
 
@@ -234,7 +235,7 @@ def test_no_earlier_reader_claims_another_format(tmp_path: Path) -> None:
         names = frozenset(zipfile.ZipFile(path).namelist()) if kind != "native" else None
         claims = [reader.name for reader in READERS if reader.recognises(path, head, names)]
         assert claims[0] == kind, (kind, claims)
-    assert [reader.name for reader in READERS] == ["aar", "apk", "apks", "jar", "native"]
+    assert [reader.name for reader in READERS] == ["aar", "apk", "aab", "apks", "jar", "native"]
 
 
 def test_an_apk_named_jar_is_read_as_an_apk(tmp_path: Path) -> None:
@@ -249,5 +250,15 @@ def test_a_zip_of_nothing_known_is_refused(tmp_path: Path) -> None:
 
 
 def test_app_suffixes_are_the_readers_suffixes() -> None:
-    assert app_suffixes() == {".apk", ".apks", ".xapk", ".apkm", ".aar", ".jar", ".so", ".a"}
+    assert app_suffixes() == {
+        ".apk",
+        ".apks",
+        ".xapk",
+        ".apkm",
+        ".aab",
+        ".aar",
+        ".jar",
+        ".so",
+        ".a",
+    }
     assert all(reader.suffixes for reader in READERS)

@@ -24,6 +24,7 @@ from scanner.model import (
     CallSiteUse,
     CodeEvidenceKind,
     ComponentKind,
+    DexPrefix,
     Evidence,
     OwnerKind,
     PermissionFinding,
@@ -170,6 +171,12 @@ def _party(
     )
 
 
+def _janus(scan: ScanResult) -> ScanResult:
+    """The scan of an APK with a dex file in front of its zip archive."""
+    prefix = DexPrefix(size=1320, version="035")
+    return replace(scan, inventory=replace(scan.inventory, dex_prefix=prefix))
+
+
 # --------------------------------------------------------------------------- cases per rule
 
 Case = Callable[[], tuple[ScanResult, PolicyAnalysis]]
@@ -233,6 +240,10 @@ CASES: dict[str, tuple[Case, Case]] = {
             _scan(sdks=(_sdk("flurry"),)),
             _policy(third_parties=(_party("flurry", "Flurry", "named", None),)),
         ),
+    ),
+    "PS501": (
+        lambda: (_janus(_scan()), _policy()),
+        lambda: (_scan(), _policy()),
     ),
 }
 

@@ -7,6 +7,7 @@ read is capped, because the declared size in a zip header is whatever the app's 
 from __future__ import annotations
 
 import io
+import re
 import threading
 import zipfile
 import zlib
@@ -15,10 +16,17 @@ from pathlib import Path
 
 from scanner.errors import AppInputError, LimitExceeded
 from scanner.limits import DEFAULT_LIMITS, Limits
+from scanner.model import DexPrefix
 
-__all__ = ["DEFAULT_LIMITS", "Limits", "ZipReader", "opened"]
+__all__ = ["DEFAULT_LIMITS", "DexPrefix", "Limits", "ZipReader", "is_dex_magic", "opened"]
 
 _CHUNK = 1 << 20
+_DEX_MAGIC = re.compile(rb"^dex\n0[0-9]{2}\x00")
+"""A dex file's magic: `dex\n`, a three-digit version starting with 0, NUL (035 to 041 today)."""
+
+
+def is_dex_magic(head: bytes) -> bool:
+    return _DEX_MAGIC.match(head) is not None
 
 
 class ZipReader:
@@ -50,6 +58,45 @@ class ZipReader:
         self._infos: dict[str, zipfile.ZipInfo] = {}
         for info in infos:
             self._infos.setdefault(info.filename, info)
+        self.dex_prefix: DexPrefix | None = None
+        """Set when a dex file precedes the archive (a Janus-layout APK)."""
+        self.head = b""
+        """The first bytes of the archive proper (after any prefix), for recognising it."""
+        try:
+            self._check_prefix(data, infos)
+        except BaseException:
+            self._zip.close()
+            raise
+
+    def _check_prefix(self, data: bytes | None, infos: list[zipfile.ZipInfo]) -> None:
+        """Find where the archive really starts. zipfile reads an archive with data in front of
+        it (it locates everything from the end record), so a file the end record describes may
+        begin with anything: a dex file (Janus: read on, `dex_prefix` says so), or, when a set
+        is truncated after a stored inner APK, the outer archive's own first bytes, and then
+        the backward search found the inner APK's end record and would read it as the file.
+        Anything but a dex file in front is refused."""
+        start = min((i.header_offset for i in infos), default=self._zip.start_dir)
+        start = min(start, self._zip.start_dir)
+        if data is not None:
+            front, self.head = data[: min(start, 64)], data[start : start + 8]
+        else:
+            try:
+                with self.path.open("rb") as fh:
+                    front = fh.read(min(start, 64))
+                    fh.seek(start)
+                    self.head = fh.read(8)
+            except OSError as exc:
+                raise AppInputError(self.path, f"cannot be read ({exc.strerror or exc})") from exc
+        if start == 0:
+            return
+        match = _DEX_MAGIC.match(front)
+        if match is None:
+            raise AppInputError(
+                self.path,
+                f"{start} bytes before the zip archive are not a dex file: a truncated or "
+                "damaged archive, or not an app",
+            )
+        self.dex_prefix = DexPrefix(size=start, version=front[4:7].decode("ascii"))
 
     def __enter__(self) -> ZipReader:
         return self

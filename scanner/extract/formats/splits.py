@@ -104,6 +104,18 @@ def _read_inner(
         app = read_apk_container(source, zf, keep_code)
         split = split_name(zf.read("AndroidManifest.xml", cap=zf.limits.max_manifest_bytes), entry)
         inflated = zf.inflated
+        if zf.dex_prefix is not None:
+            # A Janus-layout inner APK: flagged for the set, as for a lone APK.
+            inv = app.inventory
+            prefix = replace(zf.dex_prefix, entry=entry)
+            warning = (
+                f"a {prefix.size}-byte dex file (version {prefix.version}) precedes this APK's "
+                "zip archive (Janus layout, CVE-2017-13156): the archive after it was scanned"
+            )
+            app = replace(
+                app,
+                inventory=replace(inv, dex_prefix=prefix, warnings=(*inv.warnings, warning)),
+            )
     return _Inner(entry, split, app), inflated
 
 
@@ -172,8 +184,10 @@ def _merge(path: Path, inner: list[_Inner]) -> ExtractedApp:
         # Each APK is held to the cap alone; the set as a whole is held to it too.
         warnings.append(f"class limit {MAX_CLASSES} reached over the set's APKs, rest not listed")
         classes = classes[:MAX_CLASSES]
+    prefixed = next((p.dex_prefix for p in parts if p.dex_prefix is not None), None)
     merged: AppInventory = replace(
         inv,
+        dex_prefix=prefixed,
         identity=replace(inv.identity, kind=AppKind.APKS, path=str(path)),
         permissions=_unique(permissions),
         components=tuple(components),
