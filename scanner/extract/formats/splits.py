@@ -7,7 +7,9 @@ languages) and feature splits (more dex):
 - `.xapk`: `<package>.apk` and `config.*.apk` at the root, a `manifest.json`, maybe `Android/obb/`;
 - `.apkm`: APKs at the root and an `info.json`.
 
-They are read as one app. The base is the APK whose `<manifest>` carries no `split` attribute;
+They are read as one app. The base is the APK whose `<manifest>` carries no `split` attribute
+(the one `toc.pb` / `manifest.json` calls the base when there are several; what those index
+files claim is checked against the APKs, set_index.py);
 its paths are reported as in a lone APK, so a set and its base APK read alike, and everything a
 split adds is named `<split entry>!<path>` (`splits/arm64_v8a.apk!lib/arm64-v8a/libfoo.so`).
 
@@ -31,6 +33,7 @@ from scanner.extract.archive import Limits, ZipReader, opened
 from scanner.extract.formats.apk import read_apk_container, split_name
 from scanner.extract.formats.common import ROOT_DEX, check_code_size
 from scanner.extract.formats.interface import AppReader, CodeBytes, ExtractedApp
+from scanner.extract.formats.set_index import SetIndex, read_index
 from scanner.extract.formats.zipped import ZIP_MAGIC, has_class_files
 from scanner.limits import MAX_ASSETS_LISTED, MAX_CLASSES
 from scanner.model import AppInventory, AppKind
@@ -90,7 +93,8 @@ class SplitSetReader(AppReader):
                 spent += inflated
             kept = sum(len(c.data) for i in inner for c in i.app.code)
             check_code_size(zf, kept)
-        return _merge(path, inner)
+            index = read_index(zf)
+        return _merge(path, inner, index)
 
 
 def _read_inner(
@@ -119,12 +123,16 @@ def _read_inner(
     return _Inner(entry, split, app), inflated
 
 
-def _pick_base(path: Path, inner: list[_Inner]) -> tuple[_Inner, list[_Inner], list[str]]:
+def _pick_base(
+    path: Path, inner: list[_Inner], index: SetIndex
+) -> tuple[_Inner, list[_Inner], list[str]]:
     bases = [i for i in inner if i.split is None]
     if not bases:
         raise AppInputError(path, NO_BASE)
     warnings: list[str] = []
-    base = next((b for b in bases if b.entry.rsplit("/", 1)[-1] in _BASE_NAMES), None)
+    # The index's base first, if its manifest agrees it is complete; then the usual names.
+    base = next((b for b in bases if b.entry in index.base_entries), None)
+    base = base or next((b for b in bases if b.entry.rsplit("/", 1)[-1] in _BASE_NAMES), None)
     if base is None:
         package = bases[0].app.inventory.identity.package
         base = next((b for b in bases if b.entry == f"{package}.apk"), bases[0])
@@ -142,9 +150,10 @@ def _unique(items: Iterable[T]) -> tuple[T, ...]:
     return tuple(dict.fromkeys(items))
 
 
-def _merge(path: Path, inner: list[_Inner]) -> ExtractedApp:
-    base, splits, warnings = _pick_base(path, inner)
+def _merge(path: Path, inner: list[_Inner], index: SetIndex) -> ExtractedApp:
+    base, splits, warnings = _pick_base(path, inner, index)
     inv = base.app.inventory
+    warnings += index.check(inv.identity.package, {i.entry: i.split for i in inner})
     parts = [inv] + [s.app.inventory for s in splits]
     prefixes = [""] + [f"{s.entry}!" for s in splits]
 
