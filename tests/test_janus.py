@@ -172,3 +172,17 @@ def test_a_janus_apk_inside_a_split_set_is_flagged_for_the_set(tmp_path: Path) -
         build_splits.zip_bytes({"splits/base-master.apk": base, "splits/c.apk": config})
     )
     assert extract_app(plain).inventory.dex_prefix is None
+
+
+def test_an_end_record_that_puts_the_archive_before_the_file_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A central directory offset past where the directory really is: zipfile shifts every
+    entry back by the difference, before the first byte of the file (found by the flip fuzz)."""
+    apk = bytearray(sample_apk("shopping-demo").read_bytes())
+    eocd = hostile.layout(bytes(apk)).eocd
+    (cd_offset,) = struct.unpack_from("<I", apk, eocd + 16)
+    struct.pack_into("<I", apk, eocd + 16, cd_offset + 10)
+    path = tmp_path / "before.apk"
+    path.write_bytes(bytes(apk))
+    _one_line_exit_2(path, capsys, "zip offsets point before the start of the file")

@@ -77,6 +77,9 @@ class ZipReader:
         Anything but a dex file in front is refused."""
         start = min((i.header_offset for i in infos), default=self._zip.start_dir)
         start = min(start, self._zip.start_dir)
+        if start < 0:
+            # The end record puts the archive before the file's first byte.
+            raise AppInputError(self.path, "zip offsets point before the start of the file")
         if data is not None:
             front, self.head = data[: min(start, 64)], data[start : start + 8]
         else:
