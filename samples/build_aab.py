@@ -10,8 +10,8 @@ turn back into the same text. The app is cut into two modules so that merging is
 
 - `base/`: the manifest without the JPush entries, `dex/classes.dex`, and a `resources.pb`
   holding the two strings the manifest names (the label and the Umeng key);
-- `push/`: an install-time feature module whose manifest declares the JPush service, receiver
-  and provider and the WAKE_LOCK and VIBRATE permissions, with `dex/classes2.dex` and
+- `push/`: an install-time feature module whose manifest declares the JPush service, receiver,
+  provider and meta-data and the WAKE_LOCK and VIBRATE permissions, with `dex/classes2.dex` and
   `lib/arm64-v8a/libjcore319.so`.
 
 Together they hold exactly what the APK holds. Bytes are reproducible (fixed timestamps, sorted
@@ -44,6 +44,7 @@ DIST_NS = "http://schemas.android.com/apk/distribution"
 FEATURE = "push"
 FEATURE_PERMISSIONS = ("android.permission.WAKE_LOCK", "android.permission.VIBRATE")
 FEATURE_COMPONENT_PREFIX = "cn.jpush."
+FEATURE_META_DATA_PREFIX = "JPUSH_"
 _ATTRIBUTE_IDS = {name: res_id for res_id, name in ANDROID_ATTRIBUTES.items()}
 
 __all__ = ["build", "bundle_entries", "proto_manifest", "resources_pb"]
@@ -139,6 +140,8 @@ def _is_feature_entry(el: Any) -> bool:
     local = _split(el.tag)[1]
     if local == "uses-permission":
         return name in FEATURE_PERMISSIONS
+    if local == "meta-data":
+        return name.startswith(FEATURE_META_DATA_PREFIX)
     return local in ("service", "receiver", "provider") and name.startswith(
         FEATURE_COMPONENT_PREFIX
     )

@@ -138,6 +138,8 @@ class MetaData:
     name: str
     value: str | None
     owner: str | None = None
+    manifest: str = "AndroidManifest.xml"
+    """The manifest that declares it: a split's or a bundle module's in a split set or an AAB."""
 
 
 @dataclass(frozen=True)

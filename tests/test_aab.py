@@ -109,10 +109,17 @@ def test_every_item_names_the_module_it_came_from(tmp_path: Path) -> None:
     jcore = next(s for s in doc["sdks"] if s["id"] == "jcore")
     components = {e["value"]: e["location"] for e in jcore["evidence"] if e["kind"] == "component"}
     assert components and set(components.values()) == {PUSH_MANIFEST}
+    jpush = next(s for s in doc["sdks"] if s["id"] == "jpush")
+    keys = {e["value"]: e["location"] for e in jpush["evidence"] if e["kind"] == "meta_data"}
+    assert keys == {"JPUSH_APPKEY": PUSH_MANIFEST, "JPUSH_CHANNEL": PUSH_MANIFEST}
+    umeng = next(s for s in doc["sdks"] if s["id"] == "umeng-analytics")
+    assert {e["location"] for e in umeng["evidence"] if e["kind"] == "meta_data"} == {BASE_MANIFEST}
+    # The meta-data of the JSON document keeps schema 1.0's keys.
+    assert all(set(m) == {"name", "value", "owner"} for m in doc["meta_data"])
 
 
-def test_a_split_sets_permissions_name_their_split(tmp_path: Path) -> None:
-    """A permission only a config split declares names that split's manifest."""
+def test_a_split_sets_manifest_entries_name_their_split(tmp_path: Path) -> None:
+    """A permission or meta-data only a config split declares names that split's manifest."""
     _package, _code, base, config = build_splits.split_demo()
     with zipfile.ZipFile(__import__("io").BytesIO(config)) as zf:
         entries = {n: zf.read(n) for n in zf.namelist()}
@@ -120,7 +127,18 @@ def test_a_split_sets_permissions_name_their_split(tmp_path: Path) -> None:
         build_splits.Element(
             "manifest",
             [("package", "com.rakufun.shop"), ("split", "config.arm64_v8a")],
-            [build_splits.Element("uses-permission", [("android:name", "com.example.EXTRA")])],
+            [
+                build_splits.Element("uses-permission", [("android:name", "com.example.EXTRA")]),
+                build_splits.Element(
+                    "application",
+                    [],
+                    [
+                        build_splits.Element(
+                            "meta-data", [("android:name", "X_KEY"), ("android:value", "v")]
+                        )
+                    ],
+                ),
+            ],
         )
     )
     path = tmp_path / "extra.apks"
@@ -133,6 +151,9 @@ def test_a_split_sets_permissions_name_their_split(tmp_path: Path) -> None:
     manifests = {p.name: p.manifest for p in inv.permissions}
     assert manifests["com.example.EXTRA"] == "splits/c.apk!AndroidManifest.xml"
     assert manifests["android.permission.CAMERA"] == "AndroidManifest.xml"
+    meta = {m.name: m.manifest for m in inv.meta_data}
+    assert meta["X_KEY"] == "splits/c.apk!AndroidManifest.xml"
+    assert meta["UMENG_APPKEY"] == "AndroidManifest.xml"
 
 
 def test_the_committed_bundle_is_what_the_build_script_makes(tmp_path: Path) -> None:

@@ -248,7 +248,7 @@ def detect_sdks(
     for meta in inv.meta_data:
         for sid in index.meta_data_owners(meta.name):
             evidence.setdefault(sid, []).append(
-                Evidence(EvidenceKind.META_DATA, meta.name, meta.value or "", "AndroidManifest.xml")
+                Evidence(EvidenceKind.META_DATA, meta.name, meta.value or "", meta.manifest)
             )
     for asset in inv.assets:
         for sig in index.signatures:

@@ -8,9 +8,10 @@ A zip of modules, `base/` and one folder per feature (or asset) module, each lai
 
 plus `BundleConfig.pb` and `BUNDLE-METADATA/` at the root. Every module is read as part of one
 app: permissions, components, meta-data and queries merge across the modules' manifests (base
-first, an item already seen keeps its first module), and each permission and component names
-the manifest it came from. Paths are the bundle's own entry names (`base/dex/classes.dex`,
-`feature/lib/arm64-v8a/libfoo.so`), which is where a reviewer finds them.
+first, an item already seen keeps its first module), and each permission, component and
+meta-data entry names the manifest it came from. Paths are the bundle's own entry names
+(`base/dex/classes.dex`, `feature/lib/arm64-v8a/libfoo.so`), which is where a reviewer finds
+them.
 """
 
 from __future__ import annotations
@@ -146,6 +147,7 @@ def _module_facts(path: Path, zf: ZipReader, module: str) -> ManifestFacts:
         facts,
         permissions=tuple(replace(p, manifest=manifest) for p in facts.permissions),
         components=tuple(replace(c, manifest=manifest) for c in facts.components),
+        meta_data=tuple(replace(m, manifest=manifest) for m in facts.meta_data),
     )
 
 

@@ -175,7 +175,7 @@ def _merge(path: Path, inner: list[_Inner], index: SetIndex) -> ExtractedApp:
         for app, p in zip([base.app] + [s.app for s in splits], prefixes, strict=True)
         for c in app.code
     )
-    # A split's permissions and components name its manifest, as its paths name its entry.
+    # A split's manifest entries name its manifest, as its paths name its entry.
     permissions = [
         replace(p, manifest=named(prefix, p.manifest)) if prefix else p
         for part, prefix in zip(parts, prefixes, strict=True)
@@ -200,7 +200,11 @@ def _merge(path: Path, inner: list[_Inner], index: SetIndex) -> ExtractedApp:
         identity=replace(inv.identity, kind=AppKind.APKS, path=str(path)),
         permissions=_unique(permissions),
         components=tuple(components),
-        meta_data=_unique(m for part in parts for m in part.meta_data),
+        meta_data=_unique(
+            replace(m, manifest=named(prefix, m.manifest)) if prefix else m
+            for part, prefix in zip(parts, prefixes, strict=True)
+            for m in part.meta_data
+        ),
         queries=_unique(q for part in parts for q in part.queries),
         native_libraries=tuple(sorted(natives, key=lambda lib: lib.path)),
         code_units=units,
