@@ -37,6 +37,10 @@ class Limits:
 
 DEFAULT_LIMITS = Limits()
 
+MAX_VIRTUAL_ENTRIES = 10_000
+"""Unlisted local headers walked in front of a zip archive's first entry (Android Gradle
+Plugin's zipflinger writes one or a few as padding)."""
+
 MAX_CLASSES = 2_000_000
 """Class names listed for one app (a real app has up to a few hundred thousand)."""
 MAX_ASSETS_LISTED = 20_000

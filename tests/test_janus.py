@@ -119,7 +119,31 @@ def test_other_data_in_front_is_refused(
     path.write_bytes(prefix + sample_apk("shopping-demo").read_bytes())
     _one_line_exit_2(path, capsys)
     if prefix[:4] == b"PK\x03\x04":
-        with pytest.raises(AppInputError, match="bytes before the zip archive are not a dex"):
+        with pytest.raises(AppInputError, match="neither a dex file nor unlisted zip entries"):
+            extract_app(path)
+
+
+def _virtual_entry(extra: int) -> bytes:
+    """A local header with no name and `extra` bytes of zero padding, listed nowhere: what
+    Android Gradle Plugin's zipflinger writes in front of the first entry (Yosemite.apk)."""
+    return struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 0, 0, 0, 0, 0, 0, 0, 0, 0, extra) + bytes(
+        extra
+    )
+
+
+@pytest.mark.parametrize("patch_offsets", [False, True], ids=["appended", "offsets-moved"])
+def test_unlisted_local_headers_in_front_are_read_past(tmp_path: Path, patch_offsets: bool) -> None:
+    padding = _virtual_entry(102) + _virtual_entry(0)
+    path = tmp_path / "padded.apk"
+    path.write_bytes(janus(sample_apk("shopping-demo").read_bytes(), padding, patch_offsets))
+    inv = extract_app(path).inventory
+    assert inv.identity.package == "com.rakufun.shop"
+    assert inv.dex_prefix is None
+    assert not inv.warnings
+    # One byte more or less, and the chain no longer ends where the archive starts.
+    for bad in (padding + b"\x00", padding[:-1]):
+        path.write_bytes(janus(sample_apk("shopping-demo").read_bytes(), bad, patch_offsets))
+        with pytest.raises(AppInputError, match="neither a dex file nor unlisted zip entries"):
             extract_app(path)
 
 
