@@ -168,33 +168,41 @@ def read_proto_xml(data: bytes) -> etree._Element:
 
 
 class ResourceStrings:
-    """The string values of a bundle's resources.pb, by resource id (default configuration)."""
+    """The string values of a bundle's resources.pb, by resource id (default configuration).
+
+    A manifest names a handful of resources; a large app's table has tens of thousands of
+    entries, so an entry is looked up in its one type when asked for, not indexed up front."""
 
     def __init__(self, data: bytes) -> None:
         try:
             table = aapt_proto.ResourceTable.FromString(data)
         except (DecodeError, RecursionError, ValueError) as exc:
             raise ProtoXmlError(f"not a protobuf resource table ({exc})") from exc
-        self._values: dict[int, Any] = {}
+        self._types: dict[tuple[int, int], list[Any]] = {}
         for package in table.package:
             for type_ in package.type:
-                for entry in type_.entry:
-                    res_id = (
-                        (package.package_id.id & 0xFF) << 24
-                        | (type_.type_id.id & 0xFF) << 16
-                        | (entry.entry_id.id & 0xFFFF)
-                    )
-                    chosen = next((cv for cv in entry.config_value if not cv.config), None)
-                    if chosen is None and entry.config_value:
-                        chosen = entry.config_value[0]
-                    if chosen is not None and chosen.value.HasField("item"):
-                        self._values.setdefault(res_id, chosen.value.item)
+                key = (package.package_id.id & 0xFF, type_.type_id.id & 0xFF)
+                self._types.setdefault(key, []).append(type_)
+
+    def _item(self, res_id: int) -> Any:
+        """The entry's value in the default configuration (else its first), or None."""
+        for type_ in self._types.get((res_id >> 24, (res_id >> 16) & 0xFF), ()):
+            for entry in type_.entry:
+                if entry.entry_id.id != res_id & 0xFFFF:
+                    continue
+                chosen = next((cv for cv in entry.config_value if not cv.config), None)
+                if chosen is None and entry.config_value:
+                    chosen = entry.config_value[0]
+                if chosen is not None and chosen.value.HasField("item"):
+                    return chosen.value.item
+                return None
+        return None
 
     def string(self, res_id: int) -> str | None:
         """The text a resource id resolves to (strings, booleans, integers), following
         references; None for anything else or a missing id."""
         for _ in range(MAX_REFERENCE_DEPTH):
-            item = self._values.get(res_id)
+            item = self._item(res_id)
             if item is None:
                 return None
             kind = item.WhichOneof("value")

@@ -40,6 +40,8 @@ _NOT_MODULES = frozenset({"BUNDLE-METADATA", "META-INF"})
 _DEX = re.compile(r"^(?P<module>[^/]+)/dex/classes(?P<n>\d*)\.dex$")
 _NATIVE = re.compile(r"^[^/]+/lib/[^/]+/[^/]+\.so$")
 _ROOT_DEX = re.compile(r"^classes\d*\.dex$")
+_MODULE_PARTS = frozenset({"manifest", "dex", "lib", "assets", "res", "root", "resources.pb"})
+"""What a module folder holds; a top-level folder with none of them is not a module."""
 
 T = TypeVar("T")
 
@@ -85,9 +87,6 @@ def modules_in(names: Iterable[str]) -> list[str]:
         if rest and top not in _NOT_MODULES and rest.split("/", 1)[0] in _MODULE_PARTS:
             found[top] = None
     return sorted(found, key=lambda m: (m != BASE, m))
-
-
-_MODULE_PARTS = frozenset({"manifest", "dex", "lib", "assets", "res", "root", "resources.pb"})
 
 
 def _read_bundle(path: Path, zf: ZipReader, keep_code: bool) -> ExtractedApp:
