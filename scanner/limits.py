@@ -46,6 +46,10 @@ MAX_CLASSES = 2_000_000
 MAX_ASSETS_LISTED = 20_000
 """Asset names kept in the inventory; more are counted, not listed."""
 
+MAX_RESOURCE_TABLE_BYTES = 64 << 20
+"""An app bundle module's resources.pb, parsed whole by protobuf to resolve the label (the
+largest real tables are tens of MiB; a valid message inflated from a small bomb would cost
+protobuf several times its size in memory)."""
 MAX_ARSC_CHUNKS = 100_000
 """Chunks walked in resources.arsc to resolve one string resource."""
 MAX_REFERENCE_DEPTH = 8

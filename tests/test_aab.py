@@ -343,3 +343,15 @@ def test_a_real_manifest_written_as_protobuf_reads_alike(name: str) -> None:
         tree = read_axml(zf.read("AndroidManifest.xml"))
     again = read_proto_xml(build_aab.proto_manifest(tree))
     assert etree.tostring(again) == etree.tostring(tree)
+
+
+def test_a_resource_table_past_its_cap_is_not_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    from scanner.extract.formats import aab
+
+    monkeypatch.setattr(aab, "MAX_RESOURCE_TABLE_BYTES", 64)
+    inv = extract_app(AAB).inventory
+    assert inv.identity.label == "@7F020000"
+    (warning,) = [w for w in inv.warnings if "resources.pb" in w]
+    assert warning.startswith("base/resources.pb: larger than 64 bytes, not read")
+    monkeypatch.setattr(aab, "MAX_RESOURCE_TABLE_BYTES", 1 << 20)
+    assert extract_app(AAB).inventory.identity.label == "Rakufun Shop"

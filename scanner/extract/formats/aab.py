@@ -30,7 +30,7 @@ from scanner.extract.formats.common import check_code_size, inventory, natives_i
 from scanner.extract.formats.interface import AppReader, CodeBytes, CodeBytesFormat, ExtractedApp
 from scanner.extract.formats.zipped import ZIP_MAGIC
 from scanner.extract.manifest import ManifestFacts, facts_from_tree
-from scanner.limits import MAX_ASSETS_LISTED, MAX_CLASSES
+from scanner.limits import MAX_ASSETS_LISTED, MAX_CLASSES, MAX_RESOURCE_TABLE_BYTES
 from scanner.model import AppKind, CodeUnit, CodeUnitFormat, Component
 
 BASE = "base"
@@ -97,7 +97,7 @@ def _read_bundle(path: Path, zf: ZipReader, keep_code: bool) -> ExtractedApp:
         if not zf.has(manifest):
             warnings.append(f"{module}/: a module without a manifest; its files are still read")
             continue
-        modules.append(_Module(module, _module_facts(path, zf, module)))
+        modules.append(_Module(module, _module_facts(path, zf, module, warnings)))
     natives_warnings: list[str] = []
     natives_job = Background("natives", lambda: natives_in(zf, _NATIVE, natives_warnings))
     try:
@@ -118,7 +118,7 @@ def _is_asset(name: str) -> bool:
     return top not in _NOT_MODULES and rest.startswith("assets/") and not name.endswith("/")
 
 
-def _module_facts(path: Path, zf: ZipReader, module: str) -> ManifestFacts:
+def _module_facts(path: Path, zf: ZipReader, module: str, warnings: list[str]) -> ManifestFacts:
     """One module's manifest, its references resolved through its own resources.pb first and
     the base module's after (a feature's manifest may name base resources)."""
     # Imported here: protobuf and the message classes cost about 17 ms that a scan of anything
@@ -133,7 +133,16 @@ def _module_facts(path: Path, zf: ZipReader, module: str) -> ManifestFacts:
     except ProtoXmlError as exc:
         raise AppInputError(source, f"malformed AndroidManifest.xml ({exc})") from exc
     tables = [f"{module}/resources.pb"] + ([f"{BASE}/resources.pb"] if module != BASE else [])
-    resolvers = [string_resolver(_loader(zf, t)) for t in tables if zf.has(t)]
+    tables = [t for t in tables if zf.has(t)]
+    for table in tables:
+        if zf.size_of(table) > MAX_RESOURCE_TABLE_BYTES and module == table.split("/", 1)[0]:
+            warnings.append(
+                f"{table}: larger than {MAX_RESOURCE_TABLE_BYTES} bytes, not read; the label "
+                "and @string meta-data stay resource references"
+            )
+    resolvers = [
+        string_resolver(_loader(zf, t)) for t in tables if zf.size_of(t) <= MAX_RESOURCE_TABLE_BYTES
+    ]
 
     def resolve(ref: str) -> str | None:
         return next((found for r in resolvers if (found := r(ref)) is not None), None)
@@ -151,7 +160,8 @@ def _module_facts(path: Path, zf: ZipReader, module: str) -> ManifestFacts:
 
 
 def _loader(zf: ZipReader, name: str) -> Callable[[], bytes | None]:
-    return lambda: zf.read(name)
+    # A size that lied in the zip header stops the read at the cap (LimitExceeded: exit 2).
+    return lambda: zf.read(name, cap=MAX_RESOURCE_TABLE_BYTES)
 
 
 def _unique(items: Iterable[T]) -> tuple[T, ...]:
