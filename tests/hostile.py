@@ -976,6 +976,18 @@ def _bumped_bytes(good: bytes, rng: random.Random, count: int) -> Iterator[tuple
         yield f"len{i}", bytes(out)
 
 
+def _pb_field(tag: int, body: bytes) -> bytes:
+    return bytes([tag]) + _pb_varint(len(body)) + body
+
+
+def _entries_table(size: int) -> bytes:
+    """A valid aapt.pb.ResourceTable of about `size` bytes: one string type of tiny entries,
+    each costing protobuf far more memory than its 14 bytes."""
+    entry = _pb_field(0x1A, b"\x0a\x02\x08\x05\x32\x06\x12\x04\x22\x02\x12\x00")
+    type_ = b"\x0a\x02\x08\x02\x12\x06string" + entry * (size // len(entry))
+    return _pb_field(0x12, b"\x0a\x02\x08\x7f" + _pb_field(0x1A, type_))
+
+
 def _bundle_family(w: _Writer, rng: random.Random, scale: int) -> None:
     sys.path.insert(0, str(REPO / "samples"))
     import build_aab
@@ -1003,6 +1015,9 @@ def _bundle_family(w: _Writer, rng: random.Random, scale: int) -> None:
         # An unreadable resource table leaves the label unresolved; the scan goes on.
         data = build_splits.zip_bytes({**entries, "base/resources.pb": bad})
         w.app("aab-proto", f"resources-{label}", data, suffix=".aab", expect=frozenset({0, 1}))
+    for label, size in (("resources-31MiB-of-entries", 31 << 20), ("resources-past-cap", 40 << 20)):
+        data = build_splits.zip_bytes({**entries, "base/resources.pb": _entries_table(size)})
+        w.app("aab", label, data, ".aab", seconds=HEAVY_SECONDS, expect=frozenset({0, 1}))
     no_base = {k: v for k, v in entries.items() if not k.startswith("base/manifest/")}
     w.app("aab", "no-base-manifest", build_splits.zip_bytes(no_base), ".aab", expect=frozenset({2}))
     only_config = build_splits.zip_bytes({"BundleConfig.pb": b"\x0a\xff"})
