@@ -92,12 +92,13 @@ def modules_in(names: Iterable[str]) -> list[str]:
 def _read_bundle(path: Path, zf: ZipReader, keep_code: bool) -> ExtractedApp:
     warnings: list[str] = []
     modules: list[_Module] = []
+    tables = _Tables(zf, warnings)
     for module in modules_in(zf.names()):
         manifest = manifest_of(module)
         if not zf.has(manifest):
             warnings.append(f"{module}/: a module without a manifest; its files are still read")
             continue
-        modules.append(_Module(module, _module_facts(path, zf, module, warnings)))
+        modules.append(_Module(module, _module_facts(path, zf, module, tables)))
     natives_warnings: list[str] = []
     natives_job = Background("natives", lambda: natives_in(zf, _NATIVE, natives_warnings))
     try:
@@ -118,12 +119,41 @@ def _is_asset(name: str) -> bool:
     return top not in _NOT_MODULES and rest.startswith("assets/") and not name.endswith("/")
 
 
-def _module_facts(path: Path, zf: ZipReader, module: str, warnings: list[str]) -> ManifestFacts:
+class _Tables:
+    """Each module's resources.pb, read and parsed once however many manifests ask for it."""
+
+    def __init__(self, zf: ZipReader, warnings: list[str]) -> None:
+        self.zf = zf
+        self.warnings = warnings
+        self._resolvers: dict[str, Callable[[str], str | None] | None] = {}
+
+    def resolver(self, table: str) -> Callable[[str], str | None] | None:
+        if table not in self._resolvers:
+            self._resolvers[table] = self._load(table)
+        return self._resolvers[table]
+
+    def _load(self, table: str) -> Callable[[str], str | None] | None:
+        from scanner.extract.protoxml import string_resolver
+
+        zf = self.zf
+        if not zf.has(table):
+            return None
+        if zf.size_of(table) > MAX_RESOURCE_TABLE_BYTES:
+            self.warnings.append(
+                f"{table}: larger than {MAX_RESOURCE_TABLE_BYTES} bytes, not read; the label "
+                "and @string meta-data stay resource references"
+            )
+            return None
+        # A size that lied in the zip header stops the read at the cap (LimitExceeded: exit 2).
+        return string_resolver(lambda: zf.read(table, cap=MAX_RESOURCE_TABLE_BYTES))
+
+
+def _module_facts(path: Path, zf: ZipReader, module: str, tables: _Tables) -> ManifestFacts:
     """One module's manifest, its references resolved through its own resources.pb first and
     the base module's after (a feature's manifest may name base resources)."""
     # Imported here: protobuf and the message classes cost about 17 ms that a scan of anything
     # but a bundle never needs.
-    from scanner.extract.protoxml import ProtoXmlError, read_proto_xml, string_resolver
+    from scanner.extract.protoxml import ProtoXmlError, read_proto_xml
 
     manifest = manifest_of(module)
     source = f"{path}!{manifest}"
@@ -132,17 +162,8 @@ def _module_facts(path: Path, zf: ZipReader, module: str, warnings: list[str]) -
         root = read_proto_xml(data)
     except ProtoXmlError as exc:
         raise AppInputError(source, f"malformed AndroidManifest.xml ({exc})") from exc
-    tables = [f"{module}/resources.pb"] + ([f"{BASE}/resources.pb"] if module != BASE else [])
-    tables = [t for t in tables if zf.has(t)]
-    for table in tables:
-        if zf.size_of(table) > MAX_RESOURCE_TABLE_BYTES and module == table.split("/", 1)[0]:
-            warnings.append(
-                f"{table}: larger than {MAX_RESOURCE_TABLE_BYTES} bytes, not read; the label "
-                "and @string meta-data stay resource references"
-            )
-    resolvers = [
-        string_resolver(_loader(zf, t)) for t in tables if zf.size_of(t) <= MAX_RESOURCE_TABLE_BYTES
-    ]
+    names = dict.fromkeys([f"{module}/resources.pb", f"{BASE}/resources.pb"])
+    resolvers = [r for r in map(tables.resolver, names) if r is not None]
 
     def resolve(ref: str) -> str | None:
         return next((found for r in resolvers if (found := r(ref)) is not None), None)
@@ -157,11 +178,6 @@ def _module_facts(path: Path, zf: ZipReader, module: str, warnings: list[str]) -
         components=tuple(replace(c, manifest=manifest) for c in facts.components),
         meta_data=tuple(replace(m, manifest=manifest) for m in facts.meta_data),
     )
-
-
-def _loader(zf: ZipReader, name: str) -> Callable[[], bytes | None]:
-    # A size that lied in the zip header stops the read at the cap (LimitExceeded: exit 2).
-    return lambda: zf.read(name, cap=MAX_RESOURCE_TABLE_BYTES)
 
 
 def _unique(items: Iterable[T]) -> tuple[T, ...]:
