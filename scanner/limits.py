@@ -37,11 +37,20 @@ class Limits:
 
 DEFAULT_LIMITS = Limits()
 
+MAX_VIRTUAL_ENTRIES = 10_000
+"""Unlisted local headers walked in front of a zip archive's first entry (Android Gradle
+Plugin's zipflinger writes one or a few as padding)."""
+
 MAX_CLASSES = 2_000_000
 """Class names listed for one app (a real app has up to a few hundred thousand)."""
 MAX_ASSETS_LISTED = 20_000
 """Asset names kept in the inventory; more are counted, not listed."""
 
+MAX_RESOURCE_TABLE_BYTES = 32 << 20
+"""An app bundle module's resources.pb, parsed whole by protobuf to resolve the label. Real
+tables hold a few MiB (450 KB for bundletool's 2,000-entry sample); a valid table of tiny
+entries costs protobuf about 20 times its size: 31 MiB of it (a 70 KB download) took 2.4 s and
+640 MiB. Past the cap the label stays a reference, with a warning."""
 MAX_ARSC_CHUNKS = 100_000
 """Chunks walked in resources.arsc to resolve one string resource."""
 MAX_REFERENCE_DEPTH = 8

@@ -21,6 +21,8 @@ class AppKind(StrEnum):
     """A lone native library or iOS static library / framework binary."""
     APKS = "apks"
     """A split-APK set (.apks, .xapk, .apkm): a base APK and its splits, read as one app."""
+    AAB = "aab"
+    """An Android App Bundle: a base module and feature modules, read as one app."""
     IPA = "ipa"
     """An iOS app archive: a zip holding Payload/<App>.app/."""
     IOS_APP = "ios_app"
@@ -35,7 +37,7 @@ class AppKind(StrEnum):
     def final_manifest(self) -> bool:
         """An installable app, whose manifest is the one Android applies (a library's merges
         into a host app's, whose permissions and target then decide)."""
-        return self in (AppKind.APK, AppKind.APKS)
+        return self in (AppKind.APK, AppKind.APKS, AppKind.AAB)
 
 
 class ComponentKind(StrEnum):
@@ -107,6 +109,8 @@ class PermissionRequest:
     name: str
     element: PermissionElement
     max_sdk: int | None = None
+    manifest: str = "AndroidManifest.xml"
+    """The manifest that requests it: a split's or a bundle module's in a split set or an AAB."""
 
 
 @dataclass(frozen=True)
@@ -131,6 +135,8 @@ class Component:
     process: str | None
     intent_filters: tuple[IntentFilter, ...] = ()
     authorities: str | None = None
+    manifest: str = "AndroidManifest.xml"
+    """The manifest that declares it: a split's or a bundle module's in a split set or an AAB."""
 
     @property
     def actions(self) -> tuple[str, ...]:
@@ -144,6 +150,8 @@ class MetaData:
     name: str
     value: str | None
     owner: str | None = None
+    manifest: str = "AndroidManifest.xml"
+    """The manifest that declares it: a split's or a bundle module's in a split set or an AAB."""
 
 
 @dataclass(frozen=True)
@@ -185,6 +193,20 @@ class CodeUnit:
 
 
 @dataclass(frozen=True)
+class DexPrefix:
+    """A dex file in front of an APK's zip archive: the Janus layout (CVE-2017-13156). Android's
+    runtime reads the file as that dex, its installer as the zip that follows, so under v1
+    signing the zip's signature vouches for code it does not cover."""
+
+    size: int
+    """Bytes before the first local header of the archive."""
+    version: str
+    """The dex format version its magic names (035, 039, ...)."""
+    entry: str = ""
+    """The inner APK of a split set it precedes; empty when it precedes the scanned file."""
+
+
+@dataclass(frozen=True)
 class AppInventory:
     """Everything extracted from one app binary, before any signature is applied."""
 
@@ -203,6 +225,8 @@ class AppInventory:
     ios: IosFacts | None = None
     """What only an iOS app has (Info.plist, privacy manifests, Mach-O imports); None for
     Android inputs and lone native libraries."""
+    dex_prefix: DexPrefix | None = None
+    """A dex file precedes the zip archive (Janus layout); what follows it was scanned."""
 
 
 # --------------------------------------------------------------------------- extract: iOS
@@ -330,6 +354,8 @@ class EvidenceKind(StrEnum):
     """An entry of a PrivacyInfo.xcprivacy (collected data type, tracking domain, accessed API)."""
     IMPORTED_SYMBOL = "imported_symbol"
     """A symbol or Objective-C class / selector a Mach-O binary imports."""
+    DEX_PREFIX = "dex_prefix"
+    """A dex file in front of the APK's zip archive (Janus layout)."""
 
 
 class ProtectionLevel(StrEnum):

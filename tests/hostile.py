@@ -923,9 +923,175 @@ def _policy_family(w: _Writer, rng: random.Random, scale: int) -> None:
         w.policy("policy-cut", f"{path.stem}-half", data[: len(data) // 2], path.suffix)
 
 
+# App bundles, Janus layouts, split sets ------------------------------------------------------
+
+
+def _pb_varint(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        out.append((n & 0x7F) | (0x80 if n > 0x7F else 0))
+        n >>= 7
+        if not n:
+            return bytes(out)
+
+
+def _nested_xml_node(levels: int) -> bytes:
+    """An aapt.pb.XmlNode whose elements nest `levels` deep (XmlElement.child = 5)."""
+    inner = b"\x1a\x01a"
+    for _ in range(levels):
+        node = b"\x0a" + _pb_varint(len(inner)) + inner
+        inner = b"\x1a\x01a\x2a" + _pb_varint(len(node)) + node
+    return b"\x0a" + _pb_varint(len(inner)) + inner
+
+
+def _corrupt_protobufs(good: bytes, rng: random.Random, scale: int) -> list[tuple[str, bytes]]:
+    """Protobuf messages broken in the ways a wire parser must survive: every one is invalid."""
+    cases = [
+        ("varint-11-bytes", b"\x0a" + b"\xff" * 10 + b"\x01"),
+        ("varint-unterminated", b"\x0a\xff\xff\xff"),
+        ("length-past-end", b"\x0a\xff\xff\xff\x7f" + good[:64]),
+        ("length-4GiB", b"\x0a\xff\xff\xff\xff\x0f" + good[:64]),
+        ("wire-type-7", b"\x0f" + good[1:]),
+        ("wire-type-6", b"\x0e" + good[1:]),
+        ("group-unclosed", b"\x0b" + good[1:]),
+        ("field-0", b"\x02\x00" + good),
+        ("element-as-varint", b"\x08\x01"),
+        ("text-root", b"\x12\x03abc"),
+        ("empty", b""),
+        ("nested-101", _nested_xml_node(101)),
+        ("nested-5000", _nested_xml_node(5000)),
+    ]
+    cases += [
+        (f"cut{n}", good[:n])
+        for n in sorted({len(good) * i // (4 * scale) for i in range(1, 4 * scale)})
+    ]
+    return cases
+
+
+def _bumped_bytes(good: bytes, rng: random.Random, count: int) -> Iterator[tuple[str, bytes]]:
+    """One byte set to 0x7F: where it is a length, it overruns its parent (or still parses)."""
+    for i in rng.sample(range(1, len(good) - 1), min(count, len(good) - 2)):
+        out = bytearray(good)
+        out[i] = 0x7F
+        yield f"len{i}", bytes(out)
+
+
+def _pb_field(tag: int, body: bytes) -> bytes:
+    return bytes([tag]) + _pb_varint(len(body)) + body
+
+
+def _entries_table(size: int) -> bytes:
+    """A valid aapt.pb.ResourceTable of about `size` bytes: one string type of tiny entries,
+    each costing protobuf far more memory than its 14 bytes."""
+    entry = _pb_field(0x1A, b"\x0a\x02\x08\x05\x32\x06\x12\x04\x22\x02\x12\x00")
+    type_ = b"\x0a\x02\x08\x02\x12\x06string" + entry * (size // len(entry))
+    return _pb_field(0x12, b"\x0a\x02\x08\x7f" + _pb_field(0x1A, type_))
+
+
+def _bundle_family(w: _Writer, rng: random.Random, scale: int) -> None:
+    sys.path.insert(0, str(REPO / "samples"))
+    import build_aab
+    import build_splits
+
+    entries = build_aab.bundle_entries()
+    aab = build_splits.zip_bytes(entries)
+    zl = layout(aab)
+    cuts = {len(aab) * i // (8 * scale) for i in range(1, 8 * scale)}
+    cuts |= {off + d for off in (*zl.local, *zl.central, zl.eocd) for d in (0, 4, 29)}
+    for cut in sorted(c for c in cuts if 0 < c < len(aab)):
+        w.app("aab", f"truncate@{cut}", aab[:cut], suffix=".aab", expect=frozenset({2}))
+    for label, mutant in flip_bytes(aab, rng, 4 * scale):
+        w.app("aab", label, mutant, suffix=".aab")
+    for manifest in ("base/manifest/AndroidManifest.xml", "push/manifest/AndroidManifest.xml"):
+        module = manifest.split("/", 1)[0]
+        for label, bad in _corrupt_protobufs(entries[manifest], rng, scale):
+            data = build_splits.zip_bytes({**entries, manifest: bad})
+            w.app("aab-proto", f"{module}-{label}", data, suffix=".aab", expect=frozenset({2}))
+        bumped = _bumped_bytes(entries[manifest], rng, 4 * scale)
+        for label, mutant in [*bumped, *flip_bytes(entries[manifest], rng, 3 * scale)]:
+            data = build_splits.zip_bytes({**entries, manifest: mutant})
+            w.app("aab-proto", f"{module}-{label}", data, suffix=".aab")
+    for label, bad in _corrupt_protobufs(entries["base/resources.pb"], rng, 1):
+        # An unreadable resource table leaves the label unresolved; the scan goes on.
+        data = build_splits.zip_bytes({**entries, "base/resources.pb": bad})
+        w.app("aab-proto", f"resources-{label}", data, suffix=".aab", expect=frozenset({0, 1}))
+    for label, size in (("resources-31MiB-of-entries", 31 << 20), ("resources-past-cap", 40 << 20)):
+        data = build_splits.zip_bytes({**entries, "base/resources.pb": _entries_table(size)})
+        w.app("aab", label, data, ".aab", seconds=HEAVY_SECONDS, expect=frozenset({0, 1}))
+    no_base = {k: v for k, v in entries.items() if not k.startswith("base/manifest/")}
+    w.app("aab", "no-base-manifest", build_splits.zip_bytes(no_base), ".aab", expect=frozenset({2}))
+    only_config = build_splits.zip_bytes({"BundleConfig.pb": b"\x0a\xff"})
+    w.app("aab", "only-bundle-config", only_config, ".aab", expect=frozenset({2}))
+
+    # Janus: a dex in front of an APK is scanned; anything else in front, or a broken zip behind
+    # the dex, is refused.
+    apk = (APKS / "shopping-demo.apk").read_bytes()
+    with zipfile.ZipFile(APKS / "plain-notes.apk") as zf:
+        dex = zf.read("classes.dex")
+    ok = frozenset({0, 1})
+    for label, data, expect in (
+        ("dex-apk", dex + apk, ok),
+        ("dex-aab", dex + aab, ok),
+        ("dex-dex-apk", dex + dex + apk, ok),
+        ("dex-magic-only", dex[:8] + apk, ok),
+        ("dex-8MiB", dex[:8] + bytes(8 << 20) + apk, ok),
+        ("dex-bad-version", b"dex\nabc\x00" + dex[8:] + apk, frozenset({2})),
+        ("dex-truncated-zip", dex + apk[: len(apk) // 2], frozenset({2})),
+        ("dex-alone", dex, frozenset({2})),
+        ("junk-apk", rng.randbytes(512) + apk, frozenset({2})),
+        ("local-header-apk", apk[:30] + apk, frozenset({2})),
+    ):
+        w.app("janus", label, data, expect=expect)
+    for label, mutant in flip_bytes(dex + apk, rng, 2 * scale):
+        w.app("janus", label, mutant)
+
+    # Split sets: every cut of a stored set is refused (none reads as an inner APK), broken
+    # index files are warnings.
+    for name in ("shopping-demo.apks", "shopping-demo.xapk"):
+        data = (APKS / name).read_bytes()
+        suffix = name.rsplit(".", 1)[1]
+        for i in range(1, 8 * scale):
+            cut = len(data) * i // (8 * scale)
+            w.app(
+                "split-set",
+                f"{suffix}-truncate@{cut}",
+                data[:cut],
+                f".{suffix}",
+                expect=frozenset({2}),
+            )
+    _package, _code, base, config = build_splits.split_demo()
+    parts = {"splits/base-master.apk": base, "splits/base-arm64_v8a.apk": config}
+    for label, toc in _corrupt_protobufs(b"\x22\x10com.rakufun.shop", rng, 1):
+        data = build_splits.zip_bytes({**parts, "toc.pb": toc})
+        w.app("split-set", f"toc-{label}", data, ".apks", expect=ok)
+    for label, manifest in (
+        ("json-deep", b"[" * 200_000),
+        ("json-huge-string", b'{"package_name": "' + b"a" * (4 << 20) + b'"}'),
+        ("json-wrong-types", b'{"package_name": 1, "split_apks": {"file": 2}}'),
+        ("json-not-utf8", b"\xff\xfe{}"),
+    ):
+        data = build_splits.zip_bytes(
+            {
+                "com.rakufun.shop.apk": base,
+                "config.arm64_v8a.apk": config,
+                "manifest.json": manifest,
+            }
+        )
+        w.app("split-set", label, data, ".xapk", expect=ok)
+    nested = build_splits.zip_bytes({"splits/base-master.apk": build_splits.zip_bytes(parts)})
+    w.app("split-set", "set-inside-set", nested, ".apks", expect=frozenset({2}))
+    w.app(
+        "split-set",
+        "janus-inner",
+        build_splits.zip_bytes({**parts, "splits/base-master.apk": dex + base}),
+        ".apks",
+        expect=ok,
+    )
+
+
 def generate(root: Path, scale: int = 5, seed: int = 6) -> list[Case]:
     """Write every hostile input under root/in and return the cases. `scale` sets how many
-    mutants per structure (5 gives about 3,650 inputs; 3 about 2,400)."""
+    mutants per structure (5 gives about 4,650 inputs; 3 about 3,100)."""
     rng = random.Random(seed)
     w = _Writer(root)
     _apk_families(w, rng, scale)
@@ -938,6 +1104,7 @@ def generate(root: Path, scale: int = 5, seed: int = 6) -> list[Case]:
     from hostile_ios import ios_family  # the iOS apps' family lives in its own module
 
     ios_family(w, rng, scale)
+    _bundle_family(w, rng, scale)
     return w.cases
 
 

@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from conftest import REPO, SHOP_POLICY, SHOP_SEED, VIDEO_POLICY, VIDEO_SEED, sample_apk
+from conftest import APKS, REPO, SHOP_POLICY, SHOP_SEED, VIDEO_POLICY, VIDEO_SEED, sample_apk
 
 from scanner.cli import main
 from scanner.compare import audit
@@ -50,7 +50,7 @@ POLICY_PAIRS = [
 
 @cache
 def _audit(app: str, policy: Path) -> AuditResult:
-    path = IOS_APPS.get(app) or sample_apk(app)
+    path = IOS_APPS.get(app) or (APKS / app if "." in app else sample_apk(app))
     return audit(scan_app(path), analyse_policy(load_policy(str(policy))))
 
 
@@ -77,6 +77,7 @@ def _cases(shop: Path, video: Path, marks: tuple[pytest.MarkDecorator, ...] = ()
         ("plain-notes", shop),
         ("plain-notes", video),
         ("shopping-demo-v2", shop),
+        ("shopping-demo.aab", shop),
     ]
     return [
         pytest.param(app, policy, marks=marks, id=f"{app}-vs-{GOLDEN_KEY[policy]}")

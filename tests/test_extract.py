@@ -211,6 +211,7 @@ def _formats(tmp_path: Path) -> dict[str, Path]:
         "native": so,
         "apks": (APKS / "shopping-demo.apks").read_bytes(),
         "ipa": (APKS.parent / "ipa" / "shopping-demo.ipa").read_bytes(),
+        "aab": (APKS / "shopping-demo.aab").read_bytes(),
     }
     return {kind: _write(tmp_path, f"{kind}.bin", data) for kind, data in files.items()}
 
@@ -235,7 +236,15 @@ def test_no_earlier_reader_claims_another_format(tmp_path: Path) -> None:
         names = frozenset(zipfile.ZipFile(path).namelist()) if kind != "native" else None
         claims = [reader.name for reader in READERS if reader.recognises(path, head, names)]
         assert claims[0] == kind, (kind, claims)
-    assert [reader.name for reader in READERS] == ["aar", "apk", "apks", "ipa", "jar", "native"]
+    assert [reader.name for reader in READERS] == [
+        "aar",
+        "apk",
+        "aab",
+        "apks",
+        "ipa",
+        "jar",
+        "native",
+    ]
 
 
 def test_an_apk_named_jar_is_read_as_an_apk(tmp_path: Path) -> None:
@@ -255,6 +264,7 @@ def test_app_suffixes_are_the_readers_suffixes() -> None:
         ".apks",
         ".xapk",
         ".apkm",
+        ".aab",
         ".aar",
         ".jar",
         ".so",

@@ -26,6 +26,7 @@ from scanner.model import (
     CodeEvidenceKind,
     CollectedDataType,
     ComponentKind,
+    DexPrefix,
     Evidence,
     IosFacts,
     MachOImports,
@@ -211,6 +212,12 @@ def _with_text(policy: PolicyAnalysis, text: str) -> PolicyAnalysis:
 _SILENT = "We collect your email address to run your account."
 
 
+def _janus(scan: ScanResult) -> ScanResult:
+    """The scan of an APK with a dex file in front of its zip archive."""
+    prefix = DexPrefix(size=1320, version="035")
+    return replace(scan, inventory=replace(scan.inventory, dex_prefix=prefix))
+
+
 # --------------------------------------------------------------------------- cases per rule
 
 Case = Callable[[], tuple[ScanResult, PolicyAnalysis]]
@@ -305,6 +312,10 @@ CASES: dict[str, tuple[Case, Case]] = {
             _scan(sdks=(_sdk("flurry"),)),
             _policy(third_parties=(_party("flurry", "Flurry", "named", None),)),
         ),
+    ),
+    "PS501": (
+        lambda: (_janus(_scan()), _policy()),
+        lambda: (_scan(), _policy()),
     ),
 }
 

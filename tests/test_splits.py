@@ -153,8 +153,8 @@ def test_a_set_of_config_splits_only_is_exit_2(
 def test_a_truncated_set_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = (APKS / "shopping-demo.apks").read_bytes()
     cut = tmp_path / "cut.apks"
-    # Cut inside the first inner APK: a later cut leaves an inner APK's end record for zipfile
-    # to find by its backward search, and the file then reads as that (stored) inner APK.
+    # Cut inside the first inner APK; tests/test_janus.py walks every later cut too (each one
+    # leaves a stored inner APK's end record for zipfile's backward search to find).
     cut.write_bytes(data[:200])
     _one_line_exit_2(cut, capsys)
     # An intact outer zip around a truncated base APK names the inner APK.

@@ -27,8 +27,10 @@ def classify_permissions(
 ) -> tuple[PermissionFinding, ...]:
     """One finding per distinct permission name, merging uses-permission and -sdk-23 entries."""
     by_name: dict[str, list[tuple[PermissionElement, int | None]]] = {}
+    manifests: dict[str, dict[str, None]] = {}
     for req in inv.permissions:
         by_name.setdefault(req.name, []).append((req.element, req.max_sdk))
+        manifests.setdefault(req.name, {})[req.manifest] = None
     out = []
     for name, entries in by_name.items():
         elements = tuple(sorted({e for e, _ in entries}))
@@ -47,7 +49,9 @@ def classify_permissions(
                 categories=categories_of_permission(name, caps),
                 elements=elements,
                 max_sdk=max_sdk,
-                evidence=Evidence(EvidenceKind.PERMISSION, name, detail, "AndroidManifest.xml"),
+                evidence=Evidence(
+                    EvidenceKind.PERMISSION, name, detail, ", ".join(manifests[name])
+                ),
             )
         )
     return tuple(sorted(out, key=lambda p: p.name))

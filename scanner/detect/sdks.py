@@ -249,12 +249,12 @@ def detect_sdks(
     for comp in inv.components:
         for sid in index.component_owners(comp.name):
             evidence.setdefault(sid, []).append(
-                Evidence(EvidenceKind.COMPONENT, comp.name, comp.kind.value, "AndroidManifest.xml")
+                Evidence(EvidenceKind.COMPONENT, comp.name, comp.kind.value, comp.manifest)
             )
     for meta in inv.meta_data:
         for sid in index.meta_data_owners(meta.name):
             evidence.setdefault(sid, []).append(
-                Evidence(EvidenceKind.META_DATA, meta.name, meta.value or "", "AndroidManifest.xml")
+                Evidence(EvidenceKind.META_DATA, meta.name, meta.value or "", meta.manifest)
             )
     for asset in inv.assets:
         for sig in index.signatures:

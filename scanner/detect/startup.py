@@ -118,7 +118,7 @@ def detect_startup(
         if comp.kind not in (ComponentKind.RECEIVER, ComponentKind.SERVICE, ComponentKind.PROVIDER):
             continue
         owner = _owner(comp, index)
-        where = "AndroidManifest.xml"
+        where = comp.manifest
         for action in dict.fromkeys(comp.actions):
             fact = delivery.get(action)
             if action in self_actions and (fact is None or fact.delivered(requested, target_sdk)):

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from scanner.errors import AppInputError
-from scanner.extract.archive import DEFAULT_LIMITS, Limits, ZipReader
+from scanner.errors import AppInputError, LimitExceeded
+from scanner.extract.archive import DEFAULT_LIMITS, Limits, ZipReader, is_dex_magic
 from scanner.extract.background import Background
 from scanner.extract.formats import (
     READERS,
@@ -60,10 +60,12 @@ def _recognise(path: Path, limits: Limits) -> tuple[AppReader, ZipReader | None]
     head = _read_head(path)
     if not head:
         raise AppInputError(path, "empty file")
-    container = ZipReader(path, limits) if head[:4] in ZIP_MAGIC else None
+    container = _open_zip(path, head, limits)
     zip_names = frozenset(container.names()) if container is not None else None
+    # A zip behind a dex prefix (Janus) is recognised by the archive's own first bytes.
+    zip_head = container.head if container is not None else head
     for reader in READERS:
-        if reader.recognises(path, head, zip_names):
+        if reader.recognises(path, zip_head, zip_names):
             return reader, container
     if container is not None:
         container.close()
@@ -73,6 +75,21 @@ def _recognise(path: Path, limits: Limits) -> tuple[AppReader, ZipReader | None]
     raise AppInputError(
         path, "unknown file type: not an APK, jar, aar, or native library (ELF / Mach-O / .a)"
     )
+
+
+def _open_zip(path: Path, head: bytes, limits: Limits) -> ZipReader | None:
+    """The file as a zip: one that starts as a zip, or a dex file with a zip behind it (Janus
+    layout); a plain dex file is no zip (and no app this scanner reads)."""
+    if head[:4] in ZIP_MAGIC:
+        return ZipReader(path, limits)
+    if not is_dex_magic(head):
+        return None
+    try:
+        return ZipReader(path, limits)
+    except LimitExceeded:
+        raise
+    except AppInputError:
+        return None
 
 
 def extract_app(
@@ -93,8 +110,16 @@ def extract_app(
         sha, size = digest.result()
     except OSError as exc:
         raise AppInputError(path, f"cannot be read ({exc.strerror or exc})") from exc
-    identity = replace(extracted.inventory.identity, sha256=sha, size=size)
-    return replace(extracted, inventory=replace(extracted.inventory, identity=identity))
+    inv = extracted.inventory
+    inv = replace(inv, identity=replace(inv.identity, sha256=sha, size=size))
+    prefix = container.dex_prefix if container is not None else None
+    if prefix is not None:
+        warning = (
+            f"a {prefix.size}-byte dex file (version {prefix.version}) precedes the zip archive "
+            "(Janus layout, CVE-2017-13156): the archive after it was scanned, the dex was not"
+        )
+        inv = replace(inv, dex_prefix=prefix, warnings=(*inv.warnings, warning))
+    return replace(extracted, inventory=inv)
 
 
 __all__ = [

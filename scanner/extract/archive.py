@@ -7,18 +7,31 @@ read is capped, because the declared size in a zip header is whatever the app's 
 from __future__ import annotations
 
 import io
+import re
+import struct
 import threading
 import zipfile
 import zlib
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from scanner.errors import AppInputError, LimitExceeded
-from scanner.limits import DEFAULT_LIMITS, Limits
+from scanner.limits import DEFAULT_LIMITS, MAX_VIRTUAL_ENTRIES, Limits
+from scanner.model import DexPrefix
 
-__all__ = ["DEFAULT_LIMITS", "Limits", "ZipReader", "opened"]
+__all__ = ["DEFAULT_LIMITS", "DexPrefix", "Limits", "ZipReader", "is_dex_magic", "opened"]
 
 _CHUNK = 1 << 20
+_LOCAL = struct.Struct("<4sHHHHHIIIHH")
+"""A local file header: signature, version, flags, method, time, date, crc, compressed size,
+size, name length, extra length."""
+_DEX_MAGIC = re.compile(rb"^dex\n0[0-9]{2}\x00")
+"""A dex file's magic: `dex\n`, a three-digit version starting with 0, NUL (035 to 041 today)."""
+
+
+def is_dex_magic(head: bytes) -> bool:
+    return _DEX_MAGIC.match(head) is not None
 
 
 class ZipReader:
@@ -50,6 +63,75 @@ class ZipReader:
         self._infos: dict[str, zipfile.ZipInfo] = {}
         for info in infos:
             self._infos.setdefault(info.filename, info)
+        self.dex_prefix: DexPrefix | None = None
+        """Set when a dex file precedes the archive (a Janus-layout APK)."""
+        self.head = b""
+        """The first bytes of the archive proper (after any prefix), for recognising it."""
+        try:
+            self._check_prefix(data, infos)
+        except BaseException:
+            self._zip.close()
+            raise
+
+    def _check_prefix(self, data: bytes | None, infos: list[zipfile.ZipInfo]) -> None:
+        """Find where the archive really starts and judge what lies in front of it.
+
+        zipfile reads an archive with data in front of it (it locates everything from the end
+        record), so the first entry the central directory lists may sit anywhere. In front of
+        it there may be:
+        - local headers the central directory does not list, chained exactly up to it: the
+          "virtual entries" Android Gradle Plugin's zipflinger writes as padding (Yosemite.apk
+          starts with one). Android reads past them, so does this reader;
+        - a dex file: the Janus layout. The zip after it is read, `dex_prefix` says so;
+        - anything else, for instance the outer archive's first bytes when a split set is cut
+          after a stored inner APK (zipfile's backward search then finds that APK's end record
+          and would read the inner APK as the file). Refused: a damaged file, not an app.
+        """
+        start = min((i.header_offset for i in infos), default=self._zip.start_dir)
+        start = min(start, self._zip.start_dir)
+        if start < 0:
+            # The end record puts the archive before the file's first byte.
+            raise AppInputError(self.path, "zip offsets point before the start of the file")
+        try:
+            if data is not None:
+                self.head = data[start : start + 8]
+                front = data[: min(start, 64)]
+                if start and _DEX_MAGIC.match(front) is None:
+                    self._check_virtual_entries(lambda at: data[at : at + _LOCAL.size], start)
+            else:
+                with self.path.open("rb") as fh:
+                    front = fh.read(min(start, 64))
+                    fh.seek(start)
+                    self.head = fh.read(8)
+
+                    def read_at(at: int) -> bytes:
+                        fh.seek(at)
+                        return fh.read(_LOCAL.size)
+
+                    if start and _DEX_MAGIC.match(front) is None:
+                        self._check_virtual_entries(read_at, start)
+        except OSError as exc:
+            raise AppInputError(self.path, f"cannot be read ({exc.strerror or exc})") from exc
+        if start and _DEX_MAGIC.match(front):
+            self.dex_prefix = DexPrefix(size=start, version=front[4:7].decode("ascii"))
+
+    def _check_virtual_entries(self, read_at: Callable[[int], bytes], start: int) -> None:
+        """Refuse the prefix unless it is local headers (and their data) ending at `start`."""
+        at = 0
+        for _ in range(MAX_VIRTUAL_ENTRIES):
+            header = read_at(at)
+            if len(header) < _LOCAL.size or header[:4] != b"PK\x03\x04":
+                break
+            fields = _LOCAL.unpack(header)
+            at += _LOCAL.size + fields[9] + fields[10] + fields[7]  # name, extra, data
+            if at >= start:
+                break
+        if at != start:
+            raise AppInputError(
+                self.path,
+                f"{start} bytes before the zip archive are neither a dex file nor unlisted "
+                "zip entries: a truncated or damaged archive, or not an app",
+            )
 
     def __enter__(self) -> ZipReader:
         return self

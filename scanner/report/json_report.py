@@ -106,7 +106,8 @@ def scan_to_dict(result: ScanResult) -> dict[str, Any]:
         ],
         "native_libraries": [_native(lib) for lib in inv.native_libraries],
         "components": [_component(c) for c in inv.components],
-        "meta_data": [asdict(m) for m in inv.meta_data],
+        # Schema 1.0 keys only: where each entry came from is in the evidence that cites it.
+        "meta_data": [{"name": m.name, "value": m.value, "owner": m.owner} for m in inv.meta_data],
         "queries": [asdict(q) for q in inv.queries],
         "code_units": [asdict(u) for u in inv.code_units],
         "class_count": len(inv.class_names),

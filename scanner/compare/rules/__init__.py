@@ -10,6 +10,7 @@ from __future__ import annotations
 from scanner.compare.model import Rule
 from scanner.compare.rules import (
     denied_behaviour,
+    dex_prefix,
     disclosed_not_found,
     ios_declarations,
     required_reason,
@@ -19,6 +20,7 @@ from scanner.compare.rules import (
     undisclosed_permission,
 )
 from scanner.compare.rules.denied_behaviour import DENIED_BEHAVIOUR
+from scanner.compare.rules.dex_prefix import DEX_PREFIX
 from scanner.compare.rules.disclosed_not_found import DISCLOSED_NOT_FOUND
 from scanner.compare.rules.interface import AuditContext, RuleUnit, build_context
 from scanner.compare.rules.sdk_disclosure import SDK_GENERIC_ONLY, SDK_VENDOR_ONLY, UNDISCLOSED_SDK
@@ -36,6 +38,7 @@ REGISTRY: tuple[RuleUnit, ...] = (
     ios_declarations.UNIT,
     ios_declarations.TRACKING_UNIT,
     required_reason.UNIT,
+    dex_prefix.UNIT,
 )
 """Every check `audit()` runs. The order does not matter: findings are sorted afterwards."""
 
@@ -45,6 +48,7 @@ ALL_RULES: tuple[Rule, ...] = tuple(rule for unit in REGISTRY for rule in unit.r
 __all__ = [
     "ALL_RULES",
     "DENIED_BEHAVIOUR",
+    "DEX_PREFIX",
     "DISCLOSED_NOT_FOUND",
     "REGISTRY",
     "SDK_DISCLOSED_NOT_FOUND",

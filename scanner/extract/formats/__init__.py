@@ -4,13 +4,15 @@
 specific format comes before a more general one: an aar (classes.jar + manifest) before an APK
 (dex, or a manifest alone), an APK (which may also hold class files) before a jar. A split-APK
 set (APKs inside, no manifest, dex or class files at its root) overlaps none of them, nor does
-an iOS app (Payload/<name>.app/ in a zip; a folder, which only the iOS reader takes).
+an app bundle (module folders, no manifest or dex at its root), nor does an iOS app
+(Payload/<name>.app/ in a zip; a folder, which only the iOS reader takes).
 """
 
 from __future__ import annotations
 
 from functools import cache
 
+from scanner.extract.formats.aab import AabReader
 from scanner.extract.formats.apk import ApkReader
 from scanner.extract.formats.interface import AppReader, CodeBytes, CodeBytesFormat, ExtractedApp
 from scanner.extract.formats.ios import IosReader
@@ -21,6 +23,7 @@ from scanner.extract.formats.splits import SplitSetReader
 READERS: tuple[AppReader, ...] = (
     AarReader(),
     ApkReader(),
+    AabReader(),
     SplitSetReader(),
     IosReader(),
     JarReader(),

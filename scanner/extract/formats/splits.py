@@ -7,7 +7,9 @@ languages) and feature splits (more dex):
 - `.xapk`: `<package>.apk` and `config.*.apk` at the root, a `manifest.json`, maybe `Android/obb/`;
 - `.apkm`: APKs at the root and an `info.json`.
 
-They are read as one app. The base is the APK whose `<manifest>` carries no `split` attribute;
+They are read as one app. The base is the APK whose `<manifest>` carries no `split` attribute
+(the one `toc.pb` / `manifest.json` calls the base when there are several; what those index
+files claim is checked against the APKs, set_index.py);
 its paths are reported as in a lone APK, so a set and its base APK read alike, and everything a
 split adds is named `<split entry>!<path>` (`splits/arm64_v8a.apk!lib/arm64-v8a/libfoo.so`).
 
@@ -31,6 +33,7 @@ from scanner.extract.archive import Limits, ZipReader, opened
 from scanner.extract.formats.apk import read_apk_container, split_name
 from scanner.extract.formats.common import ROOT_DEX, check_code_size
 from scanner.extract.formats.interface import AppReader, CodeBytes, ExtractedApp
+from scanner.extract.formats.set_index import SetIndex, read_index
 from scanner.extract.formats.zipped import ZIP_MAGIC, has_class_files
 from scanner.limits import MAX_ASSETS_LISTED, MAX_CLASSES
 from scanner.model import AppInventory, AppKind
@@ -90,7 +93,8 @@ class SplitSetReader(AppReader):
                 spent += inflated
             kept = sum(len(c.data) for i in inner for c in i.app.code)
             check_code_size(zf, kept)
-        return _merge(path, inner)
+            index = read_index(zf)
+        return _merge(path, inner, index)
 
 
 def _read_inner(
@@ -104,15 +108,31 @@ def _read_inner(
         app = read_apk_container(source, zf, keep_code)
         split = split_name(zf.read("AndroidManifest.xml", cap=zf.limits.max_manifest_bytes), entry)
         inflated = zf.inflated
+        if zf.dex_prefix is not None:
+            # A Janus-layout inner APK: flagged for the set, as for a lone APK.
+            inv = app.inventory
+            prefix = replace(zf.dex_prefix, entry=entry)
+            warning = (
+                f"a {prefix.size}-byte dex file (version {prefix.version}) precedes this APK's "
+                "zip archive (Janus layout, CVE-2017-13156): the archive after it was scanned"
+            )
+            app = replace(
+                app,
+                inventory=replace(inv, dex_prefix=prefix, warnings=(*inv.warnings, warning)),
+            )
     return _Inner(entry, split, app), inflated
 
 
-def _pick_base(path: Path, inner: list[_Inner]) -> tuple[_Inner, list[_Inner], list[str]]:
+def _pick_base(
+    path: Path, inner: list[_Inner], index: SetIndex
+) -> tuple[_Inner, list[_Inner], list[str]]:
     bases = [i for i in inner if i.split is None]
     if not bases:
         raise AppInputError(path, NO_BASE)
     warnings: list[str] = []
-    base = next((b for b in bases if b.entry.rsplit("/", 1)[-1] in _BASE_NAMES), None)
+    # The index's base first, if its manifest agrees it is complete; then the usual names.
+    base = next((b for b in bases if b.entry in index.base_entries), None)
+    base = base or next((b for b in bases if b.entry.rsplit("/", 1)[-1] in _BASE_NAMES), None)
     if base is None:
         package = bases[0].app.inventory.identity.package
         base = next((b for b in bases if b.entry == f"{package}.apk"), bases[0])
@@ -130,9 +150,10 @@ def _unique(items: Iterable[T]) -> tuple[T, ...]:
     return tuple(dict.fromkeys(items))
 
 
-def _merge(path: Path, inner: list[_Inner]) -> ExtractedApp:
-    base, splits, warnings = _pick_base(path, inner)
+def _merge(path: Path, inner: list[_Inner], index: SetIndex) -> ExtractedApp:
+    base, splits, warnings = _pick_base(path, inner, index)
     inv = base.app.inventory
+    warnings += index.check(inv.identity.package, {i.entry: i.split for i in inner})
     parts = [inv] + [s.app.inventory for s in splits]
     prefixes = [""] + [f"{s.entry}!" for s in splits]
 
@@ -154,24 +175,36 @@ def _merge(path: Path, inner: list[_Inner]) -> ExtractedApp:
         for app, p in zip([base.app] + [s.app for s in splits], prefixes, strict=True)
         for c in app.code
     )
+    # A split's manifest entries name its manifest, as its paths name its entry.
+    permissions = [
+        replace(p, manifest=named(prefix, p.manifest)) if prefix else p
+        for part, prefix in zip(parts, prefixes, strict=True)
+        for p in part.permissions
+    ]
     seen_components: dict[tuple[str, str], None] = {}
     components = []
-    for part in parts:
+    for part, prefix in zip(parts, prefixes, strict=True):
         for c in part.components:
             if (c.kind, c.name) not in seen_components:
                 seen_components[(c.kind, c.name)] = None
-                components.append(c)
+                components.append(replace(c, manifest=named(prefix, c.manifest)) if prefix else c)
     classes = sorted({c for part in parts for c in part.class_names})
     if len(classes) > MAX_CLASSES:
         # Each APK is held to the cap alone; the set as a whole is held to it too.
         warnings.append(f"class limit {MAX_CLASSES} reached over the set's APKs, rest not listed")
         classes = classes[:MAX_CLASSES]
+    prefixed = next((p.dex_prefix for p in parts if p.dex_prefix is not None), None)
     merged: AppInventory = replace(
         inv,
+        dex_prefix=prefixed,
         identity=replace(inv.identity, kind=AppKind.APKS, path=str(path)),
-        permissions=_unique(p for part in parts for p in part.permissions),
+        permissions=_unique(permissions),
         components=tuple(components),
-        meta_data=_unique(m for part in parts for m in part.meta_data),
+        meta_data=_unique(
+            replace(m, manifest=named(prefix, m.manifest)) if prefix else m
+            for part, prefix in zip(parts, prefixes, strict=True)
+            for m in part.meta_data
+        ),
         queries=_unique(q for part in parts for q in part.queries),
         native_libraries=tuple(sorted(natives, key=lambda lib: lib.path)),
         code_units=units,
