@@ -7,6 +7,7 @@ appears in the output. The CLI only decides what to print and write, and the exi
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
@@ -114,6 +115,23 @@ def _folder_app(path: Path) -> bool:
     return IosReader().recognises(path, b"", None)
 
 
+def _apps_in(folder: Path, suffixes: frozenset[str]) -> list[Path]:
+    """The app files under a folder, and the folders that are one app (an unpacked .app, an
+    .xcarchive), whose own files (frameworks, dylibs) are part of that app and not listed again."""
+    found: list[Path] = []
+    for root, dirs, files in os.walk(folder):
+        here = Path(root)
+        apps = [d for d in dirs if Path(d).suffix.lower() in _APP_FOLDERS and _folder_app(here / d)]
+        found += (here / d for d in apps)
+        dirs[:] = [d for d in dirs if d not in apps]
+        found += (here / f for f in files if Path(f).suffix.lower() in suffixes)
+    return sorted(found)
+
+
+_APP_FOLDERS = frozenset({".app", ".xcarchive"})
+"""Folder names that may be one iOS app; only these are asked whether they are one."""
+
+
 def expand_targets(paths: Sequence[Path]) -> list[Path]:
     """Files as given; folders expand to the app-like files inside them (recursively, sorted)."""
     from scanner.extract import app_suffixes
@@ -124,9 +142,7 @@ def expand_targets(paths: Sequence[Path]) -> list[Path]:
         if path.is_dir() and _folder_app(path):
             out.append(path)
         elif path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes
-            )
+            found = _apps_in(path, suffixes)
             if not found:
                 raise ScanError(path, f"folder holds no app file ({', '.join(sorted(suffixes))})")
             out += found

@@ -366,3 +366,23 @@ def test_a_folder_app_skips_symlinks_and_is_one_target(tmp_path: Path) -> None:
     report = tmp_path / "r.json"
     assert main(["scan", str(app), "-q", "--json", str(report)]) == 0
     assert report.is_file()  # one app: the file keeps its name (no batch suffix)
+
+
+def test_a_folder_of_apps_takes_app_folders_whole(tmp_path: Path) -> None:
+    """Scanning a catalogue folder picks up an unpacked .app and an .xcarchive as one app each
+    and does not list the files inside them (a stray static library in the bundle) on their own."""
+    from scanner.pipeline import expand_targets
+
+    catalogue = tmp_path / "catalogue"
+    app = _unpack(catalogue / "unpacked", B.demo_parts(), "") / "RakufunShop.app"
+    (app / "libStray.a").write_bytes(b"!<arch>\n")
+    archive = catalogue / "Shop.xcarchive" / "Products" / "Applications"
+    _unpack(archive, B.demo_parts(), "")
+    (catalogue / "Shop.xcarchive" / "Info.plist").write_bytes(plistlib.dumps({"A": 1}))
+    (catalogue / "lone.ipa").write_bytes(IPA.read_bytes())
+    (catalogue / "Plain.app").mkdir()  # named like an app but holds none: not a target
+    assert expand_targets([catalogue]) == [
+        catalogue / "Shop.xcarchive",
+        catalogue / "lone.ipa",
+        app,
+    ]
