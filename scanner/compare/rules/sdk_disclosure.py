@@ -115,10 +115,19 @@ def _finding(ctx: AuditContext, sdk: SdkDetection) -> Finding:
     else:
         rule = UNDISCLOSED_SDK
         severity = Severity.HIGH if strong else Severity.MEDIUM
-        policy_evidence = ()
+        target = next(
+            (t for t in ctx.policy.third_parties if t.sdk_id == sdk.sdk_id and t.kind == "target"),
+            None,
+        )
+        policy_evidence = target.evidence[:3] if target is not None else ()
         message = (
             f"{sdk.name} ({sdk.vendor}, {sdk.category}) is {where} "
-            f"({counted}) but the policy does not disclose it."
+            f"({counted}) but the policy does not disclose it"
+            + (
+                f": it names {target.name} only as a way to log in, share or pay."
+                if target is not None
+                else "."
+            )
         )
     return Finding(
         rule=rule,
