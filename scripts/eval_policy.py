@@ -423,14 +423,14 @@ def _names_match(a: str, b: str) -> bool:
 def named_parties(analysis: PolicyAnalysis) -> list[ThirdPartyDisclosure]:
     """The third parties the analysis names: every kind but generic disclosures and login /
     share / payment targets."""
-    left_out = (ThirdPartyKind.GENERIC, ThirdPartyKind.TARGET)
+    left_out = {ThirdPartyKind.GENERIC.value, "target"}
     return [t for t in analysis.third_parties if t.kind not in left_out]
 
 
 @dataclass
 class SdkListEvaluation:
     """Named third parties of labelled SDK-list policies: precision and recall per document
-    summed (micro), per language."""
+    summed (micro), per language and split."""
 
     scores: dict[str, Score] = field(default_factory=dict)
     documents: dict[str, int] = field(default_factory=dict)
@@ -489,7 +489,7 @@ def evaluate_sdk_lists(labels_path: Path, cache: Path) -> SdkListEvaluation:
             ev.missing.append(item["id"])
             continue
         analysis = analyse_policy(load_policy(str(text)))
-        lang = item["lang"]
+        lang = f"{item['lang']} {item.get('split', 'tuning')}"
         score = ev.scores.setdefault(lang, Score())
         ev.documents[lang] = ev.documents.get(lang, 0) + 1
         score_sdk_list(
@@ -500,7 +500,7 @@ def evaluate_sdk_lists(labels_path: Path, cache: Path) -> SdkListEvaluation:
 
 def format_sdk_report(ev: SdkListEvaluation) -> str:
     """Per-language precision / recall of named third parties."""
-    lines = [f"{'language':22} {'prec':>6} {'recall':>6} {'tp':>4} {'fp':>4} {'fn':>4} docs"]
+    lines = [f"{'language, split':22} {'prec':>6} {'recall':>6} {'tp':>4} {'fp':>4} {'fn':>4} docs"]
     for lang in sorted(ev.scores):
         s = ev.scores[lang]
         lines.append(
@@ -609,7 +609,9 @@ def _score_annotated_parties(
     annotated = labels.get("third_parties_annotated") or []
     if not isinstance(annotated, list) or not annotated:
         return
-    named = named_parties(analysis)
+    # The annotators marked every receiver of data, so a platform named as where to log in or
+    # pay (a `target`, no SDK disclosure) counts here.
+    named = [t for t in analysis.third_parties if t.kind != ThirdPartyKind.GENERIC.value]
     for party in annotated:
         if _annotated_found(str(party), named):
             ev.parties.tp += 1

@@ -342,8 +342,8 @@ def _label_blocks(doc: PolicyDocument) -> Iterator[ListedSdk]:
             if found is None:
                 break
             role, value = found
-            if role == "name" and "name" in fields and index > start:
-                break  # the next row begins
+            if role == "name" and fields:
+                break  # the next row begins with its name
             if value and role not in fields:
                 offset = doc.segment_text(segments[index]).find(value)
                 fields[role] = (value, segments[index].start + max(0, offset))
@@ -355,13 +355,12 @@ def _label_blocks(doc: PolicyDocument) -> Iterator[ListedSdk]:
             continue
         if not {"purpose", "data"} & set(fields) or len(fields) < 2:
             continue
-        first = start
+        title = _title(doc, start)
+        first = start if title is None else start - 1
         name_value = fields.get("name")
         if name_value is None:
-            title = _title(doc, start)
             if title is None:
                 continue
-            first = start - 1
             text = doc.segment_text(segments[first])
             name = _clean(text)
             name_value = (name, segments[first].start + max(0, text.find(name)))
@@ -471,17 +470,32 @@ def _proper_name(name: str) -> bool:
     return all(w[0].isupper() or w[0].isdigit() or w.lower() in _MINOR_WORDS for w in words)
 
 
+def _names_itself(title: str, following: str) -> bool:
+    words = [w for w in re.findall(r"\w+", normalise(title)) if len(w) >= 4 or has_cjk(w)]
+    text = normalise(following)
+    return any(w in text for w in words)
+
+
 def _service_lists(doc: PolicyDocument) -> Iterator[ListedSdk]:
     """Items of a list introduced as third-party services / SDKs, and sub-headings under a
     heading that says so (one heading per service)."""
     segments = doc.segments
+    services: set[str] = set()
+    """Headings taken for services: the heading a segment records is the one right above it,
+    so the second service's heading sits "under" the first one's."""
     for index, seg in enumerate(segments):
         if seg.kind is SegmentKind.HEADING and index + 1 < len(segments):
             parent = seg.heading or ""
-            if not (parent and _cues().list_cues.search(normalise(parent))):
-                continue
-            if _cues().list_cues.search(normalise(doc.segment_text(seg))):
+            title = doc.segment_text(seg)
+            if _cues().list_cues.search(normalise(title)):
                 continue  # a sub-heading that itself introduces the list
+            if parent in services:
+                # A sibling service, or the next section ("Contact"): a service's own text
+                # names it.
+                if not _names_itself(title, doc.segment_text(segments[index + 1])):
+                    continue
+            elif not (parent and _cues().list_cues.search(normalise(parent))):
+                continue
         elif seg.kind is SegmentKind.LIST_ITEM or _line_item(doc, index):
             before = index - 1
             while before >= 0 and (
@@ -501,6 +515,8 @@ def _service_lists(doc: PolicyDocument) -> Iterator[ListedSdk]:
         clause = len(name) > 20 or body.rstrip().endswith(("；", "。", ";", "，"))
         if has_cjk(name) and "sdk" not in normalise(name) and clause:
             continue  # a clause of a Chinese list, not a name
+        if seg.kind is SegmentKind.HEADING:
+            services.add(text)
         offset = len(text) - len(body)
         rest = body[m.end("name") :].strip(" -–—:：,") if m else ""
         yield ListedSdk(
