@@ -27,6 +27,7 @@ embedded (`_is_target_mention`).
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -67,6 +68,9 @@ _EN_ITEM = re.compile(
     r"^(?P<name>[^\-–—:(（,;.]{2,60}?)\s*(?:\s[-–—]\s|:|\(|（|,|;|$| is | are | for )"
 )
 _MINOR_WORDS = frozenset({"for", "and", "of", "by", "the", "from", "in", "on", "to", "&", "sdk"})
+MAX_ROWS = 2000
+"""Rows read per policy: real SDK lists have tens; a hostile one with a million rows must not
+make the catalogue lookup of every row the cost of a scan."""
 _MAX_TITLE = 40
 """A title line of a label block, or a list item's name, is short."""
 
@@ -220,7 +224,7 @@ def listed_sdks(doc: PolicyDocument) -> tuple[ListedSdk, ...]:
             taken |= span
             rows.append(row)
     rows.sort(key=lambda r: r.first)
-    return tuple(rows)
+    return tuple(rows[:MAX_ROWS])
 
 
 def _header_roles(cells: Sequence[str]) -> dict[str, int]:
@@ -483,6 +487,7 @@ def _service_lists(doc: PolicyDocument) -> Iterator[ListedSdk]:
     services: set[str] = set()
     """Headings taken for services: the heading a segment records is the one right above it,
     so the second service's heading sits "under" the first one's."""
+    run_end, run_ok = -2, False
     for index, seg in enumerate(segments):
         if seg.kind is SegmentKind.HEADING and index + 1 < len(segments):
             parent = seg.heading or ""
@@ -497,12 +502,12 @@ def _service_lists(doc: PolicyDocument) -> Iterator[ListedSdk]:
             elif not (parent and _cues().list_cues.search(normalise(parent))):
                 continue
         elif seg.kind is SegmentKind.LIST_ITEM or _line_item(doc, index):
-            before = index - 1
-            while before >= 0 and (
-                segments[before].kind is SegmentKind.LIST_ITEM or _line_item(doc, before)
-            ):
-                before -= 1
-            if before < 0 or not _introduces_list(doc, before):
+            # The run of items is judged once, by what stands before its first item (one look
+            # back per item would be quadratic on a policy of a hundred thousand items).
+            if run_end != index - 1:
+                run_ok = index > 0 and _introduces_list(doc, index - 1)
+            run_end = index
+            if not run_ok:
                 continue
         else:
             continue
@@ -725,6 +730,8 @@ def _names_data(e: PolicyEvidence, sdk: SdkSignature | None) -> bool:
 
 
 _SENTENCE_END = re.compile(r"[.。!！?？;；]")
+_TARGET_REACH = 80
+"""Characters either side of a name searched for "log in with …" / "…登录"."""
 
 
 def _is_target_mention(doc: PolicyDocument, e: PolicyEvidence, sdk: SdkSignature | None) -> bool:
@@ -746,7 +753,10 @@ def _is_target_mention(doc: PolicyDocument, e: PolicyEvidence, sdk: SdkSignature
         return False
     at = e.term_start - e.start
     term = sentence[at : at + len(e.term)]
-    before, after = sentence[:at], sentence[at + len(e.term) :]
+    # The target words sit next to the name: a bounded window keeps the patterns linear on a
+    # sentence of a hundred thousand characters.
+    before = sentence[max(0, at - _TARGET_REACH) : at]
+    after = sentence[at + len(e.term) : at + len(e.term) + _TARGET_REACH]
     zh = has_cjk(term) or has_cjk(sentence[max(0, at - 8) : at + len(term) + 8])
     words = cues.target_zh if zh else cues.target_en
     for m in words.finditer(term):
@@ -775,10 +785,12 @@ def with_listed_sdks(
     reviewer, not a disclosure). Order: named SDKs by id, then targets, then unknown rows and
     named companies, then generic disclosures (as `PolicyAnalysis.third_parties` says)."""
     rows = listed_sdks(doc)
-    spans = [(doc.segments[r.first].start, doc.segments[r.last].end) for r in rows]
+    starts = [doc.segments[r.first].start for r in rows]
+    ends = [doc.segments[r.last].end for r in rows]
 
     def in_row(e: PolicyEvidence) -> bool:
-        return any(s <= e.term_start < end for s, end in spans)
+        at = bisect.bisect_right(starts, e.term_start) - 1  # rows are in document order
+        return at >= 0 and e.term_start < ends[at]
 
     by_id: dict[str, ThirdPartyDisclosure] = {}
     others: list[ThirdPartyDisclosure] = []
