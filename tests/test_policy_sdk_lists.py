@@ -336,3 +336,38 @@ def test_labels_file_names_where_each_text_lives() -> None:
         assert set(item) >= {"id", "repo", "commit", "path", "file", "lang", "third_parties"}
         assert len(item["commit"]) == 40 and item["third_parties"]
         assert "text" not in item  # labels and places only: the texts never enter the repo
+
+
+# --------------------------------------------------------------------------- enumerations
+
+
+def test_sdks_enumerated_in_a_sentence_are_rows() -> None:
+    text = "为向您推送消息，这些SDK包括：vivo推送（仅vivo手机）、OPPO Push、云鹊推送等。"
+    analysis = analyse_policy(policy_from_text(text))
+    assert {"vivo-push", "oppo-push"} <= _named(analysis)
+    assert _party(analysis, "云鹊推送").sdk_id is None
+
+
+def test_makers_in_brackets_are_named_parties() -> None:
+    text = "为适配消息推送，我们会与终端设备制造商（华为、小米、魅族等）共享设备型号。"
+    names = {t.name for t in analyse_policy(policy_from_text(text)).third_parties}
+    assert {"华为", "小米", "魅族"} <= names
+
+
+def test_english_services_such_as() -> None:
+    text = "We rely on third-party services such as Firebase Crashlytics and Acme Relay."
+    analysis = analyse_policy(policy_from_text(text))
+    assert "crashlytics" in _named(analysis)
+    assert _party(analysis, "Acme Relay").sdk_id is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "（3）支付功能：支付功能由与我们合作的第三方支付机构向您提供服务。",
+        "4、收集：指获得对个人信息的控制权的行为，包括由个人信息主体主动提供的信息。",
+        "我们使用的SDK包括：用于统计的工具。",
+    ],
+)
+def test_clauses_are_not_rows(text: str) -> None:
+    assert listed_sdks(policy_from_text(text)) == ()

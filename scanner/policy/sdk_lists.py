@@ -212,7 +212,8 @@ def _looks_like_company(text: str) -> bool:
 
 
 def listed_sdks(doc: PolicyDocument) -> tuple[ListedSdk, ...]:
-    """Every row of every SDK table, label block, "由…提供" item and third-party list."""
+    """Every row of every SDK table, label block, "由…提供" item, third-party list and
+    enumeration of SDKs or makers inside a sentence."""
     rows: list[ListedSdk] = []
     rows.extend(_table_rows(doc))
     taken = {i for r in rows for i in range(r.first, r.last + 1)}
@@ -223,6 +224,9 @@ def listed_sdks(doc: PolicyDocument) -> tuple[ListedSdk, ...]:
                 continue
             taken |= span
             rows.append(row)
+    # An enumeration inside one sentence gives several rows of one segment.
+    inline = [r for r in _inline_lists(doc) if r.first not in taken]
+    rows.extend(inline)
     rows.sort(key=lambda r: r.first)
     return tuple(rows[:MAX_ROWS])
 
@@ -411,8 +415,8 @@ def _provided_by_items(doc: PolicyDocument) -> Iterator[ListedSdk]:
         company = m.group("company").strip()
         if not name or len(name) > _MAX_TITLE or name.startswith(("我们", "本", "该", "第三方")):
             continue
-        if company.startswith(("第三方", "我们", "您")):
-            continue
+        if not _looks_like_company(company) and (_CLAUSE_ZH.search(company) or len(company) > 16):
+            continue  # "由与我们合作的第三方支付机构向您提供": a clause, not who provides it
         offset = len(text) - len(body)
         yield ListedSdk(
             name=name,
@@ -532,6 +536,64 @@ def _service_lists(doc: PolicyDocument) -> Iterator[ListedSdk]:
             last=index,
             name_start=seg.start + offset + (m.start("name") if m else 0),
         )
+
+
+_INLINE_ZH = re.compile(
+    r"(?:sdk|厂商|制造商)[^。；：:（(]{0,8}?(?:包括|包含|如下|例如|比如)\s*[：:]?\s*"
+    r"(?P<items>[^。；;]{2,400})"
+)
+_INLINE_ZH_BRACKETS = re.compile(r"(?:sdk|厂商|制造商)\s*[（(]\s*(?P<items>[^。；;（）()]{2,200})[）)]")
+_INLINE_EN = re.compile(
+    r"(?<![a-z])(?:sdks|third[- ]party (?:services|sdks|providers|partners|libraries)|"
+    r"service providers)[^.;:]{0,24}?(?:such as|including|like|include|:)\s*"
+    r"(?P<items>[^.;]{2,400})"
+)
+_ITEM_SPLIT = re.compile(r"[、,，/]|\s+(?:and|or)\s+|(?<=[\u4e00-\u9fff])[和及与或](?=\S)")
+_BRACKETED = re.compile(r"[（(][^（）()]*[）)]")
+_CLAUSE_ZH = re.compile(r"[我您你的是了将会当后以在对从其]|功能|信息|数据|方式|目的|收集|公司")
+_MAX_INLINE = 12
+"""Characters of a Chinese enumeration item; longer ones are clauses, not names."""
+
+
+def _inline_lists(doc: PolicyDocument) -> Iterator[ListedSdk]:
+    """Names enumerated in a sentence that speaks of SDKs or of the makers data goes to:
+    "这些SDK包括：Vivo Push、OPPO Push、华为推送", "终端设备制造商（华为、小米、OPPO）",
+    "third-party services such as Firebase and Sentry"."""
+    for index, seg in enumerate(doc.segments):
+        if seg.cells or seg.kind is SegmentKind.HEADING:
+            continue
+        text = doc.segment_text(seg)
+        norm = normalise(text)
+        for regex in (_INLINE_ZH, _INLINE_ZH_BRACKETS, _INLINE_EN):
+            m = regex.search(norm)
+            if m is None:
+                continue
+            start = m.start("items")
+            items = text[start : m.end("items")]
+            offset = 0
+            found: list[tuple[str, int]] = []
+            for part in _ITEM_SPLIT.split(items):
+                at = items.find(part, offset)
+                offset = max(offset, at + len(part))
+                name = _BRACKETED.sub("", part).strip().strip(_QUOTES).strip()
+                name = re.sub(r"(?:等|etc\.?)$", "", name).strip()
+                name = re.sub(r"^(?:例如|比如|如|包括|e\.g\.)\s*", "", name).strip()
+                if len(name) < 2 or not _inline_name(name):
+                    continue
+                found.append((name, seg.start + start + max(0, at + part.find(name))))
+            if len(found) < 2:
+                continue  # one name is a sentence that mentions it, not a list
+            for name, name_start in found:
+                # The sentence says what the names are for (推送): it narrows a brand.
+                yield ListedSdk(name, None, text, index, index, name_start)
+            break
+
+
+def _inline_name(name: str) -> bool:
+    if has_cjk(name):
+        # A name, not a clause: short, and none of the words a clause or a kind of data has.
+        return len(name) <= _MAX_INLINE and not _CLAUSE_ZH.search(name)
+    return len(name) <= _MAX_TITLE and _proper_name(name)
 
 
 # --------------------------------------------------------------------------- resolving rows
