@@ -542,7 +542,9 @@ _INLINE_ZH = re.compile(
     r"(?:sdk|厂商|制造商)[^。；：:（(]{0,8}?(?:包括|包含|如下|例如|比如)\s*[：:]?\s*"
     r"(?P<items>[^。；;]{2,400})"
 )
-_INLINE_ZH_BRACKETS = re.compile(r"(?:sdk|厂商|制造商)\s*[（(]\s*(?P<items>[^。；;（）()]{2,200})[）)]")
+_INLINE_ZH_BRACKETS = re.compile(
+    r"(?:sdk|厂商|制造商)\s*[（(]\s*(?P<items>[^。；;（）()]{2,200})[）)]"
+)
 _INLINE_EN = re.compile(
     r"(?<![a-z])(?:sdks|third[- ]party (?:services|sdks|providers|partners|libraries)|"
     r"service providers)[^.;:]{0,24}?(?:such as|including|like|include|:)\s*"
