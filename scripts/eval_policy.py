@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
+# ruff: noqa: RUF001, RUF002  (Chinese names and punctuation in the SDK-list scoring)
 """Score the policy analyser on a labelled corpus and print per-category precision and recall.
 
     python scripts/eval_policy.py [CORPUS_DIR] [--mistakes]
     python scripts/eval_policy.py --dev DIR [--mistakes]
+    python scripts/eval_policy.py --sdk-lists [LABELS] [--cache DIR] [--mistakes]
+    python scripts/eval_policy.py --populate-sdk-cache MIRRORS [--cache DIR]
 
 Prints the table for the whole corpus (samples/policies/corpus/ by default), then for the held-out
 part only. Each policy file there has a sibling `<name>.labels.json` with the expected statuses,
@@ -12,12 +15,22 @@ thresholds; the harness lives here, not in the package, because only developers 
 `--dev DIR` scores instead a folder of labelled real policies kept outside the repository (one
 sub-folder per set, each with a `labels.jsonl`; see `DEV_CATEGORIES` and `DEV_PRECISION` for how
 their coarser categories map onto ours and which of them a set's labels let us score for
-precision). Their texts never enter the repository; only the figures are reported.
+precision). Their texts never enter the repository; only the figures are reported. In ca4p, the
+third parties the annotators marked are scored too (recall only: most documents are partly
+annotated).
+
+`--sdk-lists` scores the named third parties read from real policies that carry an SDK list, against
+hand labels (tests/data/sdk_list_policies.json: repository, commit, path and the rows of each list).
+The texts live in a git-ignored cache (.policy-cache/sdk_lists/ by default), filled by hand or with
+`--populate-sdk-cache MIRRORS`, where MIRRORS holds bare clones named `owner+name/repo`.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import re
+import subprocess
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -27,7 +40,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scanner.policy.analyse import analyse_policy
 from scanner.policy.loader import load_policy
-from scanner.policy.model import PolicyAnalysis
+from scanner.policy.model import PolicyAnalysis, ThirdPartyDisclosure, ThirdPartyKind
+from scanner.policy.normalize import normalise
 from scanner.policy.vocabulary import category_ids
 
 POLICY_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
@@ -149,7 +163,7 @@ def score_item(
         name,
         "sdk",
         listed("sdks"),
-        {t.sdk_id for t in analysis.third_parties if t.sdk_id},
+        {t.sdk_id for t in analysis.third_parties if t.sdk_id and analysis.names_sdk(t.sdk_id)},
         ev.sdks,
         ev,
     )
@@ -240,6 +254,8 @@ class DevEvaluation:
     scores: dict[str, Score] = field(default_factory=lambda: {c: Score() for c in DEV_CATEGORIES})
     precision_scored: set[str] = field(default_factory=set)
     mistakes: list[str] = field(default_factory=list)
+    parties: Score = field(default_factory=Score)
+    """Annotated third parties (ca4p `third_parties_annotated`) found as named ones: recall only."""
 
     def overall(self) -> Score:
         """Micro average: recall over every category, precision over those scored for it."""
@@ -276,6 +292,7 @@ def evaluate_dev_set(folder: Path) -> DevEvaluation:
         analysis = analyse_policy(load_policy(str(folder / labels["text_path"])))
         disclosed = {c.category for c in analysis.categories if c.status == "disclosed"}
         ev.items += 1
+        _score_annotated_parties(labels, analysis, ev)
         for category, ours in DEV_CATEGORIES.items():
             if category in skipped:
                 continue
@@ -314,6 +331,11 @@ def format_dev_report(ev: DevEvaluation) -> str:
     lines.append(
         f"{'ALL (micro)':22} {prec} {total.recall:6.2f} {total.tp:4} {total.fp:4} {total.fn:4}"
     )
+    p = ev.parties
+    if p.tp or p.fn:
+        lines.append(
+            f"{'named third parties':22} {'-':>6} {p.recall:6.2f} {p.tp:4} {'-':>4} {p.fn:4}"
+        )
     lines.append(f"{ev.items} policies")
     return "\n".join(lines)
 
@@ -336,7 +358,24 @@ def main_dev(folder: Path, mistakes: bool) -> int:
     return 0
 
 
+def _option(argv: list[str], name: str) -> str | None:
+    if name in argv and argv.index(name) + 1 < len(argv):
+        value = argv[argv.index(name) + 1]
+        return None if value.startswith("--") else value
+    return None
+
+
 def main(argv: list[str]) -> int:
+    cache = Path(_option(argv, "--cache") or os.environ.get(CACHE_ENV) or DEFAULT_SDK_CACHE)
+    if "--populate-sdk-cache" in argv:
+        mirrors = _option(argv, "--populate-sdk-cache")
+        if mirrors is None:
+            print("--populate-sdk-cache needs the folder of mirrors", file=sys.stderr)
+            return 2
+        return populate_sdk_cache(Path(mirrors), cache)
+    if "--sdk-lists" in argv:
+        labels = Path(_option(argv, "--sdk-lists") or SDK_LABELS)
+        return main_sdk_lists(labels, cache, "--mistakes" in argv)
     if "--dev" in argv:
         at = argv.index("--dev")
         if at + 1 >= len(argv):
@@ -355,6 +394,230 @@ def main(argv: list[str]) -> int:
                 print("  " + line)
         print()
     return 0
+
+
+# --------------------------------------------------------------------------- SDK lists
+
+SDK_LABELS = Path(__file__).resolve().parent.parent / "tests" / "data" / "sdk_list_policies.json"
+DEFAULT_SDK_CACHE = Path(__file__).resolve().parent.parent / ".policy-cache" / "sdk_lists"
+CACHE_ENV = "PRIVACY_SCAN_SDK_POLICY_CACHE"
+"""Overrides the cache folder (a checkout that keeps the texts elsewhere)."""
+
+_NAME_NOISE = re.compile(r"[\s\-_.·•、,，:：()（）\[\]【】\"'“”‘’]+|sdk")
+
+
+def name_key(name: str) -> str:
+    """Spelling-insensitive key of an SDK name: Simplified, lower case, no spaces, punctuation
+    or the word SDK ("Bugly SDK", "BuglySDK" and "bugly" are one name)."""
+    return _NAME_NOISE.sub("", normalise(name))
+
+
+def _names_match(a: str, b: str) -> bool:
+    ka, kb = name_key(a), name_key(b)
+    if not ka or not kb:
+        return False
+    short, long_ = sorted((ka, kb), key=len)
+    return short == long_ or (len(short) >= 2 and short in long_)
+
+
+def named_parties(analysis: PolicyAnalysis) -> list[ThirdPartyDisclosure]:
+    """The third parties the analysis names: every kind but generic disclosures and login /
+    share / payment targets."""
+    left_out = {ThirdPartyKind.GENERIC.value, "target"}
+    return [t for t in analysis.third_parties if t.kind not in left_out]
+
+
+@dataclass
+class SdkListEvaluation:
+    """Named third parties of labelled SDK-list policies: precision and recall per document
+    summed (micro), per language and split."""
+
+    scores: dict[str, Score] = field(default_factory=dict)
+    documents: dict[str, int] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+    """Labelled policies whose text is not in the cache (skipped)."""
+    mistakes: list[str] = field(default_factory=list)
+
+    def overall(self) -> Score:
+        total = Score()
+        for s in self.scores.values():
+            total.tp += s.tp
+            total.fp += s.fp
+            total.fn += s.fn
+        return total
+
+
+def score_sdk_list(
+    doc_id: str,
+    predicted: list[ThirdPartyDisclosure],
+    labels: list[dict[str, object]],
+    score: Score,
+    mistakes: list[str],
+) -> None:
+    """A label is found when a predicted party has one of its catalogue ids or its name (one
+    name holding the other counts: 推送通知消息（OPPO推送SDK） names OPPO推送SDK). A prediction
+    that matches no label is a false positive."""
+    matched: set[int] = set()
+    for number, label in enumerate(labels):
+        ids = {str(i) for i in label.get("sdk", []) or []}  # type: ignore[union-attr]
+        name = str(label["name"])
+        hits = [
+            i
+            for i, t in enumerate(predicted)
+            if (t.sdk_id is not None and t.sdk_id in ids)
+            or any(_names_match(n, name) for n in (t.name, *(e.term for e in t.evidence)))
+        ]
+        if hits:
+            score.tp += 1
+            matched.update(hits)
+        else:
+            score.fn += 1
+            mistakes.append(f"{doc_id}: missed {name}")
+        del number
+    for i, t in enumerate(predicted):
+        if i not in matched:
+            score.fp += 1
+            mistakes.append(f"{doc_id}: not in the list: {t.name!r} ({t.sdk_id})")
+
+
+def evaluate_sdk_lists(labels_path: Path, cache: Path) -> SdkListEvaluation:
+    """Analyse every labelled policy found in `cache` and score its named third parties."""
+    ev = SdkListEvaluation()
+    for item in json.loads(labels_path.read_text(encoding="utf-8"))["policies"]:
+        text = cache / item["file"]
+        if not text.exists():
+            ev.missing.append(item["id"])
+            continue
+        analysis = analyse_policy(load_policy(str(text)))
+        lang = f"{item['lang']} {item.get('split', 'tuning')}"
+        score = ev.scores.setdefault(lang, Score())
+        ev.documents[lang] = ev.documents.get(lang, 0) + 1
+        score_sdk_list(
+            item["id"], named_parties(analysis), item["third_parties"], score, ev.mistakes
+        )
+    return ev
+
+
+def format_sdk_report(ev: SdkListEvaluation) -> str:
+    """Per-language precision / recall of named third parties."""
+    lines = [f"{'language, split':22} {'prec':>6} {'recall':>6} {'tp':>4} {'fp':>4} {'fn':>4} docs"]
+    for lang in sorted(ev.scores):
+        s = ev.scores[lang]
+        lines.append(
+            f"{lang:22} {s.precision:6.2f} {s.recall:6.2f} {s.tp:4} {s.fp:4} {s.fn:4} "
+            f"{ev.documents[lang]}"
+        )
+    t = ev.overall()
+    lines.append(
+        f"{'ALL (micro)':22} {t.precision:6.2f} {t.recall:6.2f} {t.tp:4} {t.fp:4} {t.fn:4} "
+        f"{sum(ev.documents.values())}"
+    )
+    if ev.missing:
+        lines.append(f"not in the cache (skipped): {', '.join(ev.missing)}")
+    return "\n".join(lines)
+
+
+def main_sdk_lists(labels: Path, cache: Path, mistakes: bool) -> int:
+    ev = evaluate_sdk_lists(labels, cache)
+    if not ev.documents:
+        print(f"none of the labelled policies is in {cache}", file=sys.stderr)
+        return 2
+    print("== named third parties of real SDK-list policies")
+    print(format_sdk_report(ev))
+    if mistakes:
+        print("Disagreements:")
+        for line in ev.mistakes:
+            print("  " + line)
+    return 0
+
+
+def populate_sdk_cache(mirrors: Path, cache: Path, labels: Path = SDK_LABELS) -> int:
+    """Copy each labelled policy, at its labelled commit, out of a bare clone under `mirrors`
+    (`owner+name/repo`) into `cache`."""
+    cache.mkdir(parents=True, exist_ok=True)
+    failed = 0
+    for item in json.loads(labels.read_text(encoding="utf-8"))["policies"]:
+        git_dir = mirrors / item["repo"].replace("/", "+") / "repo"
+        done = subprocess.run(
+            ["git", f"--git-dir={git_dir}", "show", f"{item['commit']}:{item['path']}"],
+            capture_output=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            print(f"{item['id']}: {done.stderr.decode(errors='replace').strip()}", file=sys.stderr)
+            failed += 1
+            continue
+        (cache / item["file"]).write_bytes(done.stdout)
+    return 1 if failed else 0
+
+
+# --------------------------------------------------------------------------- ca4p third parties
+
+CA4P_PARTIES: dict[str, tuple[str, ...]] = {
+    "umeng": ("umeng", "友盟"),
+    "huawei": ("huawei", "华为", "hms"),
+    "xiaomi": ("xiaomi", "小米", "mipush"),
+    "vivo": ("vivo",),
+    "oppo": ("oppo", "heytap", "欢太"),
+    "wechat": ("wechat", "微信"),
+    "baidu": ("baidu", "百度"),
+    "tencent_bugly": ("bugly",),
+    "jpush": ("jpush", "jcore", "极光", "jiguang"),
+    "alipay": ("alipay", "支付宝"),
+    "amap": ("amap", "高德"),
+    "tencent": ("tencent", "腾讯"),
+    "tencent_ads": ("tencent-gdt", "广点通", "优量汇"),
+    "weibo": ("weibo", "微博"),
+    "getui": ("getui", "个推"),
+    "bytedance_pangle": ("pangle", "穿山甲"),
+    "meizu": ("meizu", "魅族"),
+    "shanyan": ("shanyan", "闪验", "创蓝"),
+    "china_mobile": ("中国移动", "china mobile", "cmcc"),
+    "alibaba": ("alibaba", "阿里"),
+    "mobtech": ("mobtech", "sharesdk", "mob"),
+    "qq": ("qq",),
+    "firebase": ("firebase",),
+    "google": ("google", "谷歌"),
+    "sensorsdata": ("sensors", "神策"),
+    "kuaishou": ("kuaishou", "快手"),
+    "crashlytics": ("crashlytics",),
+    "aliyun": ("aliyun", "阿里云"),
+    "china_telecom": ("中国电信", "天翼"),
+    "jd": ("京东",),
+    "qihoo360": ("360",),
+    "microsoft": ("microsoft", "微软"),
+    "unionpay": ("unionpay", "银联"),
+    "netease": ("netease", "网易"),
+    "ucweb": ("uc浏览", "ucweb"),
+    "qiniu": ("qiniu", "七牛"),
+}
+"""A ca4p canonical third party -> words of an SDK id or a policy's name that stand for it."""
+
+
+def _annotated_found(party: str, named: list[ThirdPartyDisclosure]) -> bool:
+    words = CA4P_PARTIES.get(party, (party,))
+    for t in named:
+        key = normalise(f"{t.sdk_id or ''} {t.name}")
+        if any(w in key for w in words):
+            return True
+    return False
+
+
+def _score_annotated_parties(
+    labels: dict[str, object], analysis: PolicyAnalysis, ev: DevEvaluation
+) -> None:
+    annotated = labels.get("third_parties_annotated") or []
+    if not isinstance(annotated, list) or not annotated:
+        return
+    # The annotators marked every receiver of data, so a platform named as where to log in or
+    # pay (a `target`, no SDK disclosure) counts here.
+    named = [t for t in analysis.third_parties if t.kind != ThirdPartyKind.GENERIC.value]
+    for party in annotated:
+        if _annotated_found(str(party), named):
+            ev.parties.tp += 1
+        else:
+            ev.parties.fn += 1
+            ev.mistakes.append(f"{labels['doc_id']}: third party {party}: missed")
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ from scanner.policy.model import (
     ThirdPartyKind,
 )
 from scanner.policy.normalize import cased, lower, normalise, traditional_share
+from scanner.policy.sdk_lists import with_listed_sdks
 from scanner.policy.vocabulary import (
     TermMatcher,
     Vocabulary,
@@ -863,6 +864,6 @@ def analyse_policy(
         encoding=doc.encoding,
         language=detect_language(doc.text),
         categories=_disclosures(d),
-        third_parties=_third_parties(d, sdks),
+        third_parties=with_listed_sdks(doc, _third_parties(d, sdks), sdks),
         text=doc.text,
     )

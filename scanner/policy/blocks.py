@@ -180,6 +180,10 @@ _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _MD_LIST = re.compile(r"^(\s*)(?:[-*+]|\d{1,3}[.)])\s+(.*)$")
 _MD_RULE = re.compile(r"^\s*(?:[-*_=]\s*){3,}$")
 _MD_TABLE_CELL_SEP = re.compile(r"\s*:?-{2,}:?\s*")
+_MD_HTML_BLOCK = re.compile(
+    r"^\s*<(?P<tag>table|div|p|h[1-6]|ul|ol|section|small|thead|tbody|tr|colgroup)[\s>]", re.I
+)
+_MD_HTML_CLOSING = re.compile(r"^\s*(?:</[a-z0-9]+>\s*|<br\s*/?>\s*|<hr\s*/?>\s*)+$", re.I)
 
 
 def _is_table_separator(line: str) -> bool:
@@ -222,6 +226,14 @@ def markdown_blocks(text: str) -> list[Block]:
         if not raw.strip():
             flush_table()
             continue
+        html = _MD_HTML_BLOCK.match(raw)
+        if html and not table:
+            # Raw HTML in Markdown (an SDK table pasted as <table>, <p> paragraphs): read the
+            # block with the HTML reader, a table up to its closing tag, else up to a blank line.
+            i = _md_html_block(lines, i - 1, html.group("tag").lower(), blocks)
+            continue
+        if _MD_HTML_CLOSING.match(raw):
+            continue
         if raw.strip().startswith("|") or (table and "|" in raw):
             if _is_table_separator(raw):
                 sep_seen[0] = True
@@ -250,6 +262,8 @@ def markdown_blocks(text: str) -> list[Block]:
         item = _MD_LIST.match(raw)
         body = item.group(2) if item else raw
         plain, only_links = _md_inline(body)
+        if only_links and item and plain and _introduces_services(blocks):
+            only_links = False  # "[AdMob](…)" under "third-party services used by the app"
         if only_links or not plain or plain in ("*", "-"):
             continue
         if item:
@@ -263,6 +277,33 @@ def markdown_blocks(text: str) -> list[Block]:
             blocks.append(Block("paragraph", plain))
     flush_table()
     return blocks
+
+
+_SERVICES_CUE = re.compile(r"(?i)third[- ]?party|3rd[- ]party|service providers?|\bsdks?\b|第三方")
+
+
+def _introduces_services(blocks: list[Block]) -> bool:
+    """The paragraph or heading before the current list speaks of third-party services: its
+    link-only items are the services, not navigation."""
+    for block in reversed(blocks):
+        if block.kind != "list_item":
+            return _SERVICES_CUE.search(block.text) is not None
+    return False
+
+
+def _md_html_block(lines: list[str], start: int, tag: str, blocks: list[Block]) -> int:
+    """Read the raw HTML block that starts at `lines[start]` into `blocks`; the index after it.
+    The block runs to a blank line, and on to the end of any table it opened."""
+    end = start
+    opened = 0
+    while end < len(lines):
+        line = lines[end].lower()
+        opened += line.count("<table") - line.count("</table>")
+        end += 1
+        if opened <= 0 and (tag == "table" or end >= len(lines) or not lines[end].strip()):
+            break
+    blocks.extend(html_blocks("\n".join(lines[start:end])))
+    return end
 
 
 def _item_introduces_section(lines: list[str], i: int, indent: int, plain: str) -> bool:

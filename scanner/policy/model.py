@@ -47,6 +47,9 @@ class ThirdPartyKind(StrEnum):
     """No name given (advertising partners, analytics providers)."""
     TABLE_ROW = "table_row"
     """A row of a table of SDKs."""
+    TARGET = "target"
+    """Named only as where to log in, share or pay (微信登录, "log in with QQ"): no disclosure of
+    the SDK, which `names_sdk` does not count (`scanner.policy.sdk_lists`)."""
 
 
 class Language(StrEnum):
@@ -154,6 +157,8 @@ class ThirdPartyDisclosure:
     category: str | None
     """advertising | analytics | security | payment | push | login | ... (None when unknown)."""
     evidence: tuple[PolicyEvidence, ...]
+    company: str | None = None
+    """The company an SDK list's row gives, as written (None outside lists or when not given)."""
 
 
 @dataclass(frozen=True)
@@ -167,7 +172,8 @@ class PolicyAnalysis:
     categories: tuple[CategoryDisclosure, ...]
     """One per taxonomy category, in taxonomy order."""
     third_parties: tuple[ThirdPartyDisclosure, ...]
-    """Named SDKs first (by id), then table rows without an SDK id, then generic disclosures."""
+    """Named SDKs first (by id), then SDKs named only as login / share / payment targets, then
+    table rows without an SDK id and named companies, then generic disclosures."""
     text: str = field(default="", repr=False, compare=False)
     """The policy's readable text, for rules that look for terms outside the category
     vocabulary (iOS data types, tracking domains); empty for an analysis built by hand."""
@@ -180,8 +186,12 @@ class PolicyAnalysis:
         raise KeyError(category)
 
     def names_sdk(self, sdk_id: str) -> bool:
-        """True when the policy names this SDK (in text or in an SDK table)."""
-        return any(tp.sdk_id == sdk_id for tp in self.third_parties)
+        """True when the policy names this SDK (in text or in an SDK table); a mention as a
+        login, share or payment target does not count."""
+        return any(
+            tp.sdk_id == sdk_id and tp.kind is not ThirdPartyKind.TARGET
+            for tp in self.third_parties
+        )
 
     def generic_categories(self) -> frozenset[str]:
         """Categories of third parties disclosed without a name (e.g. advertising partners)."""

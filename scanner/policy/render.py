@@ -54,6 +54,7 @@ def analysis_to_dict(a: PolicyAnalysis) -> dict[str, Any]:
                 "kind": t.kind,
                 "category": t.category,
                 "evidence": [_evidence(e) for e in t.evidence],
+                "company": t.company,
             }
             for t in a.third_parties
         ],

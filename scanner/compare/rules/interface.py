@@ -269,7 +269,7 @@ def build_context(
     vendors = {s.id: vendor_key(s.vendor) for s in sigs}
     named_vendors: dict[str, ThirdPartyDisclosure] = {}
     for tp in policy.third_parties:
-        if tp.sdk_id and tp.sdk_id in vendors:
+        if tp.sdk_id and tp.sdk_id in vendors and tp.kind != "target":
             named_vendors.setdefault(vendors[tp.sdk_id], tp)
     generic: dict[str, list[ThirdPartyDisclosure]] = {}
     for tp in policy.third_parties:

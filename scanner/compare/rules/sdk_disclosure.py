@@ -90,6 +90,12 @@ def _finding(ctx: AuditContext, sdk: SdkDetection) -> Finding:
         tp for cat in ctx.taxonomy.covering(sdk.category) for tp in ctx.generic.get(cat, ())
     ]
     vendor_tp = ctx.named_vendors.get(vendor_key(sdk.vendor))
+    # "Log in with Facebook" tells the user the vendor is involved, not that its SDK is inside
+    # the app collecting data: the same gap as a vendor named for another SDK, so the same card.
+    target = next(
+        (t for t in ctx.policy.third_parties if t.sdk_id == sdk.sdk_id and t.kind == "target"),
+        None,
+    )
     where = "declared in the manifest" if declared else "embedded"
     entries = len(sdk.evidence)
     counted = (
@@ -103,6 +109,13 @@ def _finding(ctx: AuditContext, sdk: SdkDetection) -> Finding:
         message = (
             f"{sdk.name} ({sdk.category}) is {where}; the policy names its vendor "
             f"({vendor_tp.name}, for {vendor_tp.sdk_id}) but not this SDK."
+        )
+    elif target is not None:
+        rule, severity = SDK_VENDOR_ONLY, Severity.LOW
+        policy_evidence = target.evidence[:3]
+        message = (
+            f"{sdk.name} ({sdk.category}) is {where}; the policy names {target.name} only as a "
+            "way to log in, share or pay, not as an SDK in the app."
         )
     elif covering:
         rule = SDK_GENERIC_ONLY

@@ -21,8 +21,18 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
     present = {d.sdk_id for d in ctx.scan.sdks if d.status == SdkStatus.PRESENT}
     declared = {d.sdk_id for d in ctx.scan.sdks if d.status == SdkStatus.DECLARED}
     seen: set[str] = set()
+    # A list row that stands for several SDKs (友盟+: analytics, push, share) is kept when the
+    # app embeds one of them: the row names the vendor's SDK the app has, not all three.
+    kept_rows = {
+        e.start
+        for tp in ctx.policy.third_parties
+        if tp.sdk_id in present and tp.kind == "table_row"
+        for e in tp.evidence
+    }
     for tp in ctx.policy.third_parties:
-        if not tp.sdk_id or tp.sdk_id in present or tp.sdk_id in seen:
+        if not tp.sdk_id or tp.sdk_id in present or tp.sdk_id in seen or tp.kind == "target":
+            continue  # a login / share / payment target need not be embedded
+        if tp.evidence and all(e.start in kept_rows for e in tp.evidence):
             continue
         seen.add(tp.sdk_id)
         yield Finding(
