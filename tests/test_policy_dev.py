@@ -1,7 +1,8 @@
 """The reader on labelled real policies (../shared/data/policy_dev: Chinese and English app and web
 policies with labels derived from human annotations; see its README). The texts never enter the
 repository, so every test that reads them is marked `policy_dev` and skips when the folder is not
-beside the checkout. The floors are issue 13's acceptance; scripts/eval_policy.py --dev prints the tables."""
+beside the checkout. The floors are issue 13's acceptance; scripts/eval_policy.py --dev prints the
+tables."""
 
 from __future__ import annotations
 
