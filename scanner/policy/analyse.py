@@ -109,6 +109,12 @@ class _Compiled:
     suffix_zh: str
     purposes: tuple[tuple[frozenset[str], dict[str, re.Pattern[str]]], ...]
     """Shared terms: the categories that share them, and each one's purpose words."""
+    permission_suffix: re.Pattern[str]
+    """A permission-name suffix in any language (权限, permission): a heading holding one names a
+    permission."""
+    heading_body: re.Pattern[str]
+    """Words that make the paragraph under a permission heading its description (用于, used to)."""
+    heading_reach: int
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -247,6 +253,13 @@ def _compiled() -> _Compiled:
             )
             for group in cues["shared_term_purposes"]
         ),
+        permission_suffix=word_regex(
+            [w for lang in ("en", "zh-Hans") for w in pairs["suffixes"][lang]]
+        ),
+        heading_body=word_regex(
+            [w for words in cues["permission_heading_bodies"]["cues"].values() for w in words]
+        ),
+        heading_reach=cues["permission_heading_bodies"]["reach"],
     )
 
 
@@ -573,6 +586,15 @@ def _disclosures(d: _Doc) -> tuple[CategoryDisclosure, ...]:
                 continue
             seen.add(key)
             found[category].append(d.evidence(index, start, end, polarity))
+    # A permission named by a heading is disclosed by the paragraph under it that says its use.
+    for evidence in found.values():
+        if any(e.polarity == "positive" and e.strength != "heading" for e in evidence):
+            continue
+        for heading in [e for e in evidence if e.polarity == "positive"]:
+            body = _permission_heading_body(d, heading)
+            if body is not None:
+                evidence.append(body)
+                break
     # A category another one covers (precise location covers approximate location) borrows the
     # covering category's positive evidence when it has no sentence of its own.
     for cap in capabilities():
@@ -595,6 +617,37 @@ def _disclosures(d: _Doc) -> tuple[CategoryDisclosure, ...]:
             )
         )
     return tuple(out)
+
+
+def _permission_heading_body(d: _Doc, heading: PolicyEvidence) -> PolicyEvidence | None:
+    """The paragraph that describes a permission named by a heading (a permission list written as
+    name line + use paragraph: 存储权限（写入） / 写入外部存储 / 用于将图片保存到本地): evidence
+    pointing at that paragraph, with the heading's term, or None when the heading names no
+    permission or no paragraph under it says what the permission is for."""
+    c = d.compiled
+    index = d.segment_at(heading.start)
+    if index is None or not c.permission_suffix.search(d.segment_norm(index)):
+        return None
+    segments = d.doc.segments
+    for j in range(index + 1, min(len(segments), index + 1 + c.heading_reach)):
+        if segments[j].kind == "heading":
+            continue
+        text = d.segment_norm(j)
+        cues = d.segment_cues(j)
+        if not c.heading_body.search(text) or cues.active or cues.direct or cues.table_denied:
+            return None
+        seg = segments[j]
+        return PolicyEvidence(
+            text=d.doc.text[seg.start : seg.end],
+            heading=seg.heading,
+            start=seg.start,
+            end=seg.end,
+            term=heading.term,
+            term_start=heading.term_start,
+            strength=seg.kind,
+            polarity=Polarity.POSITIVE,
+        )
+    return None
 
 
 def _status(evidence: Sequence[PolicyEvidence]) -> Status:
