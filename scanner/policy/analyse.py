@@ -448,7 +448,7 @@ def _categories_of_match(
     c = d.compiled
     lc = c.zh if d.segment_cues(index).zh else c.en
     near = _window(d, seg, start, end, lc.near)
-    if c.cookie.search(near):
+    if c.cookie.search(near) or _in_menu(d, seg, start, end):
         return []
     kept = []
     for category in categories:
@@ -483,6 +483,25 @@ def _categories_of_match(
             if meant and shared - meant:
                 kept = [k for k in kept if k not in shared or k in meant]
     return kept
+
+
+_WORD = re.compile(r"[^\W\d_][\w'’\-/&]*")
+_MENU_WORDS = 4
+"""Words either side of a term read to tell a run of menu labels from a sentence."""
+
+
+def _in_menu(d: _Doc, seg: Segment, start: int, end: int) -> bool:
+    """A capitalised term among capitalised words only, with no sentence around it: the navigation
+    menu or country picker of a scraped web page ("Home For Patients Locations/Appointments Make
+    an Appointment", "Location United States Canada"), not a sentence about the data. Only for
+    scripts with letter case, whose sentences mix lower-case words in."""
+    term = d.doc.text[start:end]
+    if not term[:1].isupper() or term.isupper():
+        return False
+    before = _WORD.findall(d.doc.text[seg.start : start])[-_MENU_WORDS:]
+    after = _WORD.findall(d.doc.text[end : seg.end])[:_MENU_WORDS]
+    around = [w for w in (*before, *after) if len(w) > 2]
+    return len(around) >= _MENU_WORDS + 2 and all(w[0].isupper() for w in around)
 
 
 def _restored(d: _Doc, index: int, category: str) -> bool:

@@ -32,6 +32,7 @@ def category_ids() -> tuple[str, ...]:
 
 LANGUAGES = ("en", "zh-Hans")
 _SEPARATORS = re.compile(r"[\s\-]+")
+_WORDISH = re.compile(r"\w")
 
 
 def term_key(text: str) -> str:
@@ -42,8 +43,11 @@ def term_key(text: str) -> str:
 # --------------------------------------------------------------------------- term matcher
 
 
-def _trie_pattern(terms: Iterable[str], fold_case: bool = True) -> str:
-    """A regex alternation shaped as a trie: fast in `re`, and greedy, so the longest term wins."""
+def _trie_pattern(terms: Iterable[str], fold_case: bool = True, word_end: str = "") -> str:
+    """A regex alternation shaped as a trie: fast in `re`, and greedy, so the longest term wins.
+
+    `word_end` is put where a term ends on a letter or digit (a plural ending and a word boundary,
+    for Latin terms); a term ending on punctuation ("MAC/") needs none."""
     trie: dict[str, Any] = {}
     for term in terms:
         node = trie
@@ -62,10 +66,13 @@ def _trie_pattern(terms: Iterable[str], fold_case: bool = True) -> str:
                 if prev and prev != " " and (has_cjk(prev) != has_cjk(ch)):
                     piece = r"\s?" + piece
             alternatives.append(piece + emit(node[ch], ch))
+        end = word_end if word_end and _WORDISH.match(prev) else ""
         if not alternatives:
-            return ""
+            return end
         body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
-        return f"(?:{body})?" if "" in node else body
+        if "" not in node:
+            return body
+        return f"(?:{body}|{end})" if end else f"(?:{body})?"
 
     return emit(trie, "")
 
@@ -86,9 +93,16 @@ class TermMatcher:
         cjk = [t for t in terms if has_cjk(t)]
         ascii_ = [t for t in terms if not has_cjk(t)]
         patterns = []
-        if ascii_:
-            plural = "" if case_sensitive else "(?:e?s)?"
-            patterns.append(rf"(?<![A-Za-z0-9_])(?:{self._trie(ascii_)}){plural}(?![A-Za-z0-9_])")
+        # Word boundaries only on a side where the term has a letter or digit: "/MAC" matches in
+        # "IMSI/MAC" and "MAC/" in "MAC/IMEI", while "MAC" does not match in "MACHINE".
+        plural = "" if case_sensitive else "(?:e?s)?"
+        end = rf"{plural}(?![A-Za-z0-9_])"
+        for word_start in (True, False):
+            group = [t for t in ascii_ if (_WORDISH.match(t[:1]) is not None) == word_start]
+            if group:
+                before = r"(?<![A-Za-z0-9_])" if word_start else ""
+                trie = _trie_pattern(group, fold_case=not case_sensitive, word_end=end)
+                patterns.append(rf"{before}(?:{trie})")
         if cjk:
             patterns.append(f"(?:{self._trie(cjk)})")
         self._regex = re.compile("|".join(patterns)) if patterns else None
