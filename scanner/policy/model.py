@@ -49,12 +49,10 @@ class ThirdPartyKind(StrEnum):
     """A row of a table of SDKs."""
 
 
-class Language(StrEnum):
-    EN = "en"
-    ZH_HANS = "zh-Hans"
-    ZH_HANT = "zh-Hant"
-    MIXED = "mixed"
-    """Neither English nor Chinese dominates."""
+MIXED_LANGUAGE = "mixed"
+"""The language of a policy in which no language of signatures/policy/languages.json dominates.
+Otherwise a policy's language is one of that file's tags (en, zh-Hans, ja, ...) or a variant it
+names (zh-Hant): data, not an enum, so that a new language needs no code."""
 
 
 class PolicyFormat(StrEnum):
@@ -163,7 +161,8 @@ class PolicyAnalysis:
     source: str
     format: PolicyFormat
     encoding: str | None
-    language: Language
+    language: str
+    """A language tag of signatures/policy/languages.json, a variant of one, or `mixed`."""
     categories: tuple[CategoryDisclosure, ...]
     """One per taxonomy category, in taxonomy order."""
     third_parties: tuple[ThirdPartyDisclosure, ...]
