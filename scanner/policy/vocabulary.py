@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -239,19 +239,26 @@ class Vocabulary:
             return tuple(w for words in node.values() for w in words)
         return tuple(node)
 
+    @cached_property
+    def _header_keys(self) -> dict[str, frozenset[str]]:
+        """Role -> the keys of its column titles in every language (normalised once)."""
+        return {
+            role: frozenset(term_key(normalise(w)) for ws in words.values() for w in ws)
+            for role, words in self.cues["table_headers"].items()
+        }
+
     def header_roles(self, cells: Sequence[str]) -> dict[str, int]:
         """Role (name, company, purpose, data, link, permission, used) -> column index, for a
         table header row; empty when the row does not read like a header."""
-        headers = self.cues["table_headers"]
         roles: dict[str, int] = {}
         for index, cell in enumerate(cells):
             key = term_key(normalise(cell.strip().strip("：:*")))
             if not key or len(key) > 24:
                 continue
-            for role, words in headers.items():
+            for role, keys in self._header_keys.items():
                 if role in roles:
                     continue
-                if any(term_key(normalise(w)) == key for ws in words.values() for w in ws):
+                if key in keys:
                     roles[role] = index
                     break
         if len(roles) >= 2 or ("permission" in roles and len(cells) >= 2):
