@@ -85,3 +85,29 @@ def test_photos_are_album_unless_they_are_a_profile_photo_or_taken_with_the_came
     assert "album" not in disclosed("To deposit a cheque, take a photo of it with the camera.")
     assert "album" not in disclosed("您的个人详情（例如姓名、个人档案照片）。")
     assert "album" not in disclosed("浏览器信息（时区、字体、canvas图片渲染哈希值）。")
+
+
+def test_a_permission_column_names_permissions_without_saying_so() -> None:
+    table = (
+        "| 权限名称 | 使用目的 |\n| --- | --- |\n| 存储 | 缓存文章 |\n| 电话 | 识别设备 |\n"
+        "| 位置 | 推荐附近门店 |\n"
+    )
+    assert {"storage", "phone_state", "location_precise"} <= disclosed(table, fmt="md")
+    english = "| Permission | Purpose |\n| --- | --- |\n| Storage | save exported files |\n"
+    assert "storage" in disclosed(english, fmt="md")
+    denied = analyse("| 权限名称 | 是否使用 |\n| --- | --- |\n| 存储 | 否 |\n", fmt="md")
+    assert denied.disclosure("storage").status == "denied"
+    # The same word in a column of product names is no permission.
+    products = "| 名称 | 用途 |\n| --- | --- |\n| 存储 | 云端备份服务 |\n"
+    assert "storage" not in disclosed(products, fmt="md")
+
+
+def test_a_permission_the_vocabulary_does_not_list_maps_through_its_capability() -> None:
+    rows = (
+        "| 权限名称 | 用途 |\n| --- | --- |\n"
+        "| android.permission.BODY_SENSORS_BACKGROUND | 后台读取心率 |\n"
+        "| android.permission.ACCEPT_HANDOVER | 通话切换 |\n"
+    )
+    assert {"body_sensors", "phone_calls"} <= disclosed(rows, fmt="md")
+    # A permission constant needs its underscore to be read bare: "access" is a plain word.
+    assert "device_id" not in disclosed("We may access your order history.")

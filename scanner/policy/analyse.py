@@ -277,6 +277,8 @@ def _compiled() -> _Compiled:
             bucket = terms.setdefault(term, [])
             if cat.id not in bucket:
                 bucket.append(cat.id)
+    for term, category in _permission_terms(terms):
+        terms.setdefault(term, []).append(category)
     precise = {term_key(normalise(t)) for t in vocab.category("location_precise").searched_terms}
     coarse = {term_key(normalise(t)) for t in vocab.category("location_coarse").searched_terms}
     tp = cues["third_party"]
@@ -325,6 +327,24 @@ def _compiled() -> _Compiled:
         heading_body=word_regex(_words(cues["permission_heading_bodies"]["cues"])),
         heading_reach=cues["permission_heading_bodies"]["reach"],
     )
+
+
+def _permission_terms(known: Mapping[str, Sequence[str]]) -> list[tuple[str, str]]:
+    """Permission names the vocabulary does not list, each with the category whose capability
+    file holds it (signatures/capabilities/, the one place a permission is mapped): a row of a
+    permission list that names only android.permission.BODY_SENSORS_BACKGROUND discloses body
+    sensors. The bare constant is added when it has an underscore (READ_MEDIA_AUDIO; not ACCESS);
+    a name the vocabulary already lists keeps the vocabulary's categories."""
+    have = {term_key(t) for t in known}
+    found: list[tuple[str, str]] = []
+    for cap in capabilities():
+        for permission in cap.permissions:
+            bare = permission.rsplit(".", 1)[-1]
+            for name in (permission, bare) if "_" in bare else (permission,):
+                if term_key(name) not in have:
+                    have.add(term_key(name))
+                    found.append((name, cap.id))
+    return found
 
 
 def _language_of(c: _Compiled, text: str) -> str:
@@ -656,6 +676,38 @@ def _bracketed_matches(d: _Doc) -> Iterator[tuple[int, int, list[str]]]:
                 break
 
 
+def _permission_cell_matches(d: _Doc) -> Iterator[tuple[int, int, list[str]]]:
+    """The permission column of a permission table names a permission without saying so: a row
+    `存储 | 缓存图片` or `Phone | detect calls` is read as 存储权限 / phone permission, each row
+    disclosing the categories its permission maps to. Only terms that run into the implied
+    suffix are new (the plain pass found the rest)."""
+    c = d.compiled
+    for seg in d.doc.segments:
+        if seg.kind != "table_row" or not seg.header:
+            continue
+        column = c.vocab.header_roles(seg.header).get("permission")
+        if column is None or column >= len(seg.cells):
+            continue
+        cell = seg.cells[column].strip()
+        at = d.doc.text.find(cell, seg.start, seg.end) if cell else -1
+        if at < 0:
+            continue
+        name = d.norm[at : at + len(cell)]
+        for lc in c.langs.values():
+            if not lc.suffix or name.endswith(lc.suffix):
+                continue
+            candidate = name + lc.joiner + lc.suffix
+            categories = [
+                cat
+                for s, e, cats in c.terms.finditer(candidate)
+                if e > len(name) and s < len(name)
+                for cat in cats
+            ]
+            if categories:
+                yield at, at + len(cell), list(dict.fromkeys(categories))
+                break
+
+
 def _pair_categories(
     c: _Compiled, m: re.Match[str], suffix_implied: str, sep: str
 ) -> tuple[int, int, list[str]] | None:
@@ -679,7 +731,9 @@ def _pair_categories(
 def _disclosures(d: _Doc) -> tuple[CategoryDisclosure, ...]:
     found: dict[str, list[PolicyEvidence]] = {cid: [] for cid in category_ids()}
     seen: set[tuple[str, int, str]] = set()
-    matches = itertools.chain(d.compiled.terms.finditer(d.norm), _bracketed_matches(d))
+    matches = itertools.chain(
+        d.compiled.terms.finditer(d.norm), _bracketed_matches(d), _permission_cell_matches(d)
+    )
     for start, end, categories in matches:
         index = d.segment_at(start)
         if index is None:
