@@ -76,6 +76,10 @@ class _LangCues:
     breaks_before: re.Pattern[str] | None
     """Characters that stop a negation before the term from reaching it."""
     breaks_after: re.Pattern[str] | None
+    verb_first: bool
+    verbs: re.Pattern[str]
+    """Processing verbs: in a verb-first language a negation after the term belongs to the first
+    verb after it (保存し、送信しません denies only 送信)."""
     generic: re.Pattern[str]
     """Generic third parties: category words before a party noun (advertising partners,
     广告合作伙伴)."""
@@ -243,6 +247,8 @@ def _lang_cues(lang: LanguageSpec, cues: Mapping[str, Any]) -> _LangCues:
         near=spec["near"],
         breaks_before=_class(re.escape(neg["breaks_before"])) if neg["breaks_before"] else None,
         breaks_after=_class(re.escape(neg["breaks_after"])) if neg["breaks_after"] else None,
+        verb_first=neg["order"] == "verb_first",
+        verbs=re.compile(verb),
         generic=re.compile(generic),
         restoring=re.compile(restoring),
         pair=re.compile(pair),
@@ -544,6 +550,8 @@ def _is_denied(d: _Doc, index: int, start: int, end: int) -> bool:
             continue
         gap = d.norm[end:s]
         if lc.contrast.search(gap) or (lc.breaks_after is not None and lc.breaks_after.search(gap)):
+            continue
+        if lc.verb_first and lc.verbs.search(gap):
             continue
         return True
     return False
