@@ -103,6 +103,7 @@ def test_japanese_names_sdks_and_keeps_its_traps_apart(ja: PolicyAnalysis) -> No
         ("我们会收集您的位置信息，以便为您推荐附近的门店。", "zh-Hans"),
         ("我們會收集您的位置資訊與裝置識別碼，以提供附近門市資訊。", "zh-Hant"),
         ("近くの店舗を表示するため、位置情報を取得します。", "ja"),
+        ("我们与メルカリ合作，不会收集您的通讯录，也不会读取您的短信。", "zh-Hans"),
         ("We collect 位置信息 and the device ID when you open 附近门店 in the app today.", "mixed"),
         ("", "en"),
     ],
