@@ -111,3 +111,29 @@ def test_a_permission_the_vocabulary_does_not_list_maps_through_its_capability()
     assert {"body_sensors", "phone_calls"} <= disclosed(rows, fmt="md")
     # A permission constant needs its underscore to be read bare: "access" is a plain word.
     assert "device_id" not in disclosed("We may access your order history.")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "我们会接收但不记录您的WiFi网络信息。",
+        "We collect but do not sell your location.",
+        "位置情報を取得しますが、保存しません。",
+    ],
+)
+def test_handled_but_not_kept_is_no_denial(sentence: str) -> None:
+    # The data is received or collected; only something further (keeping it, selling it) is denied.
+    found = {c.category: c.status for c in analyse(sentence).categories}
+    assert "disclosed" in found.values() and "denied" not in found.values(), sentence
+
+
+@pytest.mark.parametrize(
+    ("sentence", "category"),
+    [
+        ("我们不会接收您的短信。", "sms"),
+        ("We do not collect or sell your location.", "location_precise"),
+        ("位置情報、連絡先リストおよび通話履歴を取得することはありません。", "call_log"),
+    ],
+)
+def test_a_plain_denial_still_denies(sentence: str, category: str) -> None:
+    assert analyse(sentence).disclosure(category).status == "denied", sentence

@@ -64,6 +64,9 @@ class _LangCues:
     passive: re.Pattern[str]
     """A negation after the term (are never uploaded, 不会被上传, 取得しません)."""
     subject: re.Pattern[str]
+    kept_then: re.Pattern[str]
+    """A processing verb and a contrast word right before a negation: the data is handled, only
+    something further is denied (接收但不记录, collect but do not sell)."""
     contrast: re.Pattern[str]
     conditional: re.Pattern[str]
     not_negation: re.Pattern[str]
@@ -172,6 +175,7 @@ def _lang_cues(lang: LanguageSpec, cues: Mapping[str, Any]) -> _LangCues:
     cue, verb, passive = _alt(neg["cues"]), _alt(neg["verbs"]), _alt(neg["passive"])
     direct_cues = _alt(c for c in neg["cues"] if c not in set(neg["needs_verb"]))
     subjects = _alt(cues["user_subject"].get(tag, ()))
+    contrasts = _alt(cues["contrast"].get(tag, ()))
     letters = spec["letters"]
     breaks = re.escape(spec["clause_breaks"])
     tp = cues["third_party"]
@@ -194,6 +198,7 @@ def _lang_cues(lang: LanguageSpec, cues: Mapping[str, Any]) -> _LangCues:
         else:
             after = rf"{w}(?:{verb})[{letters}]*\s+(?:[{letters}]+\s+)?(?:{passive}){e}"
         subject = rf"{w}(?:{subjects})\s+(?:[{letters}]+\s+)?$"
+        kept_then = rf"{w}(?:{verb})[{letters}]*\s*,?\s*(?:{contrasts}){e}\s*$"
         generic = (
             rf"{w}(?P<cues>(?:{cat_cues})(?:\s*(?:{joiners})\s*(?:{cat_cues}))*)"
             rf"(?:[\s\-]+[{letters}]+)?[\s\-]+(?:{nouns}){e}"
@@ -212,11 +217,13 @@ def _lang_cues(lang: LanguageSpec, cues: Mapping[str, Any]) -> _LangCues:
         active = rf"(?:{cue}){gap}{{0,6}}?(?:{verb})"
         direct = rf"(?:{direct_cues})"
         reach = neg.get("after_gap", 3)
+        inside = f"[^{breaks}、]"  # one negation never spans a list comma
         if neg["order"] == "cue_first":
-            after = rf"(?:{passive}){gap}{{0,{reach}}}?(?:{verb})"
+            after = rf"(?:{passive}){inside}{{0,{reach}}}?(?:{verb})"
         else:
-            after = rf"(?:{verb}){gap}{{0,{reach}}}?(?:{passive})"
+            after = rf"(?:{verb}){inside}{{0,{reach}}}?(?:{passive})"
         subject = rf"(?:{subjects}){gap}{{0,2}}$"
+        kept_then = rf"(?:{verb})\s*[,，]?\s*(?:{contrasts})\s*$"
         generic = (
             rf"(?P<cues>(?:{cat_cues})(?:(?:{joiners})?(?:{cat_cues}))*)"
             rf"\s?[^{breaks}、\s]{{0,4}}?\s?(?:{nouns})"
@@ -238,6 +245,7 @@ def _lang_cues(lang: LanguageSpec, cues: Mapping[str, Any]) -> _LangCues:
         direct=re.compile(direct),
         passive=re.compile(after),
         subject=re.compile(subject),
+        kept_then=re.compile(kept_then),
         contrast=word_regex(cues["contrast"].get(tag, ())),
         conditional=word_regex(cues["conditional_exceptions"].get(tag, ())),
         not_negation=word_regex(neg.get("not_negations", ())),
@@ -542,7 +550,8 @@ def _is_denied(d: _Doc, index: int, start: int, end: int) -> bool:
                 continue
             if lc.breaks_before is not None and lc.breaks_before.search(gap):
                 continue
-            if lc.subject.search(d.norm[max(seg.start, s - 24) : s]):
+            before = d.norm[max(seg.start, s - 24) : s]
+            if lc.subject.search(before) or lc.kept_then.search(before):
                 continue
             return True
     for s, _e in cues.passive:
