@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from scanner.policy import PolicyAnalysis, analyse_policy, policy_from_text
-from scanner.policy.vocabulary import TermMatcher
+from scanner.policy.vocabulary import TermMatcher, load_vocabulary
 
 
 def analyse(text: str, fmt: str = "txt") -> PolicyAnalysis:
@@ -137,3 +137,29 @@ def test_handled_but_not_kept_is_no_denial(sentence: str) -> None:
 )
 def test_a_plain_denial_still_denies(sentence: str, category: str) -> None:
     assert analyse(sentence).disclosure(category).status == "denied", sentence
+
+
+def _ip_examples() -> list[tuple[str, str, str]]:
+    cues = load_vocabulary().cues["ip_derived_location"]["examples"]
+    return [
+        (lang, polarity, sentence)
+        for lang, examples in cues.items()
+        for polarity in ("positive", "negative")
+        for sentence in examples[polarity]
+    ]
+
+
+@pytest.mark.parametrize(("lang", "polarity", "sentence"), _ip_examples())
+def test_location_told_from_the_ip_address_is_approximate_location(
+    lang: str, polarity: str, sentence: str
+) -> None:
+    found = disclosed(sentence)
+    if polarity == "positive":
+        assert "location_coarse" in found and "location_precise" not in found, (lang, sentence)
+    else:
+        assert "location_coarse" not in found, (lang, sentence)
+
+
+def test_a_denied_ip_location_stays_denied() -> None:
+    denied = analyse("We do not use your IP address to infer your city.")
+    assert denied.disclosure("location_coarse").status == "denied"

@@ -153,6 +153,10 @@ class _Compiled:
     heading_body: re.Pattern[str]
     """Words that make the paragraph under a permission heading its description (用于, used to)."""
     heading_reach: int
+    ip_anchor: re.Pattern[str]
+    ip_place: re.Pattern[str]
+    ip_verb: re.Pattern[str]
+    ip_window: int
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -340,6 +344,10 @@ def _compiled() -> _Compiled:
         permission_suffix=word_regex(_words(cues["bracketed_permissions"]["suffixes"])),
         heading_body=word_regex(_words(cues["permission_heading_bodies"]["cues"])),
         heading_reach=cues["permission_heading_bodies"]["reach"],
+        ip_anchor=word_regex(_words(cues["ip_derived_location"]["anchors"])),
+        ip_place=word_regex(_words(cues["ip_derived_location"]["places"])),
+        ip_verb=word_regex(_words(cues["ip_derived_location"]["verbs"])),
+        ip_window=cues["ip_derived_location"]["window"],
     )
 
 
@@ -693,6 +701,25 @@ def _bracketed_matches(d: _Doc) -> Iterator[tuple[int, int, list[str]]]:
                 break
 
 
+def _ip_location_matches(d: _Doc) -> Iterator[tuple[int, int, list[str]]]:
+    """Approximate location told from the IP address (cues.json `ip_derived_location`): "your IP
+    address may indicate your city" names no location term, yet says where the user is. The
+    place word is the match, so negation and contexts are judged as for any term."""
+    c = d.compiled
+    for anchor in c.ip_anchor.finditer(d.norm):
+        index = d.segment_at(anchor.start())
+        if index is None:
+            continue
+        seg = d.doc.segments[index]
+        low = max(seg.start, anchor.start() - c.ip_window)
+        high = min(seg.end, anchor.end() + c.ip_window)
+        if c.ip_verb.search(d.norm, low, high) is None:
+            continue
+        place = c.ip_place.search(d.norm, low, high)
+        if place is not None:
+            yield place.start(), place.end(), ["location_coarse"]
+
+
 def _permission_cell_matches(d: _Doc) -> Iterator[tuple[int, int, list[str]]]:
     """The permission column of a permission table names a permission without saying so: a row
     `存储 | 缓存图片` or `Phone | detect calls` is read as 存储权限 / phone permission, each row
@@ -749,7 +776,10 @@ def _disclosures(d: _Doc) -> tuple[CategoryDisclosure, ...]:
     found: dict[str, list[PolicyEvidence]] = {cid: [] for cid in category_ids()}
     seen: set[tuple[str, int, str]] = set()
     matches = itertools.chain(
-        d.compiled.terms.finditer(d.norm), _bracketed_matches(d), _permission_cell_matches(d)
+        d.compiled.terms.finditer(d.norm),
+        _bracketed_matches(d),
+        _permission_cell_matches(d),
+        _ip_location_matches(d),
     )
     for start, end, categories in matches:
         index = d.segment_at(start)
