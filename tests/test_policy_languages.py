@@ -253,3 +253,29 @@ def test_sdk_aliases_reject_a_key_that_is_no_language_tag() -> None:
     sdk = sdk_from_doc(_sdk_doc({"en": ["Demo Push"]}))
     found = analyse_policy(policy_from_text("デモ通知に送信します。", fmt="txt"), sdks=[sdk])
     assert not [t for t in found.third_parties if t.sdk_id]
+
+
+# --------------------------------------------------------------------------- Traditional Chinese
+
+
+def test_traditional_chinese_corpus_documents_disclose_every_category() -> None:
+    # Traditional Chinese goes through OpenCC t2s with offsets kept; the corpus holds a zh-Hant
+    # document disclosing each category, and the reader reads each of them so.
+    corpus = REPO / "samples" / "policies" / "corpus"
+    covered: set[str] = set()
+    for labels_path in sorted(corpus.glob("*.labels.json")):
+        labels = json.loads(labels_path.read_text(encoding="utf-8"))
+        if labels["language"] != "zh-Hant":
+            continue
+        stem = labels_path.name[: -len(".labels.json")]
+        policy = next(p for p in corpus.glob(stem + ".*") if not p.name.endswith(".labels.json"))
+        analysis = analyse_policy(load_policy(str(policy)))
+        assert analysis.language == "zh-Hant", policy.name
+        text = load_policy(str(policy)).text
+        for category in labels["disclosed"]:
+            disclosure = analysis.disclosure(category)
+            assert disclosure.status == "disclosed", (policy.name, category)
+            best = disclosure.evidence[0]
+            assert text[best.term_start : best.term_start + len(best.term)] == best.term
+            covered.add(category)
+    assert covered == {c.id for c in load_vocabulary().categories}
