@@ -268,6 +268,31 @@ class DevEvaluation:
         return total
 
 
+DEV_PRECISION_FLOOR = 0.95
+DEV_RECALL_FLOOR = 0.90
+DEV_CATEGORY_RECALL_FLOOR = 0.80
+DEV_CATEGORY_MIN_POSITIVES = 10
+"""Acceptance on the labelled real policies (issue 13): per set, micro precision where the set can
+score it and micro recall; and every category with enough positives to mean something."""
+
+
+def dev_acceptance_failures(ev: DevEvaluation) -> list[str]:
+    """Why `ev` misses the acceptance floors; empty when it meets them all."""
+    failures = []
+    total = ev.overall()
+    if ev.precision_scored and total.precision < DEV_PRECISION_FLOOR:
+        failures.append(f"{ev.name}: micro precision {total.precision:.2f} < {DEV_PRECISION_FLOOR}")
+    if total.recall < DEV_RECALL_FLOOR:
+        failures.append(f"{ev.name}: micro recall {total.recall:.2f} < {DEV_RECALL_FLOOR}")
+    for category, s in ev.scores.items():
+        if s.tp + s.fn >= DEV_CATEGORY_MIN_POSITIVES and s.recall < DEV_CATEGORY_RECALL_FLOOR:
+            failures.append(
+                f"{ev.name}: {category} recall {s.recall:.2f} < {DEV_CATEGORY_RECALL_FLOOR}"
+                f" ({s.tp + s.fn} positives)"
+            )
+    return failures
+
+
 def _first_positive(analysis: PolicyAnalysis, categories: Iterable[str]) -> str:
     for disclosure in analysis.categories:
         if disclosure.category in categories and disclosure.status == "disclosed":
@@ -337,6 +362,8 @@ def format_dev_report(ev: DevEvaluation) -> str:
             f"{'named third parties':22} {'-':>6} {p.recall:6.2f} {p.tp:4} {'-':>4} {p.fn:4}"
         )
     lines.append(f"{ev.items} policies")
+    failures = dev_acceptance_failures(ev)
+    lines.append("acceptance: " + ("met" if not failures else "; ".join(failures)))
     return "\n".join(lines)
 
 
@@ -346,8 +373,13 @@ def main_dev(folder: Path, mistakes: bool) -> int:
     if not sets:
         print(f"no labels.jsonl in {folder} or its sub-folders", file=sys.stderr)
         return 2
+    summary = [f"{'set':10} {'docs':>5} {'prec':>6} {'recall':>6}  acceptance"]
     for path in sets:
         ev = evaluate_dev_set(path)
+        total = ev.overall()
+        prec = f"{total.precision:6.2f}" if ev.precision_scored else f"{'-':>6}"
+        verdict = "met" if not dev_acceptance_failures(ev) else "NOT met"
+        summary.append(f"{ev.name:10} {ev.items:5} {prec} {total.recall:6.2f}  {verdict}")
         print(f"== {ev.name}")
         print(format_dev_report(ev))
         if mistakes:
@@ -355,6 +387,7 @@ def main_dev(folder: Path, mistakes: bool) -> int:
             for line in ev.mistakes:
                 print("  " + line)
         print()
+    print("\n".join(summary))
     return 0
 
 

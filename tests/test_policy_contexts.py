@@ -208,3 +208,59 @@ def test_server_location_wording_is_no_location() -> None:
     assert {"location_precise", "location_coarse"} <= disclosed(
         "We use your location to show nearby stores."
     )
+
+
+# --------------------------------------------------------------------------- kinds as data
+
+
+def _kind_examples() -> list[tuple[str, str, str, str]]:
+    cues = json.loads((policy_data_dir() / "cues.json").read_text(encoding="utf-8"))
+    return [
+        (name, lang, polarity, sentence)
+        for name, kind in cues["not_disclosure_contexts"]["kinds"].items()
+        for lang, examples in kind["examples"].items()
+        for polarity in ("positive", "negative")
+        for sentence in examples[polarity]
+    ]
+
+
+@pytest.mark.parametrize(("kind", "lang", "polarity", "sentence"), _kind_examples())
+def test_every_context_kind_has_examples_that_hold(
+    kind: str, lang: str, polarity: str, sentence: str
+) -> None:
+    cues = json.loads((policy_data_dir() / "cues.json").read_text(encoding="utf-8"))
+    categories = set(cues["not_disclosure_contexts"]["kinds"][kind]["categories"])
+    found = disclosed(sentence) & categories
+    if polarity == "positive":
+        assert found, (kind, lang, sentence)
+    else:
+        assert not found, (kind, lang, sentence, found)
+
+
+def test_every_context_kind_gives_both_kinds_of_example() -> None:
+    cues = json.loads((policy_data_dir() / "cues.json").read_text(encoding="utf-8"))
+    for name, kind in cues["not_disclosure_contexts"]["kinds"].items():
+        assert {"en", "zh-Hans"} <= set(kind["examples"]), name
+
+
+def _heading_examples() -> list[tuple[str, str, str]]:
+    cues = json.loads((policy_data_dir() / "cues.json").read_text(encoding="utf-8"))
+    return [
+        (lang, polarity, text)
+        for lang, examples in cues["permission_heading_bodies"]["examples"].items()
+        for polarity in ("positive", "negative")
+        for text in examples[polarity]
+    ]
+
+
+@pytest.mark.parametrize(("lang", "polarity", "text"), _heading_examples())
+def test_a_permission_heading_is_disclosed_by_the_paragraph_that_says_its_use(
+    lang: str, polarity: str, text: str
+) -> None:
+    storage = analyse(text, fmt="md").disclosure("storage")
+    if polarity == "positive":
+        assert storage.status == "disclosed", (lang, text)
+        best = storage.evidence[0]
+        assert best.strength != "heading" and best.term in text
+    else:
+        assert storage.status == "heading_only", (lang, text)

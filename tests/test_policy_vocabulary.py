@@ -21,7 +21,7 @@ def _examples(kind: str) -> list[tuple[str, str, str]]:
     return [
         (cat.id, lang, sentence)
         for cat in vocab.categories
-        for lang in ("en", "zh-Hans", "zh-Hant")
+        for lang in cat.examples
         for sentence in cat.examples[lang][kind]
     ]
 
@@ -32,8 +32,12 @@ def test_vocabulary_files_are_valid() -> None:
 
 
 def test_every_category_has_examples_in_every_language() -> None:
-    for cat in load_vocabulary().categories:
-        for lang in ("en", "zh-Hans", "zh-Hant"):
+    vocab = load_vocabulary()
+    languages = {*vocab.tags, *(v for lang in vocab.languages for v in lang.variants)}
+    assert {"en", "zh-Hans", "zh-Hant", "ja"} <= languages
+    for cat in vocab.categories:
+        assert set(cat.examples) == languages, cat.id
+        for lang in languages:
             assert cat.examples[lang]["positive"] and cat.examples[lang]["negative"], (cat.id, lang)
 
 

@@ -40,7 +40,6 @@ SCHEMA_ENUMS: dict[str, type[StrEnum]] = {
     "/$defs/policy_evidence/properties/strength": policy_model.SegmentKind,
     "/$defs/policy_evidence/properties/polarity": policy_model.Polarity,
     "/properties/policy/properties/format": policy_model.PolicyFormat,
-    "/properties/policy/properties/language": policy_model.Language,
     "/properties/policy/properties/categories/items/properties/status": policy_model.Status,
     "/properties/policy/properties/third_parties/items/properties/kind": (
         policy_model.ThirdPartyKind

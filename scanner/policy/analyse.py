@@ -12,13 +12,14 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from scanner.policy.model import (
+    MIXED_LANGUAGE,
     CategoryDisclosure,
-    Language,
     Polarity,
     PolicyAnalysis,
     PolicyDocument,
@@ -31,6 +32,7 @@ from scanner.policy.model import (
 from scanner.policy.normalize import cased, lower, normalise, traditional_share
 from scanner.policy.sdk_lists import with_listed_sdks
 from scanner.policy.vocabulary import (
+    LanguageSpec,
     TermMatcher,
     Vocabulary,
     category_ids,
@@ -39,24 +41,33 @@ from scanner.policy.vocabulary import (
     word_regex,
 )
 from scanner.signatures.catalog import SdkSignature, capabilities, sdk_taxonomy
-from scanner.text import CJK_CHAR, has_cjk
+from scanner.text import has_cjk
 
 _LEGAL_SUFFIX = re.compile(
     r"(?:,?\s+(?:inc|llc|ltd|limited|gmbh|corp|corporation|co|plc|s\.a|ag|bv|pte)\.?)+$", re.I
 )
 _URLISH = re.compile(r"://|www\.|@|\.(?:com|cn|net|org|io|co|jp|html?)\b", re.I)
-_CLAUSE_BREAK_ZH = re.compile(r"[，,；;。：:]")
-
-
 # --------------------------------------------------------------------------- compiled cues
 
 
 @dataclass(frozen=True)
 class _LangCues:
+    """One language of languages.json, compiled. Two shapes of language are built by the same
+    code: spaced ones (words between spaces, matched as whole words: English) and unspaced ones
+    (words glued together, matched anywhere: Chinese, Japanese); nothing below names a language."""
+
+    tag: str
+    spaced: bool
     active: re.Pattern[str]
+    """Negation + processing verb before the term (we do not collect, 不会读取)."""
     direct: re.Pattern[str]
+    """A bare negation right before the term (will not self-start, 不会自启动)."""
     passive: re.Pattern[str]
+    """A negation after the term (are never uploaded, 不会被上传, 取得しません)."""
     subject: re.Pattern[str]
+    kept_then: re.Pattern[str]
+    """A processing verb and a contrast word right before a negation: the data is handled, only
+    something further is denied (接收但不记录, collect but do not sell)."""
     contrast: re.Pattern[str]
     conditional: re.Pattern[str]
     not_negation: re.Pattern[str]
@@ -66,6 +77,43 @@ class _LangCues:
     passive_window: int
     near: int
     """Characters either side of a term searched for cookie and location qualifiers."""
+    breaks_before: re.Pattern[str] | None
+    """Characters that stop a negation before the term from reaching it."""
+    breaks_after: re.Pattern[str] | None
+    verb_first: bool
+    verbs: re.Pattern[str]
+    """Processing verbs: in a verb-first language a negation after the term belongs to the first
+    verb after it (保存し、送信しません denies only 送信)."""
+    generic: re.Pattern[str]
+    """Generic third parties: category words before a party noun (advertising partners,
+    广告合作伙伴)."""
+    restoring: re.Pattern[str]
+    """A reading verb and at most `restoring_window` characters, anchored at the term."""
+    pair: re.Pattern[str]
+    """`name (other name) [suffix]`: a permission named with another in brackets."""
+    side: re.Pattern[str]
+    """The first name of a pair, anchored at the bracket."""
+    suffix: str
+    """The suffix implied when none follows the brackets."""
+    joiner: str
+    """What joins a name and its suffix (a space, or nothing)."""
+    detect: _Detect
+
+
+@dataclass(frozen=True)
+class _Detect:
+    """How a text is told to be in one language (languages.json `detect`)."""
+
+    chars: re.Pattern[str]
+    word: bool
+    per_word: float
+    marker: re.Pattern[str] | None
+    marker_share: float
+    displaces: frozenset[str]
+    segment_share: float | None
+    document_share: float
+    default: bool
+    variants: tuple[tuple[str, float], ...]
 
 
 @dataclass(frozen=True)
@@ -89,32 +137,153 @@ class _Compiled:
     cookie: re.Pattern[str]
     coarse: re.Pattern[str]
     precise: re.Pattern[str]
-    en: _LangCues
-    zh: _LangCues
-    generic_en: re.Pattern[str]
-    generic_zh: re.Pattern[str]
+    langs: dict[str, _LangCues]
+    """Language tag -> its compiled cues, in the order of languages.json."""
+    default_lang: str
     self_named: dict[str, re.Pattern[str]]
     category_words: dict[str, re.Pattern[str]]
     negative_values: frozenset[str]
     contexts: tuple[_Context, ...]
     context_categories: frozenset[str]
     """Every category some non-disclosing sentence kind explains away."""
-    restoring_en: re.Pattern[str]
-    """A reading verb and at most `restoring_window` characters, anchored at the term."""
-    restoring_zh: re.Pattern[str]
-    pair_en: re.Pattern[str]
-    """`name (other name) [suffix]`: a permission named with another in brackets."""
-    pair_zh: re.Pattern[str]
-    suffix_en: str
-    """The suffix implied when none follows the brackets."""
-    suffix_zh: str
     purposes: tuple[tuple[frozenset[str], dict[str, re.Pattern[str]]], ...]
     """Shared terms: the categories that share them, and each one's purpose words."""
+    permission_suffix: re.Pattern[str]
+    """A permission-name suffix in any language (权限, permission): a heading holding one names a
+    permission."""
+    heading_body: re.Pattern[str]
+    """Words that make the paragraph under a permission heading its description (用于, used to)."""
+    heading_reach: int
+    ip_anchor: re.Pattern[str]
+    ip_place: re.Pattern[str]
+    ip_verb: re.Pattern[str]
+    ip_window: int
 
 
 def _alt(words: Iterable[str]) -> str:
-    ordered = sorted({w.lower() for w in words}, key=len, reverse=True)
-    return "|".join(r"[\s\-]+".join(map(re.escape, w.split())) for w in ordered)
+    ordered = sorted({normalise(w) for w in words}, key=len, reverse=True)
+    return "|".join(r"[\s\-]+".join(map(re.escape, w.split())) for w in ordered) or r"(?!x)x"
+
+
+def _words(node: Mapping[str, Sequence[str]]) -> list[str]:
+    """Every word of a language-tag -> words map."""
+    return [w for words in node.values() for w in words]
+
+
+def _class(chars: str) -> re.Pattern[str]:
+    return re.compile(f"[{chars}]")
+
+
+def _lang_cues(lang: LanguageSpec, cues: Mapping[str, Any]) -> _LangCues:
+    spec, tag = lang.spec, lang.tag
+    neg = spec["negation"]
+    cue, verb, passive = _alt(neg["cues"]), _alt(neg["verbs"]), _alt(neg["passive"])
+    direct_cues = _alt(c for c in neg["cues"] if c not in set(neg["needs_verb"]))
+    subjects = _alt(cues["user_subject"].get(tag, ()))
+    contrasts = _alt(cues["contrast"].get(tag, ()))
+    letters = spec["letters"]
+    breaks = re.escape(spec["clause_breaks"])
+    tp = cues["third_party"]
+    cat_cues = _alt(w for d in tp["categories"].values() for w in d.get(tag, ()))
+    nouns = _alt(tp["party_nouns"].get(tag, ()))
+    joiners = _alt(spec["list_joiners"])
+    verbs = _alt(cues["not_disclosure_contexts"]["restoring_verbs"].get(tag, ()))
+    window = spec["restoring_window"]
+    suffixes = cues["bracketed_permissions"]["suffixes"].get(tag) or [""]
+    inner = spec["bracket_max_inner"]
+    if lang.spaced:
+        w = f"(?<![{letters}])"  # a word starts here
+        e = f"(?![{letters}])"  # a word ends here
+        word = f"[{letters}][{letters}'\\-]*"
+        side_words = spec.get("bracket_side_words", 3)
+        active = rf"{w}(?:{cue}){e}(?:[\s,]+[{letters}']+){{0,3}}?[\s,]+(?:{verb})[{letters}]*"
+        direct = rf"{w}(?:{direct_cues}){e}"
+        if neg["order"] == "cue_first":
+            after = rf"{w}(?:{passive})\s+(?:[{letters}]+\s+)?(?:{verb})[{letters}]*"
+        else:
+            after = rf"{w}(?:{verb})[{letters}]*\s+(?:[{letters}]+\s+)?(?:{passive}){e}"
+        subject = rf"{w}(?:{subjects})\s+(?:[{letters}]+\s+)?$"
+        kept_then = rf"{w}(?:{verb})[{letters}]*\s*,?\s*(?:{contrasts}){e}\s*$"
+        generic = (
+            rf"{w}(?P<cues>(?:{cat_cues})(?:\s*(?:{joiners})\s*(?:{cat_cues}))*)"
+            rf"(?:[\s\-]+[{letters}]+)?[\s\-]+(?:{nouns}){e}"
+        )
+        restoring = rf"{w}(?:{verbs}){e}[^{breaks}]{{0,{window}}}$"
+        side = rf"{w}(?:{word}\s+){{0,{side_words - 1}}}{word}\s*$"
+        pair = (
+            rf"{w}(?P<a>(?:{word}\s+){{0,{side_words - 1}}}{word})\s*\(\s*"
+            rf"(?P<b>[{letters}][{letters}'\-/& ]{{0,{inner - 1}}}?)\s*\)"
+            rf"(?:\s*(?P<suffix>{_alt(suffixes)}){e})?"
+        )
+        joiner = " "
+    else:
+        gap = f"[^{breaks}]"
+        side_chars = spec.get("bracket_side_chars", 12)
+        active = rf"(?:{cue}){gap}{{0,6}}?(?:{verb})"
+        direct = rf"(?:{direct_cues})"
+        reach = neg.get("after_gap", 3)
+        inside = f"[^{breaks}、]"  # one negation never spans a list comma
+        if neg["order"] == "cue_first":
+            after = rf"(?:{passive}){inside}{{0,{reach}}}?(?:{verb})"
+        else:
+            after = rf"(?:{verb}){inside}{{0,{reach}}}?(?:{passive})"
+        subject = rf"(?:{subjects}){gap}{{0,2}}$"
+        kept_then = rf"(?:{verb})\s*[,，]?\s*(?:{contrasts})\s*$"
+        generic = (
+            rf"(?P<cues>(?:{cat_cues})(?:(?:{joiners})?(?:{cat_cues}))*)"
+            rf"\s?[^{breaks}、\s]{{0,4}}?\s?(?:{nouns})"
+        )
+        restoring = rf"(?:{verbs}){gap}{{0,{window}}}$"
+        side = rf"[{letters}a-z0-9\-]{{1,{side_chars}}}\s?$"
+        pair = (
+            rf"(?P<a>[{letters}a-z0-9\-]{{1,{side_chars}}})\s?[（(]\s?"
+            rf"(?P<b>[^（）(){breaks}、\s]{{1,{inner}}}?)\s?[）)]"
+            rf"(?:\s?(?P<suffix>{_alt(suffixes)}))?"
+        )
+        joiner = ""
+    detect = spec["detect"]
+    marker = detect.get("marker")
+    return _LangCues(
+        tag=tag,
+        spaced=lang.spaced,
+        active=re.compile(active),
+        direct=re.compile(direct),
+        passive=re.compile(after),
+        subject=re.compile(subject),
+        kept_then=re.compile(kept_then),
+        contrast=word_regex(cues["contrast"].get(tag, ())),
+        conditional=word_regex(cues["conditional_exceptions"].get(tag, ())),
+        not_negation=word_regex(neg.get("not_negations", ())),
+        direct_window=neg["direct_window"],
+        window=neg["window"],
+        passive_window=neg["passive_window"],
+        near=spec["near"],
+        breaks_before=_class(re.escape(neg["breaks_before"])) if neg["breaks_before"] else None,
+        breaks_after=_class(re.escape(neg["breaks_after"])) if neg["breaks_after"] else None,
+        verb_first=neg["order"] == "verb_first",
+        verbs=re.compile(verb),
+        generic=re.compile(generic),
+        restoring=re.compile(restoring),
+        pair=re.compile(pair),
+        side=re.compile(side),
+        suffix=normalise(suffixes[0]),
+        joiner=joiner,
+        detect=_Detect(
+            chars=_class(detect["chars"]),
+            word=detect["unit"] == "word",
+            per_word=float(detect.get("per_word", 1.0)),
+            marker=_class(marker) if marker else None,
+            marker_share=float(detect.get("marker_share", 0.0)),
+            displaces=frozenset(detect.get("displaces", ())),
+            segment_share=detect.get("segment_share"),
+            document_share=float(detect["document_share"]),
+            default=bool(detect.get("default", False)),
+            variants=tuple(
+                (variant, float(rule["t2s_changed_share"]))
+                for variant, rule in detect.get("variants", {}).items()
+            ),
+        ),
+    )
 
 
 @cache
@@ -127,67 +296,18 @@ def _compiled() -> _Compiled:
             bucket = terms.setdefault(term, [])
             if cat.id not in bucket:
                 bucket.append(cat.id)
-    precise = {term_key(t) for t in vocab.category("location_precise").searched_terms}
-    coarse = {term_key(t) for t in vocab.category("location_coarse").searched_terms}
-
-    def lang_cues(lang: str) -> _LangCues:
-        neg = cues["negation"][lang]
-        cue, verb, passive = _alt(neg["cues"]), _alt(neg["verbs"]), _alt(neg["passive"])
-        subjects = _alt(cues["user_subject"][lang])
-        if lang == "en":
-            direct_cues = _alt(
-                c for c in neg["cues"] if c not in {"not", "nor", "neither", "without", "no longer"}
-            )
-            return _LangCues(
-                active=re.compile(
-                    rf"(?<![a-z])(?:{cue})(?![a-z])(?:[\s,]+[a-z']+){{0,3}}?[\s,]+(?:{verb})[a-z]*"
-                ),
-                direct=re.compile(rf"(?<![a-z])(?:{direct_cues})(?![a-z])"),
-                passive=re.compile(rf"(?<![a-z])(?:{passive})\s+(?:[a-z]+\s+)?(?:{verb})[a-z]*"),
-                subject=re.compile(rf"(?<![a-z])(?:{subjects})\s+(?:[a-z]+\s+)?$"),
-                contrast=word_regex(cues["contrast"][lang]),
-                conditional=word_regex(cues["conditional_exceptions"][lang]),
-                not_negation=word_regex(neg.get("not_negations", ())),
-                direct_window=neg["direct_window"],
-                window=neg["window"],
-                passive_window=neg["passive_window"],
-                near=60,
-            )
-        direct_cues = _alt(c for c in neg["cues"] if len(c) > 1)
-        return _LangCues(
-            active=re.compile(rf"(?:{cue})[^，。；,;：:]{{0,6}}?(?:{verb})"),
-            direct=re.compile(rf"(?:{direct_cues})"),
-            passive=re.compile(rf"(?:{passive})[^，。；,;]{{0,3}}?(?:{verb})"),
-            subject=re.compile(rf"(?:{subjects})[^，。；]{{0,2}}$"),
-            contrast=word_regex(cues["contrast"][lang]),
-            conditional=word_regex(cues["conditional_exceptions"][lang]),
-            not_negation=word_regex(neg.get("not_negations", ())),
-            direct_window=neg["direct_window"],
-            window=neg["window"],
-            passive_window=neg["passive_window"],
-            near=18,
-        )
-
+    for term, category in _permission_terms(terms):
+        terms.setdefault(term, []).append(category)
+    precise = {term_key(normalise(t)) for t in vocab.category("location_precise").searched_terms}
+    coarse = {term_key(normalise(t)) for t in vocab.category("location_coarse").searched_terms}
     tp = cues["third_party"]
-    cat_words = {
-        name: [w for lang in ("en", "zh-Hans") for w in d[lang]]
-        for name, d in tp["categories"].items()
-    }
-    all_cue_en = _alt(w for words in cat_words.values() for w in words if not has_cjk(w))
-    all_cue_zh = _alt(w for words in cat_words.values() for w in words if has_cjk(w))
     contexts = cues["not_disclosure_contexts"]
-    window = contexts["restoring_window"]
-    verbs_en = _alt(contexts["restoring_verbs"]["en"])
-    verbs_zh = _alt(contexts["restoring_verbs"]["zh-Hans"])
-    pairs = cues["bracketed_permissions"]
-    suffixes_en, suffixes_zh = pairs["suffixes"]["en"], pairs["suffixes"]["zh-Hans"]
-    nouns_en = _alt(tp["party_nouns"]["en"])
-    nouns_zh = _alt(tp["party_nouns"]["zh-Hans"])
+    langs = {lang.tag: _lang_cues(lang, cues) for lang in vocab.languages}
     return _Compiled(
         vocab=vocab,
         terms=TermMatcher(terms),
         excludes={
-            cat.id: word_regex([w for lang in ("en", "zh-Hans") for w in cat.exclude[lang]])
+            cat.id: word_regex(_words(cat.exclude))
             for cat in vocab.categories
             if any(cat.exclude.values())
         },
@@ -195,28 +315,19 @@ def _compiled() -> _Compiled:
         cookie=word_regex(vocab.cue_words("cookie_context")),
         coarse=word_regex(vocab.cue_words("coarse_location_qualifiers")),
         precise=word_regex(vocab.cue_words("precise_location_markers")),
-        en=lang_cues("en"),
-        zh=lang_cues("zh-Hans"),
-        generic_en=re.compile(
-            rf"(?<![a-z])(?P<cues>(?:{all_cue_en})(?:\s*(?:,|and|or|&|/)\s*(?:{all_cue_en}))*)"
-            rf"(?:[\s\-]+[a-z]+)?[\s\-]+(?:{nouns_en})(?![a-z])"
+        langs=langs,
+        default_lang=next(tag for tag, lc in langs.items() if lc.detect.default),
+        self_named={name: word_regex(_words(d)) for name, d in tp["self_named_parties"].items()},
+        category_words={name: word_regex(_words(d)) for name, d in tp["categories"].items()},
+        negative_values=frozenset(
+            term_key(normalise(v)) for v in vocab.cue_words("table_negative_values")
         ),
-        generic_zh=re.compile(
-            rf"(?P<cues>(?:{all_cue_zh})(?:[、和及与/或]?(?:{all_cue_zh}))*)"
-            rf"\s?[^，。；、\s]{{0,4}}?\s?(?:{nouns_zh})"
-        ),
-        self_named={
-            name: word_regex([w for lang in ("en", "zh-Hans") for w in d[lang]])
-            for name, d in tp["self_named_parties"].items()
-        },
-        category_words={name: word_regex(words) for name, words in cat_words.items()},
-        negative_values=frozenset(term_key(v) for v in vocab.cue_words("table_negative_values")),
         contexts=tuple(
             _Context(
                 name=name,
                 categories=frozenset(kind["categories"]),
-                cues=word_regex([w for lang in ("en", "zh-Hans") for w in kind["cues"][lang]]),
-                unless=word_regex([w for lang in ("en", "zh-Hans") for w in kind["unless"][lang]]),
+                cues=word_regex(_words(kind["cues"])),
+                unless=word_regex(_words(kind["unless"])),
                 in_heading=kind["in_heading"],
             )
             for name, kind in contexts["kinds"].items()
@@ -224,31 +335,69 @@ def _compiled() -> _Compiled:
         context_categories=frozenset(
             cat for kind in contexts["kinds"].values() for cat in kind["categories"]
         ),
-        restoring_en=re.compile(rf"(?<![a-z])(?:{verbs_en})(?![a-z])[^.;:]{{0,{window['en']}}}$"),
-        restoring_zh=re.compile(rf"(?:{verbs_zh})[^，。；,;：:]{{0,{window['zh-Hans']}}}$"),
-        pair_en=re.compile(
-            r"(?<![a-z])(?P<a>(?:[a-z][a-z'\-]*\s+){0,2}[a-z][a-z'\-]*)\s*\(\s*"
-            rf"(?P<b>[a-z][a-z'\-/& ]{{0,{pairs['max_inner']['en'] - 1}}}?)\s*\)"
-            rf"(?:\s*(?P<suffix>{_alt(suffixes_en)})(?![a-z]))?"
-        ),
-        pair_zh=re.compile(
-            r"(?P<a>[\u4e00-\u9fffa-z0-9\-]{1,12})\s?[（(]\s?"
-            rf"(?P<b>[^（）()，。；、,;\s]{{1,{pairs['max_inner']['zh-Hans']}}}?)\s?[）)]"
-            rf"(?:\s?(?P<suffix>{_alt(suffixes_zh)}))?"
-        ),
-        suffix_en=suffixes_en[0],
-        suffix_zh=suffixes_zh[0],
         purposes=tuple(
             (
                 frozenset(group["categories"]),
-                {
-                    cat: word_regex([w for lang in ("en", "zh-Hans") for w in words[lang]])
-                    for cat, words in group["purposes"].items()
-                },
+                {cat: word_regex(_words(words)) for cat, words in group["purposes"].items()},
             )
             for group in cues["shared_term_purposes"]
         ),
+        permission_suffix=word_regex(_words(cues["bracketed_permissions"]["suffixes"])),
+        heading_body=word_regex(_words(cues["permission_heading_bodies"]["cues"])),
+        heading_reach=cues["permission_heading_bodies"]["reach"],
+        ip_anchor=word_regex(_words(cues["ip_derived_location"]["anchors"])),
+        ip_place=word_regex(_words(cues["ip_derived_location"]["places"])),
+        ip_verb=word_regex(_words(cues["ip_derived_location"]["verbs"])),
+        ip_window=cues["ip_derived_location"]["window"],
     )
+
+
+def _permission_terms(known: Mapping[str, Sequence[str]]) -> list[tuple[str, str]]:
+    """Permission names the vocabulary does not list, each with the category whose capability
+    file holds it (signatures/capabilities/, the one place a permission is mapped): a row of a
+    permission list that names only android.permission.BODY_SENSORS_BACKGROUND discloses body
+    sensors. The bare constant is added when it has an underscore (READ_MEDIA_AUDIO; not ACCESS);
+    a name the vocabulary already lists keeps the vocabulary's categories."""
+    have = {term_key(t) for t in known}
+    found: list[tuple[str, str]] = []
+    for cap in capabilities():
+        for permission in cap.permissions:
+            bare = permission.rsplit(".", 1)[-1]
+            for name in (permission, bare) if "_" in bare else (permission,):
+                if term_key(name) not in have:
+                    have.add(term_key(name))
+                    found.append((name, cap.id))
+    return found
+
+
+def _language_of(c: _Compiled, text: str) -> str:
+    """The language a segment is read in: the language whose characters make up more than its
+    `segment_share` of the word characters (the most of them when several do; a language with a
+    marker, such as kana, first takes the characters it shares), else the default language."""
+    letters = max(1, len(re.findall(r"\w", text)))
+    counts = {tag: len(lc.detect.chars.findall(text)) for tag, lc in c.langs.items()}
+    for tag, count in _displaced(c, text, counts).items():
+        counts[tag] = count
+    best, best_count = c.default_lang, 0
+    for tag, lc in c.langs.items():
+        share = lc.detect.segment_share
+        if share is not None and counts[tag] > share * letters and counts[tag] > best_count:
+            best, best_count = tag, counts[tag]
+    return best
+
+
+def _displaced(c: _Compiled, text: str, counts: dict[str, int]) -> dict[str, int]:
+    """Counts that a marker language takes away from the languages it displaces."""
+    taken: dict[str, int] = {}
+    for tag, lc in c.langs.items():
+        marker = lc.detect.marker
+        if marker is None or not counts[tag]:
+            continue
+        if len(marker.findall(text)) >= lc.detect.marker_share * counts[tag]:
+            taken.update(dict.fromkeys(lc.detect.displaces, 0))
+        else:
+            taken[tag] = 0
+    return taken
 
 
 # --------------------------------------------------------------------------- per document
@@ -256,7 +405,7 @@ def _compiled() -> _Compiled:
 
 @dataclass
 class _SegmentCues:
-    zh: bool
+    lang: _LangCues
     active: list[tuple[int, int]]
     direct: list[tuple[int, int]]
     passive: list[tuple[int, int]]
@@ -334,8 +483,7 @@ class _Doc:
             return found
         seg = self.doc.segments[index]
         text = self.norm[seg.start : seg.end]
-        zh = len(CJK_CHAR.findall(text)) > 0.2 * max(1, len(re.findall(r"\w", text)))
-        lc = self.compiled.zh if zh else self.compiled.en
+        lc = self.compiled.langs[_language_of(self.compiled, text)]
 
         false_cues = [(m.start(), m.end()) for m in lc.not_negation.finditer(text)]
 
@@ -347,7 +495,7 @@ class _Doc:
             ]
 
         found = _SegmentCues(
-            zh=zh,
+            lang=lc,
             active=spans(lc.active),
             direct=spans(lc.direct),
             passive=spans(lc.passive),
@@ -400,7 +548,7 @@ def _is_denied(d: _Doc, index: int, start: int, end: int) -> bool:
         return True
     if cues.conditional:
         return False
-    lc = d.compiled.zh if cues.zh else d.compiled.en
+    lc = cues.lang
     seg = d.doc.segments[index]
     for spans, limit in ((cues.active, lc.window), (cues.direct, lc.direct_window)):
         for s, e in spans:
@@ -409,16 +557,19 @@ def _is_denied(d: _Doc, index: int, start: int, end: int) -> bool:
             gap = d.norm[e:start] if e <= start else ""
             if len(gap) > limit or lc.contrast.search(gap):
                 continue
-            if cues.zh and re.search(r"[。；;]", gap):
+            if lc.breaks_before is not None and lc.breaks_before.search(gap):
                 continue
-            if lc.subject.search(d.norm[max(seg.start, s - 24) : s]):
+            before = d.norm[max(seg.start, s - 24) : s]
+            if lc.subject.search(before) or lc.kept_then.search(before):
                 continue
             return True
     for s, _e in cues.passive:
         if s < end or s - end > lc.passive_window:
             continue
         gap = d.norm[end:s]
-        if lc.contrast.search(gap) or (cues.zh and _CLAUSE_BREAK_ZH.search(gap)):
+        if lc.contrast.search(gap) or (lc.breaks_after is not None and lc.breaks_after.search(gap)):
+            continue
+        if lc.verb_first and lc.verbs.search(gap):
             continue
         return True
     return False
@@ -434,9 +585,9 @@ def _categories_of_match(
     """The categories a term match really supports, after exclusions and qualifiers."""
     seg = d.doc.segments[index]
     c = d.compiled
-    lc = c.zh if d.segment_cues(index).zh else c.en
+    lc = d.segment_cues(index).lang
     near = _window(d, seg, start, end, lc.near)
-    if c.cookie.search(near):
+    if c.cookie.search(near) or _in_menu(d, seg, start, end):
         return []
     kept = []
     for category in categories:
@@ -473,6 +624,25 @@ def _categories_of_match(
     return kept
 
 
+_WORD = re.compile(r"[^\W\d_][\w'’\-/&]*")
+_MENU_WORDS = 4
+"""Words either side of a term read to tell a run of menu labels from a sentence."""
+
+
+def _in_menu(d: _Doc, seg: Segment, start: int, end: int) -> bool:
+    """A capitalised term among capitalised words only, with no sentence around it: the navigation
+    menu or country picker of a scraped web page ("Home For Patients Locations/Appointments Make
+    an Appointment", "Location United States Canada"), not a sentence about the data. Only for
+    scripts with letter case, whose sentences mix lower-case words in."""
+    term = d.doc.text[start:end]
+    if not term[:1].isupper() or term.isupper():
+        return False
+    before = _WORD.findall(d.doc.text[seg.start : start])[-_MENU_WORDS:]
+    after = _WORD.findall(d.doc.text[end : seg.end])[:_MENU_WORDS]
+    around = [w for w in (*before, *after) if len(w) > 2]
+    return len(around) >= _MENU_WORDS + 2 and all(w[0].isupper() for w in around)
+
+
 def _restored(d: _Doc, index: int, category: str) -> bool:
     """A phrase in the sentence says the app itself reads the data (短信权限, auto-fill the
     code from the SMS), which no context or exclusion can explain away."""
@@ -491,10 +661,8 @@ def _in_non_disclosing_context(d: _Doc, index: int, start: int, category: str) -
     if not kinds:
         return False
     seg = d.doc.segments[index]
-    c = d.compiled
     before = d.norm[max(seg.start, start - _VERB_REACH) : start]
-    restoring = c.restoring_zh if d.segment_cues(index).zh else c.restoring_en
-    verb = restoring.search(before)
+    verb = d.segment_cues(index).lang.restoring.search(before)
     for ctx in kinds:
         if category not in ctx.categories:
             continue
@@ -505,8 +673,6 @@ def _in_non_disclosing_context(d: _Doc, index: int, start: int, category: str) -
 
 
 _OPENING_BRACKET = re.compile(r"[（(]")
-_SIDE_BEFORE_ZH = re.compile(r"[\u4e00-\u9fffa-z0-9\-]{1,12}\s?$")
-_SIDE_BEFORE_EN = re.compile(r"(?<![a-z])(?:[a-z][a-z'\-]*\s+){0,2}[a-z][a-z'\-]*\s*$")
 _REACH = 48
 """Characters before a bracket searched for the first name, and after it for the second."""
 
@@ -519,20 +685,71 @@ def _bracketed_matches(d: _Doc) -> Iterator[tuple[int, int, list[str]]]:
     found). Looked for around each bracket only, so text without brackets costs nothing."""
     c = d.compiled
     text = d.norm
+    # Unspaced languages first: their first name is a run of letters, which cannot reach back
+    # over the words of a spaced one.
+    langs = sorted(c.langs.values(), key=lambda lc: lc.spaced)
     for bracket in _OPENING_BRACKET.finditer(text):
         at = bracket.start()
         low, high = max(0, at - _REACH), min(len(text), at + _REACH)
-        for before, regex, suffix_implied, sep in (
-            (_SIDE_BEFORE_ZH, c.pair_zh, c.suffix_zh, ""),
-            (_SIDE_BEFORE_EN, c.pair_en, c.suffix_en, " "),
-        ):
-            side = before.search(text, low, at)
-            m = regex.match(text, side.start(), high) if side else None
+        for lc in langs:
+            side = lc.side.search(text, low, at)
+            m = lc.pair.match(text, side.start(), high) if side else None
             if m is None or m.start("b") <= at:
                 continue
-            found = _pair_categories(c, m, suffix_implied, sep)
+            found = _pair_categories(c, m, lc.suffix, lc.joiner)
             if found is not None:
                 yield found
+                break
+
+
+def _ip_location_matches(d: _Doc) -> Iterator[tuple[int, int, list[str]]]:
+    """Approximate location told from the IP address (cues.json `ip_derived_location`): "your IP
+    address may indicate your city" names no location term, yet says where the user is. The
+    place word is the match, so negation and contexts are judged as for any term."""
+    c = d.compiled
+    for anchor in c.ip_anchor.finditer(d.norm):
+        index = d.segment_at(anchor.start())
+        if index is None:
+            continue
+        seg = d.doc.segments[index]
+        low = max(seg.start, anchor.start() - c.ip_window)
+        high = min(seg.end, anchor.end() + c.ip_window)
+        if c.ip_verb.search(d.norm, low, high) is None:
+            continue
+        place = c.ip_place.search(d.norm, low, high)
+        if place is not None:
+            yield place.start(), place.end(), ["location_coarse"]
+
+
+def _permission_cell_matches(d: _Doc) -> Iterator[tuple[int, int, list[str]]]:
+    """The permission column of a permission table names a permission without saying so: a row
+    `存储 | 缓存图片` or `Phone | detect calls` is read as 存储权限 / phone permission, each row
+    disclosing the categories its permission maps to. Only terms that run into the implied
+    suffix are new (the plain pass found the rest)."""
+    c = d.compiled
+    for seg in d.doc.segments:
+        if seg.kind != "table_row" or not seg.header:
+            continue
+        column = c.vocab.header_roles(seg.header).get("permission")
+        if column is None or column >= len(seg.cells):
+            continue
+        cell = seg.cells[column].strip()
+        at = d.doc.text.find(cell, seg.start, seg.end) if cell else -1
+        if at < 0:
+            continue
+        name = d.norm[at : at + len(cell)]
+        for lc in c.langs.values():
+            if not lc.suffix or name.endswith(lc.suffix):
+                continue
+            candidate = name + lc.joiner + lc.suffix
+            categories = [
+                cat
+                for s, e, cats in c.terms.finditer(candidate)
+                if e > len(name) and s < len(name)
+                for cat in cats
+            ]
+            if categories:
+                yield at, at + len(cell), list(dict.fromkeys(categories))
                 break
 
 
@@ -559,7 +776,12 @@ def _pair_categories(
 def _disclosures(d: _Doc) -> tuple[CategoryDisclosure, ...]:
     found: dict[str, list[PolicyEvidence]] = {cid: [] for cid in category_ids()}
     seen: set[tuple[str, int, str]] = set()
-    matches = itertools.chain(d.compiled.terms.finditer(d.norm), _bracketed_matches(d))
+    matches = itertools.chain(
+        d.compiled.terms.finditer(d.norm),
+        _bracketed_matches(d),
+        _permission_cell_matches(d),
+        _ip_location_matches(d),
+    )
     for start, end, categories in matches:
         index = d.segment_at(start)
         if index is None:
@@ -574,6 +796,15 @@ def _disclosures(d: _Doc) -> tuple[CategoryDisclosure, ...]:
                 continue
             seen.add(key)
             found[category].append(d.evidence(index, start, end, polarity))
+    # A permission named by a heading is disclosed by the paragraph under it that says its use.
+    for evidence in found.values():
+        if any(e.polarity == "positive" and e.strength != "heading" for e in evidence):
+            continue
+        for heading in [e for e in evidence if e.polarity == "positive"]:
+            body = _permission_heading_body(d, heading)
+            if body is not None:
+                evidence.append(body)
+                break
     # A category another one covers (precise location covers approximate location) borrows the
     # covering category's positive evidence when it has no sentence of its own.
     for cap in capabilities():
@@ -596,6 +827,37 @@ def _disclosures(d: _Doc) -> tuple[CategoryDisclosure, ...]:
             )
         )
     return tuple(out)
+
+
+def _permission_heading_body(d: _Doc, heading: PolicyEvidence) -> PolicyEvidence | None:
+    """The paragraph that describes a permission named by a heading (a permission list written as
+    name line + use paragraph: 存储权限（写入） / 写入外部存储 / 用于将图片保存到本地): evidence
+    pointing at that paragraph, with the heading's term, or None when the heading names no
+    permission or no paragraph under it says what the permission is for."""
+    c = d.compiled
+    index = d.segment_at(heading.start)
+    if index is None or not c.permission_suffix.search(d.segment_norm(index)):
+        return None
+    segments = d.doc.segments
+    for j in range(index + 1, min(len(segments), index + 1 + c.heading_reach)):
+        if segments[j].kind == "heading":
+            continue
+        text = d.segment_norm(j)
+        cues = d.segment_cues(j)
+        if not c.heading_body.search(text) or cues.active or cues.direct or cues.table_denied:
+            return None
+        seg = segments[j]
+        return PolicyEvidence(
+            text=d.doc.text[seg.start : seg.end],
+            heading=seg.heading,
+            start=seg.start,
+            end=seg.end,
+            term=heading.term,
+            term_start=heading.term_start,
+            strength=seg.kind,
+            polarity=Polarity.POSITIVE,
+        )
+    return None
 
 
 def _status(evidence: Sequence[PolicyEvidence]) -> Status:
@@ -631,7 +893,7 @@ def _sdk_index(sdks: tuple[SdkSignature, ...]) -> _SdkIndex:
     cjk_aliases: dict[str, list[str]] = {}
     vendors: dict[str, list[str]] = {}
     for sdk in sdks:
-        names = {*sdk.aliases_en, *sdk.aliases_zh, sdk.name.split(" (")[0].strip()}
+        names = {*sdk.alias_names, sdk.name.split(" (")[0].strip()}
         for alias in names:
             if len(alias) < 2:
                 continue
@@ -800,7 +1062,7 @@ def _generic(
     found: dict[str, list[PolicyEvidence]] = {}
     names: dict[str, str] = {}
     hits: list[tuple[int, int, set[str]]] = []
-    for regex in (c.generic_en, c.generic_zh):
+    for regex in (lc.generic for lc in c.langs.values()):
         for m in regex.finditer(d.norm):
             cues = m.group("cues")
             cats = {n for n, r in c.category_words.items() if r.search(cues)}
@@ -832,17 +1094,30 @@ def _generic(
 # --------------------------------------------------------------------------- entry point
 
 
-def detect_language(text: str) -> Language:
-    """en, zh-Hans, zh-Hant, or mixed when neither English nor Chinese dominates."""
-    chinese, changed = traditional_share(text)
-    latin_words = len(re.findall(r"[A-Za-z]{2,}", text))
-    chinese_words = chinese / 1.6
-    total = chinese_words + latin_words
-    if total == 0 or chinese_words <= 0.2 * total:
-        return Language.EN
-    if chinese_words < 0.6 * total:
-        return Language.MIXED
-    return Language.ZH_HANT if changed > 0.06 * chinese else Language.ZH_HANS
+def detect_language(text: str) -> str:
+    """The tag of the language (languages.json) that dominates `text`, or of its variant (zh-Hant:
+    Chinese that t2s conversion changes a lot), or `mixed` when none has its `document_share`."""
+    c = _compiled()
+    units: dict[str, float] = {}
+    for tag, lc in c.langs.items():
+        if lc.detect.word:
+            units[tag] = len(re.findall(rf"{lc.detect.chars.pattern}{{2,}}", text))
+        else:
+            units[tag] = len(lc.detect.chars.findall(text)) / lc.detect.per_word
+    counts = {tag: round(units[tag] * c.langs[tag].detect.per_word) for tag in units}
+    for tag, count in _displaced(c, text, counts).items():
+        units[tag] = count
+    total = sum(units.values())
+    if total == 0:
+        return c.default_lang
+    best = max(units, key=lambda tag: units[tag])
+    if units[best] < c.langs[best].detect.document_share * total:
+        return MIXED_LANGUAGE
+    for variant, share in c.langs[best].detect.variants:
+        chinese, changed = traditional_share(text)
+        if changed > share * chinese:
+            return variant
+    return best
 
 
 def analyse_policy(

@@ -68,6 +68,8 @@ def looks_like_heading(line: str) -> bool:
     words = body.split()
     if len(words) > 12 or len(text) > 90 or text.count(",") >= 2:
         return False
+    if words[-1] in ("and", "or"):
+        return False  # one item of a list that runs on ("...unique to your device; and")
     if re.search(r"\s[-–—]\s+[a-z]", text):
         return False
     first = next((c for c in body if c.isalpha()), "")
@@ -267,7 +269,9 @@ def markdown_blocks(text: str) -> list[Block]:
         if only_links or not plain or plain in ("*", "-"):
             continue
         if item:
+            # A bold item is a run-in heading unless it is a whole sentence set in bold.
             bold_only = re.fullmatch(r"\s*\*\*[^*]+\*\*\s*", body) is not None
+            bold_only = bold_only and not reads_like_sentence(plain)
             indent = len(item.group(1).expandtabs(4))
             if bold_only or _item_introduces_section(lines, i, indent, plain):
                 blocks.append(Block("heading", plain))

@@ -52,12 +52,10 @@ class ThirdPartyKind(StrEnum):
     the SDK, which `names_sdk` does not count (`scanner.policy.sdk_lists`)."""
 
 
-class Language(StrEnum):
-    EN = "en"
-    ZH_HANS = "zh-Hans"
-    ZH_HANT = "zh-Hant"
-    MIXED = "mixed"
-    """Neither English nor Chinese dominates."""
+MIXED_LANGUAGE = "mixed"
+"""The language of a policy in which no language of signatures/policy/languages.json dominates.
+Otherwise a policy's language is one of that file's tags (en, zh-Hans, ja, ...) or a variant it
+names (zh-Hant): data, not an enum, so that a new language needs no code."""
 
 
 class PolicyFormat(StrEnum):
@@ -168,7 +166,8 @@ class PolicyAnalysis:
     source: str
     format: PolicyFormat
     encoding: str | None
-    language: Language
+    language: str
+    """A language tag of signatures/policy/languages.json, a variant of one, or `mixed`."""
     categories: tuple[CategoryDisclosure, ...]
     """One per taxonomy category, in taxonomy order."""
     third_parties: tuple[ThirdPartyDisclosure, ...]

@@ -6,15 +6,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from functools import cache
 
 from scanner.policy.blocks import Block
 from scanner.policy.model import Segment, SegmentKind
 from scanner.text import CJK_CHAR, CJK_IDEOGRAPHS
 
-_ABBREVIATIONS = {
-    "e.g", "i.e", "etc.,", "inc", "ltd", "co", "corp", "no", "nos", "mr", "mrs", "ms", "dr",
-    "u.s", "u.k", "e.u", "vs", "approx", "art", "sec", "para", "fig", "st", "jr", "sr", "ph.d",
-}  # fmt: skip
+
+@cache
+def _abbreviations() -> frozenset[str]:
+    """Abbreviations whose full stop ends no sentence, of every language (languages.json)."""
+    from scanner.policy.vocabulary import load_vocabulary
+
+    return frozenset(
+        a.lower()
+        for lang in load_vocabulary().languages
+        for a in lang.spec.get("abbreviations", ())
+    )
+
+
 # A sentence ends at Chinese 。！？；, or at . ! ? followed by a space and what can start a
 # sentence; closing quotes and brackets stay with the sentence they close.
 _BOUNDARY = re.compile(
@@ -49,7 +59,7 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     if not word:
         return False
     token = word.group(1).lower()
-    return token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha() and token.isupper())
+    return token in _abbreviations() or (len(token) == 1 and token.isalpha() and token.isupper())
 
 
 def build(blocks: Sequence[Block]) -> tuple[str, tuple[Segment, ...]]:

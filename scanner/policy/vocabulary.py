@@ -1,9 +1,11 @@
 # ruff: noqa: RUF001  (Chinese punctuation and typographic quotes are matched on purpose)
-"""The policy vocabulary (signatures/policy/): terms per capability category and language, and the
-cues that keep keyword matching honest (negation, cookies, IP-derived location, third parties).
+"""The policy vocabulary (signatures/policy/): the languages the reader knows (languages.json),
+terms per capability category and language, and the cues that keep keyword matching honest
+(negation, cookies, IP-derived location, third parties).
 
-Terms are written in English and Simplified Chinese only; Traditional Chinese text is converted
-to Simplified before matching (see `scanner.policy.normalize`).
+Every word list is keyed by a language tag of languages.json; nothing here names a language.
+Traditional Chinese has no lists of its own: it is converted to Simplified before matching (see
+`scanner.policy.normalize`), and so are the terms.
 """
 
 from __future__ import annotations
@@ -12,13 +14,14 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 
 from scanner.errors import SignatureError
+from scanner.policy.normalize import cased, normalise
 from scanner.resources import data_dir
 from scanner.signatures.catalog import category_order
 from scanner.text import has_cjk
@@ -30,8 +33,18 @@ def category_ids() -> tuple[str, ...]:
     return category_order()
 
 
-LANGUAGES = ("en", "zh-Hans")
 _SEPARATORS = re.compile(r"[\s\-]+")
+_WORDISH = re.compile(r"\w")
+
+
+_EAST_ASIAN = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+"""Han characters, kana and Hangul: scripts whose words a term may be glued to (位置情報を,
+위치정보를), so a term holding one matches anywhere, not as a whole word."""
+
+
+def unspaced_script(text: str) -> bool:
+    """True when `text` holds a character of a script matched anywhere (see `_EAST_ASIAN`)."""
+    return _EAST_ASIAN.search(text) is not None
 
 
 def term_key(text: str) -> str:
@@ -42,8 +55,11 @@ def term_key(text: str) -> str:
 # --------------------------------------------------------------------------- term matcher
 
 
-def _trie_pattern(terms: Iterable[str], fold_case: bool = True) -> str:
-    """A regex alternation shaped as a trie: fast in `re`, and greedy, so the longest term wins."""
+def _trie_pattern(terms: Iterable[str], fold_case: bool = True, word_end: str = "") -> str:
+    """A regex alternation shaped as a trie: fast in `re`, and greedy, so the longest term wins.
+
+    `word_end` is put where a term ends on a letter or digit (a plural ending and a word boundary,
+    for Latin terms); a term ending on punctuation ("MAC/") needs none."""
     trie: dict[str, Any] = {}
     for term in terms:
         node = trie
@@ -59,13 +75,16 @@ def _trie_pattern(terms: Iterable[str], fold_case: bool = True) -> str:
                 piece = r"[\s\-]*"
             else:
                 piece = re.escape(ch)
-                if prev and prev != " " and (has_cjk(prev) != has_cjk(ch)):
+                if prev and prev != " " and (unspaced_script(prev) != unspaced_script(ch)):
                     piece = r"\s?" + piece
             alternatives.append(piece + emit(node[ch], ch))
+        end = word_end if word_end and _WORDISH.match(prev) else ""
         if not alternatives:
-            return ""
+            return end
         body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
-        return f"(?:{body})?" if "" in node else body
+        if "" not in node:
+            return body
+        return f"(?:{body}|{end})" if end else f"(?:{body})?"
 
     return emit(trie, "")
 
@@ -73,22 +92,36 @@ def _trie_pattern(terms: Iterable[str], fold_case: bool = True) -> str:
 class TermMatcher:
     """Finds vocabulary terms in normalised (lower-case, Simplified) text.
 
-    Terms with a Chinese character match anywhere; other terms match whole words, with an optional
-    plural ending. Each match reports the payloads of its term (e.g. category ids)."""
+    Terms with a character of a script written without spaces between words (Han, kana, Hangul)
+    match anywhere; other terms match whole words, with an optional plural ending. Each match
+    reports the payloads of its term (e.g. category ids)."""
 
     def __init__(self, terms: Mapping[str, Sequence[str]], case_sensitive: bool = False) -> None:
         self._payloads: dict[str, list[str]] = {}
         self._case_sensitive = case_sensitive
+        # Terms are normalised like the text they are looked for in (Japanese kanji go through
+        # the same t2s table as Chinese text, full-width letters fold), so any script matches.
+        fold = cased if case_sensitive else normalise
+        folded: list[str] = []
         for term, payloads in terms.items():
+            term = fold(term)
+            folded.append(term)
             key = self._key(term)
             bucket = self._payloads.setdefault(key, [])
             bucket.extend(p for p in payloads if p not in bucket)
-        cjk = [t for t in terms if has_cjk(t)]
-        ascii_ = [t for t in terms if not has_cjk(t)]
+        cjk = [t for t in folded if unspaced_script(t)]
+        ascii_ = [t for t in folded if not unspaced_script(t)]
         patterns = []
-        if ascii_:
-            plural = "" if case_sensitive else "(?:e?s)?"
-            patterns.append(rf"(?<![A-Za-z0-9_])(?:{self._trie(ascii_)}){plural}(?![A-Za-z0-9_])")
+        # Word boundaries only on a side where the term has a letter or digit: "/MAC" matches in
+        # "IMSI/MAC" and "MAC/" in "MAC/IMEI", while "MAC" does not match in "MACHINE".
+        plural = "" if case_sensitive else "(?:e?s)?"
+        end = rf"{plural}(?![A-Za-z0-9_])"
+        for word_start in (True, False):
+            group = [t for t in ascii_ if (_WORDISH.match(t[:1]) is not None) == word_start]
+            if group:
+                before = r"(?<![A-Za-z0-9_])" if word_start else ""
+                trie = _trie_pattern(group, fold_case=not case_sensitive, word_end=end)
+                patterns.append(rf"{before}(?:{trie})")
         if cjk:
             patterns.append(f"(?:{self._trie(cjk)})")
         self._regex = re.compile("|".join(patterns)) if patterns else None
@@ -116,9 +149,10 @@ class TermMatcher:
 
 
 def word_regex(words: Iterable[str], cjk_anywhere: bool = True) -> re.Pattern[str]:
-    """Alternation of cue words/phrases for lower-case text: whole words for Latin ones."""
-    ascii_ = sorted({w.lower() for w in words if not has_cjk(w)}, key=len, reverse=True)
-    cjk = sorted({w for w in words if has_cjk(w)}, key=len, reverse=True)
+    """Alternation of cue words/phrases for normalised text: whole words for Latin ones."""
+    words = [normalise(w) for w in words]
+    ascii_ = sorted({w for w in words if not unspaced_script(w)}, key=len, reverse=True)
+    cjk = sorted({w for w in words if unspaced_script(w)}, key=len, reverse=True)
     parts = []
     if ascii_:
         alternation = "|".join(r"[\s\-]+".join(map(re.escape, a.split())) for a in ascii_)
@@ -132,22 +166,47 @@ def word_regex(words: Iterable[str], cjk_anywhere: bool = True) -> re.Pattern[st
 
 
 @dataclass(frozen=True)
+class LanguageSpec:
+    """One language the reader knows (an entry of signatures/policy/languages.json): how its
+    script is told apart and how its sentences negate; its words sit under its tag elsewhere."""
+
+    tag: str
+    spec: Mapping[str, Any]
+
+    @property
+    def spaced(self) -> bool:
+        """Words are separated by spaces (match whole words)."""
+        return bool(self.spec["spaced"])
+
+    @property
+    def detect(self) -> Mapping[str, Any]:
+        """How a text or segment is told to be in this language."""
+        detect: Mapping[str, Any] = self.spec["detect"]
+        return detect
+
+    @property
+    def variants(self) -> tuple[str, ...]:
+        """Tags of written variants read through this language (zh-Hant for zh-Hans)."""
+        return tuple(self.detect.get("variants", {}))
+
+
+@dataclass(frozen=True)
 class CategoryVocabulary:
     """The terms of one capability category (signatures/policy/categories/<id>.json)."""
 
     id: str
     terms: Mapping[str, tuple[str, ...]]
-    """Language (en, zh-Hans) -> terms."""
+    """Language tag -> terms."""
     exclude: Mapping[str, tuple[str, ...]]
     """Language -> phrases that contain a term but are not about the capability."""
     examples: Mapping[str, Mapping[str, tuple[str, ...]]]
-    """Language (en, zh-Hans, zh-Hant) -> positive / negative example sentences."""
+    """Language tag or variant (zh-Hant) -> positive / negative example sentences."""
     sources: tuple[str, ...]
 
     @property
     def searched_terms(self) -> tuple[str, ...]:
-        """Every term looked for, English first."""
-        return tuple(t for lang in LANGUAGES for t in self.terms.get(lang, ()))
+        """Every term looked for, in the order of languages.json."""
+        return tuple(t for terms in self.terms.values() for t in terms)
 
 
 @dataclass(frozen=True)
@@ -156,6 +215,13 @@ class Vocabulary:
 
     categories: tuple[CategoryVocabulary, ...]
     cues: Mapping[str, Any]
+    languages: tuple[LanguageSpec, ...]
+    """In the order of languages.json."""
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        """The language tags, in order."""
+        return tuple(lang.tag for lang in self.languages)
 
     def category(self, category_id: str) -> CategoryVocabulary:
         """The vocabulary of one category."""
@@ -170,24 +236,29 @@ class Vocabulary:
         for key in path:
             node = node[key]
         if isinstance(node, Mapping):
-            return tuple(w for lang in LANGUAGES for w in node.get(lang, ()))
+            return tuple(w for words in node.values() for w in words)
         return tuple(node)
+
+    @cached_property
+    def _header_keys(self) -> dict[str, frozenset[str]]:
+        """Role -> the keys of its column titles in every language (normalised once)."""
+        return {
+            role: frozenset(term_key(normalise(w)) for ws in words.values() for w in ws)
+            for role, words in self.cues["table_headers"].items()
+        }
 
     def header_roles(self, cells: Sequence[str]) -> dict[str, int]:
         """Role (name, company, purpose, data, link, permission, used) -> column index, for a
         table header row; empty when the row does not read like a header."""
-        from scanner.policy.normalize import normalise
-
-        headers = self.cues["table_headers"]
         roles: dict[str, int] = {}
         for index, cell in enumerate(cells):
             key = term_key(normalise(cell.strip().strip("：:*")))
             if not key or len(key) > 24:
                 continue
-            for role, words in headers.items():
+            for role, keys in self._header_keys.items():
                 if role in roles:
                     continue
-                if any(term_key(w) == key for lang in LANGUAGES for w in words.get(lang, ())):
+                if key in keys:
                     roles[role] = index
                     break
         if len(roles) >= 2 or ("permission" in roles and len(cells) >= 2):
@@ -213,8 +284,39 @@ def validate_vocabulary(folder: Path | None = None) -> list[str]:
     problems: list[str] = []
     schemas = {
         name: jsonschema.Draft202012Validator(_read(folder / "schema" / f"{name}.schema.json"))
-        for name in ("category", "cues")
+        for name in ("category", "cues", "languages")
     }
+
+    def check(doc: Any, schema: str, name: str) -> None:
+        for err in schemas[schema].iter_errors(doc):
+            where = "/".join(str(p) for p in err.absolute_path) or "<root>"
+            problems.append(f"{name}: {where}: {err.message}")
+
+    languages: dict[str, Any] = {}
+    try:
+        lang_doc = _read(folder / "languages.json")
+        check(lang_doc, "languages", "languages.json")
+        if isinstance(lang_doc, dict) and isinstance(lang_doc.get("languages"), dict):
+            languages = lang_doc["languages"]
+    except SignatureError as exc:
+        problems.append(str(exc))
+    spaced = {
+        tag for tag, spec in languages.items() if isinstance(spec, dict) and spec.get("spaced")
+    }
+    variants = {
+        variant
+        for spec in languages.values()
+        if isinstance(spec, dict)
+        for variant in spec.get("detect", {}).get("variants", {})
+    }
+    defaults = [
+        t for t, s in languages.items() if isinstance(s, dict) and s["detect"].get("default")
+    ]
+    if languages and len(defaults) != 1:
+        problems.append(
+            f"languages.json: exactly one language needs detect/default, not {defaults}"
+        )
+    known = set(languages)
     seen = set()
     for path in sorted((folder / "categories").glob("*.json")):
         try:
@@ -222,19 +324,23 @@ def validate_vocabulary(folder: Path | None = None) -> list[str]:
         except SignatureError as exc:
             problems.append(str(exc))
             continue
-        for err in schemas["category"].iter_errors(doc):
-            where = "/".join(str(p) for p in err.absolute_path) or "<root>"
-            problems.append(f"{path.name}: {where}: {err.message}")
-        if isinstance(doc, dict):
-            if doc.get("id") != path.stem:
-                problems.append(f"{path.name}: id {doc.get('id')!r} does not match the file name")
-            seen.add(doc.get("id"))
-            for lang, terms in doc.get("terms", {}).items():
-                for term in terms:
-                    if lang == "zh-Hans" and not has_cjk(term) and term.isascii():
-                        continue
-                    if lang == "en" and has_cjk(term):
-                        problems.append(f"{path.name}: en term {term!r} holds Chinese")
+        check(doc, "category", path.name)
+        if not isinstance(doc, dict):
+            continue
+        if doc.get("id") != path.stem:
+            problems.append(f"{path.name}: id {doc.get('id')!r} does not match the file name")
+        seen.add(doc.get("id"))
+        for key in ("terms", "exclude"):
+            for lang in sorted(set(doc.get(key, {})) - known):
+                problems.append(f"{path.name}: {key}: {lang!r} is not a language of languages.json")
+        for lang in sorted(set(doc.get("examples", {})) - known - variants):
+            problems.append(f"{path.name}: examples: {lang!r} is not a language or variant")
+        for lang in sorted((known | variants) - set(doc.get("examples", {}))):
+            problems.append(f"{path.name}: examples: none in {lang!r}")
+        for lang, terms in doc.get("terms", {}).items():
+            for term in terms if lang in spaced else ():
+                if has_cjk(term):
+                    problems.append(f"{path.name}: {lang} term {term!r} holds Chinese")
     taxonomy = set(category_ids())
     for missing in sorted(taxonomy - seen):
         problems.append(f"categories/{missing}.json: missing (every taxonomy category needs one)")
@@ -242,12 +348,29 @@ def validate_vocabulary(folder: Path | None = None) -> list[str]:
         problems.append(f"categories/{extra}.json: not a taxonomy category")
     try:
         cues = _read(folder / "cues.json")
-        for err in schemas["cues"].iter_errors(cues):
-            where = "/".join(str(p) for p in err.absolute_path) or "<root>"
-            problems.append(f"cues.json: {where}: {err.message}")
+        check(cues, "cues", "cues.json")
         problems.extend(_unknown_categories(cues, taxonomy))
+        problems.extend(_unknown_languages(cues, known))
     except SignatureError as exc:
         problems.append(str(exc))
+    return problems
+
+
+_TAG = re.compile(r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-[A-Z]{2})?$")
+
+
+def _unknown_languages(node: Any, known: set[str], where: str = "") -> list[str]:
+    """Keys of cues.json that are language tags but not languages of languages.json. Every map
+    keyed by tags holds lists of words (the schema checks the shapes)."""
+    problems: list[str] = []
+    if isinstance(node, dict):
+        for key, child in node.items():
+            if _TAG.match(key) and isinstance(child, list) and key not in known:
+                problems.append(f"cues.json: {where}/{key}: not a language of languages.json")
+            problems.extend(_unknown_languages(child, known, f"{where}/{key}"))
+    elif isinstance(node, list):
+        for i, child in enumerate(node):
+            problems.extend(_unknown_languages(child, known, f"{where}/{i}"))
     return problems
 
 
@@ -278,14 +401,19 @@ def load_vocabulary() -> Vocabulary:
     problems = validate_vocabulary(folder)
     if problems:
         raise SignatureError(folder, "; ".join(problems))
+    languages = tuple(
+        LanguageSpec(tag, spec)
+        for tag, spec in _read(folder / "languages.json")["languages"].items()
+    )
+    tags = [lang.tag for lang in languages]
     categories = []
     for category_id in category_ids():
         doc = _read(folder / "categories" / f"{category_id}.json")
         categories.append(
             CategoryVocabulary(
                 id=category_id,
-                terms={lang: tuple(doc["terms"].get(lang, ())) for lang in LANGUAGES},
-                exclude={lang: tuple(doc.get("exclude", {}).get(lang, ())) for lang in LANGUAGES},
+                terms={lang: tuple(doc["terms"].get(lang, ())) for lang in tags},
+                exclude={lang: tuple(doc.get("exclude", {}).get(lang, ())) for lang in tags},
                 examples={
                     lang: {kind: tuple(v) for kind, v in ex.items()}
                     for lang, ex in doc.get("examples", {}).items()
@@ -293,4 +421,6 @@ def load_vocabulary() -> Vocabulary:
                 sources=tuple(doc["sources"]),
             )
         )
-    return Vocabulary(categories=tuple(categories), cues=_read(folder / "cues.json"))
+    return Vocabulary(
+        categories=tuple(categories), cues=_read(folder / "cues.json"), languages=languages
+    )

@@ -47,8 +47,9 @@ class SdkSignature:
     meta_data: tuple[str, ...]
     assets: tuple[str, ...]
     objc_classes: tuple[str, ...]
-    aliases_en: tuple[str, ...]
-    aliases_zh: tuple[str, ...]
+    aliases: tuple[tuple[str, tuple[str, ...]], ...]
+    """Language tag (en, zh-Hans, zh-Hant, ja, ...) -> names a privacy policy uses for the SDK or
+    its vendor, in the order of the signature file (pairs, so the signature stays hashable)."""
     sources: tuple[str, ...]
     positive_examples: tuple[str, ...] = ()
     negative_examples: tuple[str, ...] = ()
@@ -59,6 +60,26 @@ class SdkSignature:
     """fnmatch patterns on embedded iOS framework names (AppsFlyerLib)."""
     ios_bundle_ids: tuple[str, ...] = ()
     """fnmatch patterns on embedded iOS framework bundle ids (com.appsflyer.*)."""
+
+    def aliases_in(self, language: str) -> tuple[str, ...]:
+        """The names listed under one language tag (empty when none)."""
+        return next((names for tag, names in self.aliases if tag == language), ())
+
+    @property
+    def alias_names(self) -> tuple[str, ...]:
+        """Every alias, in every language, in file order, without repeats."""
+        return tuple(dict.fromkeys(n for _tag, names in self.aliases for n in names))
+
+    @property
+    def aliases_en(self) -> tuple[str, ...]:
+        """The English aliases (kept for callers written before aliases took any language)."""
+        return self.aliases_in("en")
+
+    @property
+    def aliases_zh(self) -> tuple[str, ...]:
+        """The Simplified Chinese aliases (kept for callers written before aliases took any
+        language)."""
+        return self.aliases_in("zh-Hans")
 
 
 @dataclass(frozen=True)
@@ -242,8 +263,7 @@ def sdk_from_doc(doc: dict[str, Any], origin: str = "builtin") -> SdkSignature:
         meta_data=tuple(det.get("meta_data", ())),
         assets=tuple(det.get("assets", ())),
         objc_classes=tuple(det.get("objc_classes", ())),
-        aliases_en=tuple(aliases.get("en", ())),
-        aliases_zh=tuple(aliases.get("zh-Hans", ())),
+        aliases=tuple((tag, tuple(names)) for tag, names in aliases.items()),
         sources=tuple(doc.get("sources", ())),
         positive_examples=tuple(doc.get("examples", {}).get("positive", ())),
         negative_examples=tuple(doc.get("examples", {}).get("negative", ())),

@@ -305,7 +305,7 @@ def build_context(
         stances={c.id: _stance(policy, c, exercises[c.id]) for c in capabilities},
         generic={cat: tuple(tps) for cat, tps in generic.items()},
         named_vendors=named_vendors,
-        searched_for={s.id: (s.name, *s.aliases_en, *s.aliases_zh) for s in sigs if s.id in found},
+        searched_for={s.id: (s.name, *s.alias_names) for s in sigs if s.id in found},
         exercises={cat: ex for cat, ex in exercises.items() if ex.exercised},
         library_names={lib.id: lib.name for lib in libraries},
     )
