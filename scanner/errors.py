@@ -58,6 +58,26 @@ class TimeBudgetExceeded(BaseException):
 
 
 @contextmanager
+def budget_held() -> Iterator[None]:
+    """Hold the time budget's alarm while Python's own thread and fork machinery runs.
+
+    An exception raised from a signal handler inside `Thread.start()` or an at-fork handler
+    (logging registers one) is swallowed there or leaves a thread half started: the scan then
+    ran past its budget and exited 0, or failed with "cannot join thread before it is started".
+    A held SIGALRM is delivered the moment the block ends, in our own code."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+        signal, "pthread_sigmask"
+    ):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+@contextmanager
 def time_budget(seconds: float) -> Iterator[None]:
     """Interrupt the enclosed work after `seconds` of wall-clock time (main thread, POSIX).
 

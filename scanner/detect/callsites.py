@@ -39,10 +39,12 @@ from __future__ import annotations
 import bisect
 import re
 import struct
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from scanner.detect.arguments import ArgValue, Decision, DexArguments, FieldConstant, decide
+from scanner.errors import budget_held
 from scanner.extract.classfile import ClassFile, ClassFormatError, StackValue, StaticFieldRef
 from scanner.extract.dex import (
     CODE_ITEM_HEADER,
@@ -73,6 +75,9 @@ PARALLEL_MIN_BYTES = 8 << 20
 
 _Caller = tuple[str, str, str]
 """(dotted class, method name, JVM descriptor) of the method holding a call site."""
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 
 def _site(
@@ -499,16 +504,31 @@ def _scan_in_workers(
 
     workers = min(jobs, len(todo))
     if "fork" not in multiprocessing.get_all_start_methods():
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            return list(pool.map(_scan_dex_job, [(n, d, plan) for n, d in todo]))
+        pool = ProcessPoolExecutor(max_workers=workers)
+        return _collect(pool, lambda: [pool.submit(_scan_dex_job, (n, d, plan)) for n, d in todo])
     global _FORKED
     _FORKED = (todo, plan)
     try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            return list(pool.map(_scan_forked_job, range(len(todo))))
+        pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("fork")
+        )
+        return _collect(pool, lambda: [pool.submit(_scan_forked_job, i) for i in range(len(todo))])
     finally:
         _FORKED = None
+
+
+def _collect(
+    pool: ProcessPoolExecutor, submit: Callable[[], list[Future[set[CallSiteUse] | DexFormatError]]]
+) -> list[set[CallSiteUse] | DexFormatError]:
+    """Start the workers with the time budget held (it must not fire inside a fork), then wait
+    for their results, which the budget may interrupt."""
+    try:
+        with budget_held():
+            futures = submit()
+        return [f.result() for f in futures]
+    finally:
+        with budget_held():
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 AUTO_MAX_JOBS = 2

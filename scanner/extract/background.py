@@ -12,6 +12,8 @@ import threading
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
+from scanner.errors import budget_held
+
 T = TypeVar("T")
 
 
@@ -23,7 +25,8 @@ class Background(threading.Thread, Generic[T]):
         self._work = work
         self._value: T | None = None
         self._error: BaseException | None = None
-        self.start()
+        with budget_held():  # a budget alarm inside start() would leave it half started
+            self.start()
 
     def run(self) -> None:
         try:
