@@ -77,9 +77,11 @@ def test_markdown_table_row_unknown_to_the_catalogue_keeps_name_and_company(
 def test_a_company_of_many_sdks_does_not_disclose_them_for_a_specific_name(
     zhs_table: PolicyAnalysis,
 ) -> None:
+    # The row names one product by its own name: that SDK, not every SDK of its company.
     row = _party(zhs_table, "腾讯云慧眼人脸核身SDK")
-    assert row.sdk_id is None
-    assert not {s for s in _named(zhs_table) if s.startswith(("tencent", "qq", "wechat"))}
+    assert row.sdk_id == "tencent-faceid"
+    tencent = {s for s in _named(zhs_table) if s.startswith(("tencent", "qq", "wechat"))}
+    assert tencent == {"tencent-faceid"}
 
 
 def test_a_brand_row_is_narrowed_by_its_purpose(zhs_table: PolicyAnalysis) -> None:
@@ -231,7 +233,7 @@ def test_label_roles(label: str, role: str | None) -> None:
     [
         ("小米推送", "北京小米移动软件有限公司", None, {"xiaomi-push"}),
         ("小米通道SDK", "北京小米移动软件有限公司", "消息推送", {"xiaomi-push"}),
-        ("小米联运SDK", "北京小米移动软件有限公司", "小米账号登录、支付", set()),
+        ("小米联运SDK", "北京小米移动软件有限公司", "小米账号登录、支付", {"xiaomi-game"}),
         ("SDK", "深圳市腾讯计算机系统有限公司", "消息推送", {"tencent-tpns"}),
         ("腾讯图灵盾风险识别SDK", "深圳市腾讯计算机系统有限公司", "风险识别", set()),
         ("百度小说SDK", "北京百度网讯科技有限公司", "提供小说阅读服务", set()),

@@ -103,19 +103,19 @@ def _finding(ctx: AuditContext, sdk: SdkDetection) -> Finding:
         if declared
         else f"{sdk.class_count} {'class' if sdk.class_count == 1 else 'classes'}"
     )
-    if vendor_tp is not None:
-        rule, severity = SDK_VENDOR_ONLY, Severity.LOW
-        policy_evidence = vendor_tp.evidence[:3]
-        message = (
-            f"{sdk.name} ({sdk.category}) is {where}; the policy names its vendor "
-            f"({vendor_tp.name}, for {vendor_tp.sdk_id}) but not this SDK."
-        )
-    elif target is not None:
+    if target is not None:
         rule, severity = SDK_VENDOR_ONLY, Severity.LOW
         policy_evidence = target.evidence[:3]
         message = (
             f"{sdk.name} ({sdk.category}) is {where}; the policy names {target.name} only as a "
             "way to log in, share or pay, not as an SDK in the app."
+        )
+    elif vendor_tp is not None:
+        rule, severity = SDK_VENDOR_ONLY, Severity.LOW
+        policy_evidence = vendor_tp.evidence[:3]
+        message = (
+            f"{sdk.name} ({sdk.category}) is {where}; the policy names its vendor "
+            f"({vendor_tp.name}, for {vendor_tp.sdk_id}) but not this SDK."
         )
     elif covering:
         rule = SDK_GENERIC_ONLY
