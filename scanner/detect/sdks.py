@@ -9,13 +9,12 @@ component) with no class at all are reported as declared.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from fnmatch import fnmatchcase
 from functools import cached_property
 
+from scanner.detect.matching import ClassRegexIndex, DottedGlobIndex, GlobIndex
 from scanner.model import (
     AppInventory,
     CallSiteUse,
@@ -39,9 +38,6 @@ class SdkIndex:
 
     signatures: Sequence[SdkSignature]
     _package_cache: dict[str, tuple[str, ...]] = field(default_factory=dict, init=False, repr=False)
-    _pattern_cache: dict[str, tuple[tuple[str, str], ...]] = field(
-        default_factory=dict, init=False, repr=False
-    )
 
     @cached_property
     def by_id(self) -> dict[str, SdkSignature]:
@@ -60,12 +56,8 @@ class SdkIndex:
         return {s.id: s.exclude_packages for s in self.signatures if s.exclude_packages}
 
     @cached_property
-    def _regexes(self) -> list[tuple[str, re.Pattern[str]]]:
-        out = []
-        for sig in self.signatures:
-            if sig.class_regexes:
-                out.append((sig.id, re.compile("|".join(f"(?:{r})" for r in sig.class_regexes))))
-        return out
+    def _regexes(self) -> ClassRegexIndex:
+        return ClassRegexIndex((r, s.id) for s in self.signatures for r in s.class_regexes)
 
     def owners_of_package(self, package: str) -> tuple[str, ...]:
         """SDK ids owning classes directly in `package` (the longest matching prefix wins)."""
@@ -90,46 +82,32 @@ class SdkIndex:
         )
 
     @cached_property
-    def _component_patterns(self) -> dict[str, tuple[tuple[str, str], ...]]:
-        """Package part of a component pattern -> (pattern, SDK id) pairs."""
-        out: dict[str, list[tuple[str, str]]] = {}
-        for sig in self.signatures:
-            for pattern in sig.components:
-                out.setdefault(_package_of(pattern), []).append((pattern, sig.id))
-        return {k: tuple(v) for k, v in out.items()}
+    def _components(self) -> DottedGlobIndex:
+        return DottedGlobIndex((p, s.id) for s in self.signatures for p in s.components)
 
     @cached_property
-    def _anywhere_patterns(self) -> tuple[tuple[str, str], ...]:
-        """Patterns with a wildcard in their package part (or none): they may name any class."""
-        return tuple(
-            pair
-            for p, pairs in self._component_patterns.items()
-            if not p or any(ch in p for ch in "*?[")
-            for pair in pairs
-        )
+    def _native_libs(self) -> GlobIndex:
+        return GlobIndex((p, s.id) for s in self.signatures for p in s.native_libs)
 
-    def _patterns_for_package(self, package: str) -> tuple[tuple[str, str], ...]:
-        """Component patterns that may name a class of `package`: those written for it or for
-        one of its parents (fnmatch's `*` also crosses dots)."""
-        hit = self._pattern_cache.get(package)
-        if hit is None:
-            found: list[tuple[str, str]] = []
-            candidate = package
-            while candidate:
-                found += self._component_patterns.get(candidate, ())
-                candidate = _package_of(candidate)
-            found += self._anywhere_patterns
-            hit = self._pattern_cache[package] = tuple(found)
-        return hit
+    @cached_property
+    def _meta_data(self) -> GlobIndex:
+        return GlobIndex((p, s.id) for s in self.signatures for p in s.meta_data)
+
+    @cached_property
+    def _assets(self) -> GlobIndex:
+        return GlobIndex((p, s.id) for s in self.signatures for p in s.assets)
+
+    @cached_property
+    def _objc_prefixes(self) -> GlobIndex:
+        return GlobIndex(
+            (_glob_escape(p) + "*", s.id) for s in self.signatures for p in s.objc_classes
+        )
 
     def component_claims(self, class_name: str) -> tuple[str, ...]:
         """SDK ids whose component patterns name this class. A component is a class, so the SDK
         that declares it owns it even when another SDK's package prefix holds it: JCore ships
         cn.jpush.android.service.PushService, inside JPush's cn.jpush.android."""
-        pairs = self._patterns_for_package(_package_of(class_name))
-        if not pairs:
-            return ()
-        return tuple(dict.fromkeys(sid for p, sid in pairs if fnmatchcase(class_name, p)))
+        return self._components.matches(class_name)
 
     def owners_of_class(self, class_name: str) -> tuple[str, ...]:
         """SDK ids that a (dotted) class belongs to; empty for the app's own or unknown code."""
@@ -139,26 +117,28 @@ class SdkIndex:
         owners = self.owners_of_package(_package_of(class_name))
         if owners or not self._regexes:
             return owners
-        return tuple(sid for sid, rx in self._regexes if rx.match(class_name))
+        return self._regexes.matches(class_name)
 
     def owner_of_class(self, class_name: str) -> str | None:
         owners = self.owners_of_class(class_name)
         return owners[0] if owners else None
 
     def native_lib_owners(self, lib_name: str) -> tuple[str, ...]:
-        return tuple(
-            s.id for s in self.signatures if any(fnmatchcase(lib_name, p) for p in s.native_libs)
-        )
+        return self._native_libs.matches(lib_name)
 
     def component_owners(self, component: str) -> tuple[str, ...]:
         """SDKs whose component patterns name it, else whose packages hold its class."""
-        named = tuple(
-            s.id for s in self.signatures if any(fnmatchcase(component, p) for p in s.components)
-        )
-        return named or self.owners_of_class(component)
+        return self.component_claims(component) or self.owners_of_class(component)
 
     def meta_data_owners(self, key: str) -> tuple[str, ...]:
-        return tuple(s.id for s in self.signatures if any(fnmatchcase(key, p) for p in s.meta_data))
+        return self._meta_data.matches(key)
+
+    def asset_owners(self, asset: str) -> tuple[str, ...]:
+        return self._assets.matches(asset)
+
+    def objc_owners(self, objc_class: str) -> tuple[str, ...]:
+        """SDKs one of whose Objective-C class prefixes starts this class name."""
+        return self._objc_prefixes.matches(objc_class)
 
     def example_owners(self, example: str) -> set[str]:
         """Every SDK an example name (class, .so, component or meta-data key) is attributed to."""
@@ -232,8 +212,8 @@ def detect_sdks(
                     lib.path,
                 )
             )
-        for sid in _objc_owners(lib.objc_classes, index):
-            sample = [c for c in lib.objc_classes if _objc_match(c, index.by_id[sid])][:3]
+        for sid, owned in _objc_owners(lib.objc_classes, index).items():
+            sample = owned[:3]
             evidence.setdefault(sid, []).append(
                 Evidence(
                     EvidenceKind.OBJC_CLASS, lib.name, "defines " + ", ".join(sample), lib.path
@@ -251,11 +231,8 @@ def detect_sdks(
                 Evidence(EvidenceKind.META_DATA, meta.name, meta.value or "", "AndroidManifest.xml")
             )
     for asset in inv.assets:
-        for sig in index.signatures:
-            if any(fnmatchcase(asset, p) for p in sig.assets):
-                evidence.setdefault(sig.id, []).append(
-                    Evidence(EvidenceKind.ASSET, asset, "", asset)
-                )
+        for sid in index.asset_owners(asset):
+            evidence.setdefault(sid, []).append(Evidence(EvidenceKind.ASSET, asset, "", asset))
 
     exercised = {c.owner for c in call_sites if c.owner is not None and c.active}
     detections = []
@@ -296,16 +273,20 @@ def _roll_up(hits: Counter[str], prefixes: Sequence[str]) -> list[tuple[str, int
     return rolled.most_common()
 
 
-def _objc_match(cls: str, sig: SdkSignature) -> bool:
-    return any(cls.startswith(p) for p in sig.objc_classes)
+def _objc_owners(classes: Sequence[str], index: SdkIndex) -> dict[str, list[str]]:
+    """SDK id -> the Objective-C classes of one binary it owns, SDKs in signature order."""
+    owned: dict[str, list[str]] = {}
+    for cls in classes:
+        for sid in index.objc_owners(cls):
+            owned.setdefault(sid, []).append(cls)
+    rank = {s.id: i for i, s in enumerate(index.signatures)}
+    return dict(sorted(owned.items(), key=lambda item: rank[item[0]]))
 
 
-def _objc_owners(classes: Sequence[str], index: SdkIndex) -> list[str]:
-    if not classes:
-        return []
-    return [
-        s.id for s in index.signatures if s.objc_classes and any(_objc_match(c, s) for c in classes)
-    ]
+def _glob_escape(text: str) -> str:
+    """`text` as a literal fnmatch pattern (an Objective-C prefix holds no wildcard, but a
+    user's signature might)."""
+    return "".join(f"[{ch}]" if ch in "*?[" else ch for ch in text)
 
 
 def _dedupe(items: Iterable[Evidence]) -> list[Evidence]:
