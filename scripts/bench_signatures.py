@@ -139,9 +139,7 @@ def main(argv: list[str] | None = None) -> int:
 
         detect_s = _best(args.repeat, whole)
         found = len(result.sdks) if result is not None else 0
-        print(
-            f"{name:<28} {len(sigs):>5} {match_s:8.3f} {lookup_s:9.3f} {detect_s:9.3f}  {found}"
-        )
+        print(f"{name:<28} {len(sigs):>5} {match_s:8.3f} {lookup_s:9.3f} {detect_s:9.3f}  {found}")
     return 0
 
 
