@@ -25,6 +25,7 @@ from scanner.model import (
     CodeEvidenceKind,
     ComponentKind,
     Evidence,
+    EvidenceKind,
     OwnerKind,
     PermissionFinding,
     ProtectionLevel,
@@ -34,6 +35,8 @@ from scanner.model import (
     StartupBehaviour,
     StartupKind,
     Strength,
+    UnidentifiedCode,
+    UnidentifiedKind,
 )
 from scanner.pipeline import load_signatures, scan_app
 from scanner.policy.model import (
@@ -57,6 +60,7 @@ def _scan(
     startup: tuple[StartupBehaviour, ...] = (),
     sdks: tuple[SdkDetection, ...] = (),
     calls: tuple[CallSiteUse, ...] = (),
+    unidentified: tuple[UnidentifiedCode, ...] = (),
 ) -> ScanResult:
     inventory = AppInventory(
         identity=AppIdentity(kind=AppKind.APK, path="hand-made.apk", sha256="0" * 64, size=1),
@@ -77,6 +81,7 @@ def _scan(
         capabilities=capability_uses(capabilities(), permissions, startup, calls),
         call_sites=calls,
         code_analysed=True,
+        unidentified=unidentified,
     )
 
 
@@ -233,6 +238,24 @@ CASES: dict[str, tuple[Case, Case]] = {
             _scan(sdks=(_sdk("flurry"),)),
             _policy(third_parties=(_party("flurry", "Flurry", "named", None),)),
         ),
+    ),
+    "PS403": (
+        lambda: (
+            _scan(
+                unidentified=(
+                    UnidentifiedCode(
+                        UnidentifiedKind.PACKAGE,
+                        "org.java_websocket",
+                        60,
+                        0,
+                        (Evidence(EvidenceKind.CLASS_PACKAGE, "org.java_websocket", "60 classes"),),
+                    ),
+                )
+            ),
+            _policy(),
+        ),
+        # The same package, identified by a signature: an SDK, no unidentified code.
+        lambda: (_scan(sdks=(_sdk("flurry"),)), _policy({"device_id": "disclosed"})),
     ),
 }
 

@@ -116,27 +116,32 @@ class DottedGlobIndex:
             else:
                 anywhere.append((pattern, sid))
         self._anywhere = GlobIndex(anywhere)
-        self._cache: dict[str, tuple[tuple[str, str], ...]] = {}
+        self._cache: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
 
     def __bool__(self) -> bool:
         return bool(self._by_package) or bool(self._anywhere)
 
-    def _candidates(self, package: str) -> tuple[tuple[str, str], ...]:
-        hit = self._cache.get(package)
+    def _candidates(self, package: str, floor: str) -> tuple[tuple[str, str], ...]:
+        key = (package, floor)
+        hit = self._cache.get(key)
         if hit is None:
             found: list[tuple[str, str]] = []
             candidate = package
-            while candidate:
+            while candidate and candidate != floor:
                 found += self._by_package.get(candidate, ())
                 candidate = package_of(candidate)
-            found += self._by_package.get("", ())
-            hit = self._cache[package] = tuple(found)
+            if not floor:
+                found += self._by_package.get("", ())
+            hit = self._cache[key] = tuple(found)
         return hit
 
-    def matches(self, class_name: str) -> tuple[str, ...]:
+    def matches(self, class_name: str, floor: str = "") -> tuple[str, ...]:
         """Ids of every pattern naming this class: those filed under its most specific package
-        first (the first is the best claim), then patterns with a wildcard package part."""
-        candidates = self._candidates(package_of(class_name))
+        first (the first is the best claim), then patterns with a wildcard package part.
+
+        With a `floor` (a package holding the class), patterns filed at the floor or above it
+        do not count: the app's own namespace is not claimed by an SDK's `com.vendor.*`."""
+        candidates = self._candidates(package_of(class_name), floor)
         found = [sid for p, sid in candidates if fnmatchcase(class_name, p)]
         if self._anywhere:
             found += self._anywhere.matches(class_name)

@@ -9,6 +9,7 @@ component) with no class at all are reported as declared.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ from scanner.model import (
 from scanner.signatures.catalog import SdkSignature
 
 MAX_PACKAGE_EVIDENCE = 8
+MAX_MINIFIED_SEGMENT = 2
+"""R8 names packages a, b, ..., aa, ab (the same bound as `ownership.is_minified`)."""
 
 
 def _package_of(class_name: str) -> str:
@@ -37,6 +40,12 @@ class SdkIndex:
     """Lookup structures built once from a set of signatures."""
 
     signatures: Sequence[SdkSignature]
+    library_prefixes: tuple[str, ...] = ()
+    """Packages of the library catalogue: a vendor root with a library under it is not one
+    SDK's (see `_vendor_roots`)."""
+    own: tuple[str, ...] = ()
+    """The app's own namespaces (`scanner.detect.namespace`): a class there belongs to no SDK
+    unless an SDK prefix (or component pattern) strictly inside the namespace holds it."""
     _package_cache: dict[str, tuple[str, ...]] = field(default_factory=dict, init=False, repr=False)
 
     @cached_property
@@ -65,16 +74,76 @@ class SdkIndex:
         hit = cache.get(package)
         if hit is not None:
             return hit
-        result: tuple[str, ...] = ()
+        result: tuple[str, ...] | None = None
         candidate = package
+        own = self._own_set
         while candidate:
+            if candidate in own:
+                result = ()
+                break
             owners = self._prefix_owners.get(candidate)
             if owners:
                 result = tuple(o for o in owners if not self._excluded(o, package))
                 break
             candidate = candidate.rsplit(".", 1)[0] if "." in candidate else ""
+        if result is None:
+            result = self._obfuscated_owner(package)
         cache[package] = result
         return result
+
+    @cached_property
+    def _vendor_roots(self) -> dict[str, str]:
+        """Vendor root -> the SDK whose prefix holds every known prefix under that root.
+
+        R8 renames an SDK's internals into short packages beside its readable one: JPush ships
+        `cn.jpush.android` and, obfuscated, `cn.jpush.a`, `cn.jpush.b`. A root is the parent of
+        an SDK prefix (two segments at least) that no SDK claims itself; it counts only when one
+        SDK prefix holds every SDK and library prefix under it (`cn.jpush.android` holds JCore's
+        `cn.jpush.android.service`). Under `com.google` many unrelated SDKs and libraries sit
+        side by side: nobody can say whose renamed code is there, so it is left out."""
+        owner_of_prefix: dict[str, str] = {}
+        for sig in self.signatures:
+            for prefix in sig.packages:
+                owner_of_prefix.setdefault(prefix, sig.id)
+        known = sorted({*owner_of_prefix, *self.library_prefixes})
+        roots: dict[str, str] = {}
+        for prefix in owner_of_prefix:
+            root = _package_of(prefix)
+            if "." not in root or root in owner_of_prefix or root in roots:
+                continue
+            start = bisect_left(known, root + ".")
+            end = bisect_left(known, root + "/")  # '/' sorts right after '.'
+            inside = known[start:end]
+            top = min(inside, key=len)
+            if top in owner_of_prefix and all(p == top or p.startswith(top + ".") for p in inside):
+                roots[root] = owner_of_prefix[top]
+        return roots
+
+    def _obfuscated_owner(self, package: str) -> tuple[str, ...]:
+        """The SDK of a vendor root whose renamed sub-package this is (`cn.jpush.a.b`)."""
+        parts = package.split(".")
+        for depth in range(len(parts) - 1, 1, -1):
+            sid = self._vendor_roots.get(".".join(parts[:depth]))
+            if sid is not None:
+                rest = parts[depth:]
+                if all(len(p) <= MAX_MINIFIED_SEGMENT for p in rest):
+                    return (sid,)
+                return ()
+        return ()
+
+    @cached_property
+    def _own_set(self) -> frozenset[str]:
+        return frozenset(p for p in self.own if p)
+
+    def own_root(self, class_name: str) -> str | None:
+        """The most specific own namespace holding a dotted class, or None."""
+        package = _package_of(class_name)
+        own = self._own_set
+        while package:
+            if package in own:
+                return package
+            package = _package_of(package)
+        return None
 
     def _excluded(self, sdk_id: str, package: str) -> bool:
         return any(
@@ -107,7 +176,9 @@ class SdkIndex:
         """SDK ids whose component patterns name this class. A component is a class, so the SDK
         that declares it owns it even when another SDK's package prefix holds it: JCore ships
         cn.jpush.android.service.PushService, inside JPush's cn.jpush.android."""
-        return self._components.matches(class_name)
+        if not self._own_set:
+            return self._components.matches(class_name)
+        return self._components.matches(class_name, self.own_root(class_name) or "")
 
     def owners_of_class(self, class_name: str) -> tuple[str, ...]:
         """SDK ids that a (dotted) class belongs to; empty for the app's own or unknown code."""
@@ -115,7 +186,7 @@ class SdkIndex:
         if claimed:
             return claimed
         owners = self.owners_of_package(_package_of(class_name))
-        if owners or not self._regexes:
+        if owners or not self._regexes or (self._own_set and self.own_root(class_name)):
             return owners
         return self._regexes.matches(class_name)
 
@@ -220,8 +291,9 @@ def detect_sdks(
                 )
             )
 
+    defined = frozenset(inv.class_names)
     for comp in inv.components:
-        for sid in index.component_owners(comp.name):
+        for sid in _component_code_owners(comp.name, index, defined, class_counts):
             evidence.setdefault(sid, []).append(
                 Evidence(EvidenceKind.COMPONENT, comp.name, comp.kind.value, "AndroidManifest.xml")
             )
@@ -258,6 +330,23 @@ def detect_sdks(
             )
         )
     return tuple(sorted(detections, key=lambda d: (d.status is not SdkStatus.PRESENT, d.sdk_id)))
+
+
+def _component_code_owners(
+    component: str, index: SdkIndex, defined: frozenset[str], class_counts: Counter[str]
+) -> tuple[str, ...]:
+    """The SDKs a manifest component is evidence for. A component that several SDKs name
+    counts for the one that owns its code: the class's owner when the class is in the app,
+    else those of the claimants with classes in the app, else every claimant (declared)."""
+    owners = index.component_owners(component)
+    if len(owners) < 2:
+        return owners
+    if component in defined:
+        owner = index.owner_of_class(component)
+        if owner in owners:
+            return (owner,)
+    with_code = tuple(sid for sid in owners if class_counts.get(sid, 0) > 0)
+    return with_code or owners
 
 
 def _roll_up(hits: Counter[str], prefixes: Sequence[str]) -> list[tuple[str, int]]:

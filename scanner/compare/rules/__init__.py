@@ -15,6 +15,7 @@ from scanner.compare.rules import (
     sdk_not_found,
     undisclosed_behaviour,
     undisclosed_permission,
+    unidentified_code,
 )
 from scanner.compare.rules.denied_behaviour import DENIED_BEHAVIOUR
 from scanner.compare.rules.disclosed_not_found import DISCLOSED_NOT_FOUND
@@ -23,6 +24,7 @@ from scanner.compare.rules.sdk_disclosure import SDK_GENERIC_ONLY, SDK_VENDOR_ON
 from scanner.compare.rules.sdk_not_found import SDK_DISCLOSED_NOT_FOUND
 from scanner.compare.rules.undisclosed_behaviour import UNDISCLOSED_BEHAVIOUR
 from scanner.compare.rules.undisclosed_permission import UNDISCLOSED_PERMISSION
+from scanner.compare.rules.unidentified_code import UNIDENTIFIED_CODE
 
 REGISTRY: tuple[RuleUnit, ...] = (
     sdk_disclosure.UNIT,
@@ -31,6 +33,7 @@ REGISTRY: tuple[RuleUnit, ...] = (
     denied_behaviour.UNIT,
     disclosed_not_found.UNIT,
     sdk_not_found.UNIT,
+    unidentified_code.UNIT,
 )
 """Every check `audit()` runs. The order does not matter: findings are sorted afterwards."""
 
@@ -48,6 +51,7 @@ __all__ = [
     "UNDISCLOSED_BEHAVIOUR",
     "UNDISCLOSED_PERMISSION",
     "UNDISCLOSED_SDK",
+    "UNIDENTIFIED_CODE",
     "AuditContext",
     "RuleUnit",
     "build_context",
