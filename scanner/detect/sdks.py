@@ -180,9 +180,19 @@ class SdkIndex:
             return self._components.matches(class_name)
         return self._components.matches(class_name, self.own_root(class_name) or "")
 
+    def code_claims(self, class_name: str) -> tuple[str, ...]:
+        """The component claims on a class, narrowed to the SDK that owns the code when
+        several SDKs name the same component: the one whose package prefix holds the class."""
+        claimed = self.component_claims(class_name)
+        if len(claimed) > 1:
+            holders = set(self.owners_of_package(_package_of(class_name)))
+            narrowed = tuple(sid for sid in claimed if sid in holders)
+            return narrowed or claimed
+        return claimed
+
     def owners_of_class(self, class_name: str) -> tuple[str, ...]:
         """SDK ids that a (dotted) class belongs to; empty for the app's own or unknown code."""
-        claimed = self.component_claims(class_name)
+        claimed = self.code_claims(class_name)
         if claimed:
             return claimed
         owners = self.owners_of_package(_package_of(class_name))
@@ -240,7 +250,7 @@ def detect_sdks(
 
     claimed: set[str] = set()
     for cls in inv.class_names:
-        for sid in index.component_claims(cls):
+        for sid in index.code_claims(cls):
             claimed.add(cls)
             class_counts[sid] += 1
             package_hits.setdefault(sid, Counter())[_package_of(cls)] += 1
@@ -336,11 +346,15 @@ def _component_code_owners(
     component: str, index: SdkIndex, defined: frozenset[str], class_counts: Counter[str]
 ) -> tuple[str, ...]:
     """The SDKs a manifest component is evidence for. A component that several SDKs name
-    counts for the one that owns its code: the class's owner when the class is in the app,
-    else those of the claimants with classes in the app, else every claimant (declared)."""
+    counts for the one that owns its code: the one whose package prefix holds the class, else
+    the class's owner when the class is in the app, else the claimants with classes in the
+    app, else every claimant (declared)."""
     owners = index.component_owners(component)
     if len(owners) < 2:
         return owners
+    holders = set(index.owners_of_package(_package_of(component)))
+    if holders & set(owners):
+        return tuple(sid for sid in owners if sid in holders)
     if component in defined:
         owner = index.owner_of_class(component)
         if owner in owners:
