@@ -8,6 +8,7 @@ manifest the test states: only an installable app has a namespace of its own.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import zipfile
@@ -288,3 +289,46 @@ def check_findings(scan: ScanResult) -> list[Finding]:
     found = list(check(ctx))
     assert all(f.rule is UNIDENTIFIED_CODE for f in found)
     return found
+
+
+# --------------------------------------------------------------------------- reports
+
+
+def _hostile_scan() -> ScanResult:
+    item = UnidentifiedCode(
+        UnidentifiedKind.NATIVE_LIBRARY,
+        "lib<script>x</script>.so",
+        0,
+        204800,
+        (Evidence(EvidenceKind.NATIVE_LIBRARY, "lib<script>x</script>.so", "arm64-v8a", "lib/"),),
+    )
+    return replace(_unidentified_scan(), unidentified=(item,))
+
+
+def test_every_report_lists_unidentified_code_escaped() -> None:
+    import io
+
+    from rich.console import Console
+
+    from scanner.report.html import render_html
+    from scanner.report.json_report import render_json
+    from scanner.report.markdown import md_escape, render_markdown
+    from scanner.report.sarif import render_sarif
+    from scanner.report.terminal import print_scan
+
+    scan = _hostile_scan()
+    audit = AuditResult(scan, None, tuple(check_findings(scan)))
+    html = render_html(audit, generated_at="2026-12-01T00:00:00Z")
+    assert "Unidentified third-party code" in html and "200 KiB" in html
+    assert "lib<script>" not in html and "lib&lt;script&gt;x&lt;/script&gt;.so" in html
+    markdown = render_markdown(audit)
+    assert "#### Unidentified third-party code" in markdown
+    assert "<script>" not in markdown and md_escape("lib<script>x</script>.so") in markdown
+    doc = json.loads(render_json(scan))
+    assert doc["unidentified"][0]["name"] == "lib<script>x</script>.so"
+    assert doc["unidentified"][0]["kind"] == "native_library"
+    sarif = json.loads(render_sarif(audit))
+    assert [r["ruleId"] for r in sarif["runs"][0]["results"]] == ["PS403"]
+    out = io.StringIO()
+    print_scan(scan, Console(file=out, width=200, color_system=None))
+    assert "Unidentified third-party code (1)" in out.getvalue()
