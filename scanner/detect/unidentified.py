@@ -109,8 +109,13 @@ def _domain_like(segment: str) -> bool:
     return segment.isalpha() and len(segment) <= MAX_TLD_LENGTH
 
 
+_PLATFORM = frozenset(PLATFORM_PACKAGES)
+_PLATFORM_DEPTH = max(p.count(".") + 1 for p in PLATFORM_PACKAGES)
+
+
 def _is_platform(package: str) -> bool:
-    return any(package == p or package.startswith(p + ".") for p in PLATFORM_PACKAGES)
+    parts = package.split(".", _PLATFORM_DEPTH)
+    return any(".".join(parts[:depth]) in _PLATFORM for depth in range(1, _PLATFORM_DEPTH + 1))
 
 
 class _Grouper:
