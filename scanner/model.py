@@ -86,6 +86,8 @@ class AppIdentity:
     min_sdk: int | None = None
     target_sdk: int | None = None
     label: str | None = None
+    application_class: str | None = None
+    """The manifest's `<application android:name>` (qualified), if it names one."""
 
 
 @dataclass(frozen=True)

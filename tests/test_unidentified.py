@@ -190,13 +190,30 @@ def test_the_own_namespace_comes_from_the_manifest_its_parent_and_the_launcher()
     libraries = LibraryIndex(builtin_libraries())
     found = own_namespaces(inv, SdkIndex(builtin_sdks()), libraries)
     assert [n.prefix for n in found] == ["com.netease.nie.yosemite", "com.netease.nie"]
-    moved = replace(inv, components=(_launcher("org.brand.core.ui.Main"),))
+    moved = replace(inv, components=(_launcher("com.netease.game.ui.Main"),))
     found = own_namespaces(moved, SdkIndex(builtin_sdks()), libraries)
-    assert "org.brand.core" in [n.prefix for n in found]
-    # A launcher activity inside an SDK is the SDK's, never the app's namespace.
-    sdk_launcher = replace(inv, components=(_launcher("com.tencent.tauth.AuthActivity"),))
-    found = own_namespaces(sdk_launcher, SdkIndex(builtin_sdks()), libraries)
-    assert not any(n.prefix.startswith("com.tencent") for n in found)
+    assert "com.netease.game" in [n.prefix for n in found]
+    application = replace(inv.identity, application_class="com.netease.core.app.GameApp")
+    found = own_namespaces(replace(inv, identity=application), SdkIndex(builtin_sdks()), libraries)
+    assert "com.netease.core" in [n.prefix for n in found]
+
+
+@pytest.mark.parametrize(
+    ("application", "launcher"),
+    [
+        ("com.stub.StubApp", "org.brand.core.ui.Main"),  # a packer; another vendor's code
+        ("androidx.multidex.MultiDexApplication", "com.tencent.tauth.AuthActivity"),
+    ],
+)
+def test_entry_points_of_another_vendor_are_not_the_apps(application: str, launcher: str) -> None:
+    inv = extract_app(real_world_file("Yosemite.apk"), DEFAULT_LIMITS, keep_code=False).inventory
+    inv = replace(
+        inv,
+        identity=replace(inv.identity, application_class=application),
+        components=(_launcher(launcher),),
+    )
+    found = own_namespaces(inv, SdkIndex(builtin_sdks()), LibraryIndex(builtin_libraries()))
+    assert [n.prefix for n in found] == ["com.netease.nie.yosemite", "com.netease.nie"]
 
 
 def test_an_sdk_sample_app_keeps_its_sdk(tmp_path: Path) -> None:
@@ -332,3 +349,16 @@ def test_every_report_lists_unidentified_code_escaped() -> None:
     out = io.StringIO()
     print_scan(scan, Console(file=out, width=200, color_system=None))
     assert "Unidentified third-party code (1)" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("apk", "application"),
+    [
+        ("Yosemite.apk", "com.netease.nie.yosemite.MyApp"),
+        ("pocoservice-debug.apk", "androidx.multidex.MultiDexApplication"),
+        ("app-uiautomator.apk", None),
+    ],
+)
+def test_the_application_class_is_read_from_the_manifest(apk: str, application: str | None) -> None:
+    identity = extract_app(real_world_file(apk), DEFAULT_LIMITS, keep_code=False).inventory.identity
+    assert identity.application_class == application

@@ -10,14 +10,16 @@ artefact, and its manifest package is that SDK's. Decided from, in order:
    (`com.netease.nie.yosemite` -> `com.netease.nie`): build variants and modules put code beside
    the manifest package (`.debug`, `.core`). Only when no SDK or library holds the parent or
    anything under it, so an SDK's own sample app (`com.alipay.sdk.demo`) keeps its SDK;
-3. the package of each launcher activity (MAIN / LAUNCHER), cut to three segments, when no SDK
-   or library holds it (an app whose manifest package is a brand and whose code sits elsewhere);
+3. the package of the application class (`<application android:name>`) and of each launcher
+   activity (MAIN / LAUNCHER), cut to three segments, when it is the manifest package's vendor
+   (same first two segments: `com.brand.core` for `com.brand.app.lite`) and no SDK or library
+   holds it or lies inside it. An entry point in another vendor's namespace is not taken: a
+   packer's stub Application (`com.stub.StubApp`), an ad SDK's splash activity or MultiDex's
+   Application are exactly the third-party code this scan must not hide;
 4. the largest obfuscated root: the top-level package (or the default package) holding the most
    R8-renamed classes that no SDK or library claims. R8 moves the app's code there with
    `-repackageclasses`; the names say nothing, so this code is the app's or unknown, never an
    unidentified third party.
-
-The application class is not read yet (the inventory does not record it).
 """
 
 from __future__ import annotations
@@ -74,14 +76,15 @@ def own_namespaces(
         parent = ".".join(parts[:-1])
         if len(parts) > MIN_PARENT_SEGMENTS and not _held(parent, known):
             found.setdefault(parent, f"parent of the manifest package {package}")
-    for comp in inv.components:
-        if not _is_launcher(comp) or "." not in comp.name:
+    vendor = package.split(".")[:2]
+    entry_points = [("application class", inv.identity.application_class)]
+    entry_points += [("launcher activity", c.name) for c in inv.components if _is_launcher(c)]
+    for what, name in entry_points:
+        if not name or "." not in name or any(in_namespace(name, p) for p in found):
             continue
-        if any(in_namespace(comp.name, p) for p in found):
-            continue
-        root = ".".join(comp.name.rsplit(".", 1)[0].split(".")[:LAUNCHER_DEPTH])
-        if not _held(root, known):
-            found.setdefault(root, f"package of the launcher activity {comp.name}")
+        root = ".".join(name.rsplit(".", 1)[0].split(".")[:LAUNCHER_DEPTH])
+        if len(vendor) == 2 and root.split(".")[:2] == vendor and not _held(root, known):
+            found.setdefault(root, f"package of the {what} {name}")
     roots: Counter[str] = Counter()
     for cls in inv.class_names:
         if is_minified(cls) and not sdks.owners_of_class(cls) and not libraries.owner_of(cls):
