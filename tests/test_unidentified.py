@@ -362,3 +362,37 @@ def test_every_report_lists_unidentified_code_escaped() -> None:
 def test_the_application_class_is_read_from_the_manifest(apk: str, application: str | None) -> None:
     identity = extract_app(real_world_file(apk), DEFAULT_LIMITS, keep_code=False).inventory.identity
     assert identity.application_class == application
+
+
+REAL_SDK_BINARIES = (
+    "AlipaySDK.framework-AlipaySDK",
+    "TencentOpenAPI.framework-TencentOpenAPI",
+    "jpush-ios-4.8.1.a",
+    "libWeChatSDK.a",
+    "libjcore322.so",
+    "liblocSDK8a.so",
+    "BaiduLBS_Android.jar",
+    "hermes-release.aar",
+)
+
+
+@pytest.mark.parametrize("name", REAL_SDK_BINARIES)
+def test_a_known_sdk_binary_leaves_nothing_unidentified(name: str) -> None:
+    assert scan_app(real_world_file(name), code=False).unidentified == ()
+
+
+@pytest.mark.parametrize(
+    ("name", "sdk", "kind"),
+    [
+        ("TencentOpenAPI.framework-TencentOpenAPI", "qq-opensdk", UnidentifiedKind.FRAMEWORK),
+        ("libjcore322.so", "jcore", UnidentifiedKind.NATIVE_LIBRARY),
+    ],
+)
+def test_a_binary_no_signature_names_is_unidentified(
+    name: str, sdk: str, kind: UnidentifiedKind
+) -> None:
+    inv = extract_app(real_world_file(name), DEFAULT_LIMITS, keep_code=False).inventory
+    without = tuple(s for s in builtin_sdks() if s.id != sdk)
+    found = detect(inv, without).unidentified
+    assert [(u.kind, u.name) for u in found] == [(kind, inv.native_libraries[0].name)]
+    assert found[0].size == inv.native_libraries[0].size > 0
