@@ -10,7 +10,7 @@ import pytest
 from realworld import REAL_WORLD_DIR, real_world_file
 
 from scanner.cli import main
-from scanner.detect import _index_for, _library_index
+from scanner.detect import index_for_app, library_index_for
 from scanner.detect.unidentified import identified_share
 from scanner.extract import extract_app
 from scanner.extract.archive import DEFAULT_LIMITS
@@ -78,8 +78,8 @@ def test_share_of_third_party_classes_identified_in_the_registry_apps() -> None:
     identified = total = 0
     for name in REGISTRY_APPS:
         inv = extract_app(real_world_file(name), DEFAULT_LIMITS, keep_code=False).inventory
-        index, own = _index_for(inv, SDKS)
-        known, all_third_party = identified_share(inv, index, _library_index(SDKS), own)
+        index, own = index_for_app(inv, SDKS)
+        known, all_third_party = identified_share(inv, index, library_index_for(SDKS), own)
         share = known / all_third_party if all_third_party else 1.0
         print(f"{name:42} {known:6} of {all_third_party:6} identified ({share:.0%})")
         identified += known

@@ -113,19 +113,19 @@ def capability_uses(
     return tuple(uses)
 
 
-def _library_index(sdks: Sequence[SdkSignature]) -> LibraryIndex:
+def library_index_for(sdks: Sequence[SdkSignature]) -> LibraryIndex:
     """The library catalogue with every SDK prefix reserved (as call-site owners see it)."""
     return LibraryIndex(builtin_libraries(), reserved=[p for sig in sdks for p in sig.packages])
 
 
-def _index_for(
+def index_for_app(
     inv: AppInventory, sdks: Sequence[SdkSignature]
 ) -> tuple[SdkIndex, tuple[OwnNamespace, ...]]:
     """The SDK index for one app: the app's own namespace belongs to no SDK."""
     libraries = builtin_libraries()
     library_prefixes = tuple(p for lib in libraries for p in lib.packages)
     plain = SdkIndex(sdks, library_prefixes=library_prefixes)
-    own = own_namespaces(inv, plain, _library_index(sdks))
+    own = own_namespaces(inv, plain, library_index_for(sdks))
     if not own:
         return plain, own
     return SdkIndex(sdks, library_prefixes, tuple(n.prefix for n in own)), own
@@ -141,7 +141,7 @@ def detect(
 ) -> ScanResult:
     """Classify an inventory; with `code`, also find and attribute sensitive call sites."""
     caps = capabilities() if caps is None else caps
-    index, own = _index_for(inv, sdks)
+    index, own = index_for_app(inv, sdks)
     permissions = classify_permissions(inv, caps, permission_levels())
     startup = detect_startup(inv, caps, index)
     warnings: list[str] = []
@@ -158,5 +158,5 @@ def detect(
         call_sites=call_sites,
         code_analysed=code is not None,
         own_namespaces=own,
-        unidentified=find_unidentified(inv, index, _library_index(sdks), own),
+        unidentified=find_unidentified(inv, index, library_index_for(sdks), own),
     )
