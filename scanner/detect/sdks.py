@@ -47,6 +47,7 @@ class SdkIndex:
     """The app's own namespaces (`scanner.detect.namespace`): a class there belongs to no SDK
     unless an SDK prefix (or component pattern) strictly inside the namespace holds it."""
     _package_cache: dict[str, tuple[str, ...]] = field(default_factory=dict, init=False, repr=False)
+    _own_root_cache: dict[str, str | None] = field(default_factory=dict, init=False, repr=False)
 
     @cached_property
     def by_id(self) -> dict[str, SdkSignature]:
@@ -136,14 +137,19 @@ class SdkIndex:
         return frozenset(p for p in self.own if p)
 
     def own_root(self, class_name: str) -> str | None:
-        """The most specific own namespace holding a dotted class, or None."""
+        """The most specific own namespace holding a dotted class, or None (per package)."""
         package = _package_of(class_name)
-        own = self._own_set
-        while package:
-            if package in own:
-                return package
-            package = _package_of(package)
-        return None
+        cache = self._own_root_cache
+        if package in cache:
+            return cache[package]
+        found, own, candidate = None, self._own_set, package
+        while candidate:
+            if candidate in own:
+                found = candidate
+                break
+            candidate = _package_of(candidate)
+        cache[package] = found
+        return found
 
     def _excluded(self, sdk_id: str, package: str) -> bool:
         return any(

@@ -142,6 +142,16 @@ class _Grouper:
         return hit
 
 
+def _by_package(class_names: Iterable[str]) -> dict[str, list[str]]:
+    """Classes by package, the default package left out (R8 output or the app's own)."""
+    out: dict[str, list[str]] = {}
+    for cls in class_names:
+        cut = cls.rfind(".")
+        if cut > 0:
+            out.setdefault(cls[:cut], []).append(cls)
+    return out
+
+
 def _own(class_name: str, own: Sequence[OwnNamespace]) -> bool:
     return any(n.prefix and in_namespace(class_name, n.prefix) for n in own)
 
@@ -154,14 +164,14 @@ def _unidentified_packages(
     known += [n.prefix for n in own if n.prefix]
     grouper = _Grouper(known)
     groups: dict[str, Counter[str]] = {}
-    for cls in inv.class_names:
-        cut = cls.rfind(".")
-        if cut <= 0 or is_minified(cls) or _own(cls, own):
+    for package, classes in _by_package(inv.class_names).items():
+        if _is_platform(package) or _own(package + ".", own):
             continue
-        package = cls[:cut]
-        if _is_platform(package) or index.owners_of_class(cls) or libraries.owner_of(cls):
-            continue
-        groups.setdefault(grouper.key(package), Counter())[package] += 1
+        if libraries.owner_of_package(package) or index.owners_of_package(package):
+            continue  # every class of the package is known (a component claim only narrows)
+        count = sum(1 for cls in classes if not is_minified(cls) and not index.owners_of_class(cls))
+        if count:
+            groups.setdefault(grouper.key(package), Counter())[package] += count
     units = ", ".join(u.path for u in inv.code_units)
     out = []
     for name, packages in groups.items():
