@@ -74,7 +74,7 @@ class AppLabels:
     must: tuple[Label, ...]
     must_not: tuple[Label, ...]
     info: tuple[Label, ...] = ()
-    """The PS403 info findings (unidentified third-party code) the app must produce, exactly:
+    """The PS403 info findings (unidentified third-party code), each identified by hand:
     not scored (info), asserted by tests/test_realworld_findings.py."""
 
     @property
