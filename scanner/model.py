@@ -100,6 +100,8 @@ class AppIdentity:
     min_sdk: int | None = None
     target_sdk: int | None = None
     label: str | None = None
+    application_class: str | None = None
+    """The manifest's `<application android:name>` (qualified), if it names one."""
 
 
 @dataclass(frozen=True)
@@ -601,3 +603,45 @@ class ScanResult:
     call_sites: tuple[CallSiteUse, ...] = ()
     code_analysed: bool = False
     """False when call sites were not looked for (--no-code), so an empty list means nothing."""
+    own_namespaces: tuple[OwnNamespace, ...] = ()
+    """The app's own packages, with how each was decided (empty for a jar, aar or binary)."""
+    unidentified: tuple[UnidentifiedCode, ...] = ()
+    """Third-party code no signature names, biggest first: a reviewer should identify it."""
+
+
+# --------------------------------------------------------------------------- own and unknown code
+
+
+@dataclass(frozen=True)
+class OwnNamespace:
+    """A package prefix of the app's own code (`scanner.detect.namespace` says how it is
+    decided): no SDK and no unidentified third party is reported inside it."""
+
+    prefix: str
+    """Dotted package prefix; '' is the default package (R8's `-repackageclasses ''`)."""
+    reason: str
+
+
+class UnidentifiedKind(StrEnum):
+    """What a piece of unidentified third-party code is."""
+
+    PACKAGE = "package"
+    """A class-package prefix (`org.java_websocket`)."""
+    NATIVE_LIBRARY = "native_library"
+    FRAMEWORK = "framework"
+    """A Mach-O binary (an iOS framework or static library)."""
+
+
+@dataclass(frozen=True)
+class UnidentifiedCode:
+    """Code that is neither the app's own nor a known SDK or library: a reviewer should say
+    what it is (`scanner.detect.unidentified`)."""
+
+    kind: UnidentifiedKind
+    name: str
+    """The package prefix, or the library file name."""
+    class_count: int
+    """Classes under the prefix; for a binary, the JNI / Objective-C classes it defines."""
+    size: int
+    """Bytes of a binary (the largest ABI's); 0 for a package."""
+    evidence: tuple[Evidence, ...]

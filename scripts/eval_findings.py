@@ -40,7 +40,7 @@ LABELS_DIR = ROOT / "tests" / "realworld_apps"
 CACHE = Path(os.environ.get("PRIVACY_SCAN_REAL_WORLD", ROOT / ".cache" / "real-world"))
 """Same override as tests/realworld.py."""
 
-RULES = ("PS101", "PS102", "PS103", "PS201", "PS202", "PS301", "PS401", "PS402")
+RULES = ("PS101", "PS102", "PS103", "PS201", "PS202", "PS301", "PS401", "PS402", "PS403")
 
 Key = tuple[str, str, str | None]
 """(rule id, subject, sdk_id): how a produced finding is matched to a label."""
@@ -73,6 +73,9 @@ class AppLabels:
     about: str
     must: tuple[Label, ...]
     must_not: tuple[Label, ...]
+    info: tuple[Label, ...] = ()
+    """The PS403 info findings (unidentified third-party code), each identified by hand:
+    not scored (info), asserted by tests/test_realworld_findings.py."""
 
     @property
     def apk(self) -> Path:
@@ -151,6 +154,10 @@ def load_labels(path: Path) -> AppLabels:
     both = {lab.key for lab in must} & {lab.key for lab in must_not}
     if both:
         raise LabelError(f"{path.name}: in both must and must_not: {sorted(both, key=str)}")
+    raw_info = doc.get("info", [])
+    if not isinstance(raw_info, list):
+        raise LabelError(f"{path.name}: info must be a list")
+    info = tuple(_label(x, f"{path.name} info[{i}]") for i, x in enumerate(raw_info))
     policy = path.parent / str(fields["policy"])
     if not policy.is_file():
         raise LabelError(f"{path.name}: policy {policy.name} is missing")
@@ -163,6 +170,7 @@ def load_labels(path: Path) -> AppLabels:
         about=str(fields["about"]),
         must=must,
         must_not=must_not,
+        info=info,
     )
 
 

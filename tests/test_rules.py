@@ -28,6 +28,7 @@ from scanner.model import (
     ComponentKind,
     DexPrefix,
     Evidence,
+    EvidenceKind,
     IosFacts,
     MachOImports,
     OwnerKind,
@@ -40,6 +41,8 @@ from scanner.model import (
     StartupBehaviour,
     StartupKind,
     Strength,
+    UnidentifiedCode,
+    UnidentifiedKind,
     UsageDescription,
 )
 from scanner.pipeline import load_signatures, scan_app
@@ -64,6 +67,7 @@ def _scan(
     startup: tuple[StartupBehaviour, ...] = (),
     sdks: tuple[SdkDetection, ...] = (),
     calls: tuple[CallSiteUse, ...] = (),
+    unidentified: tuple[UnidentifiedCode, ...] = (),
 ) -> ScanResult:
     inventory = AppInventory(
         identity=AppIdentity(kind=AppKind.APK, path="hand-made.apk", sha256="0" * 64, size=1),
@@ -84,6 +88,7 @@ def _scan(
         capabilities=capability_uses(capabilities(), permissions, startup, calls),
         call_sites=calls,
         code_analysed=True,
+        unidentified=unidentified,
     )
 
 
@@ -316,6 +321,24 @@ CASES: dict[str, tuple[Case, Case]] = {
     "PS501": (
         lambda: (_janus(_scan()), _policy()),
         lambda: (_scan(), _policy()),
+    ),
+    "PS403": (
+        lambda: (
+            _scan(
+                unidentified=(
+                    UnidentifiedCode(
+                        UnidentifiedKind.PACKAGE,
+                        "org.java_websocket",
+                        60,
+                        0,
+                        (Evidence(EvidenceKind.CLASS_PACKAGE, "org.java_websocket", "60 classes"),),
+                    ),
+                )
+            ),
+            _policy(),
+        ),
+        # The same package, identified by a signature: an SDK, no unidentified code.
+        lambda: (_scan(sdks=(_sdk("flurry"),)), _policy({"device_id": "disclosed"})),
     ),
 }
 

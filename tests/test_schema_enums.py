@@ -37,6 +37,7 @@ SCHEMA_ENUMS: dict[str, type[StrEnum]] = {
     "/properties/call_sites/items/properties/evidence_kind": model.CodeEvidenceKind,
     "/properties/call_sites/items/properties/owner_kind": model.OwnerKind,
     "/properties/call_sites/items/properties/strength": model.Strength,
+    "/properties/unidentified/items/properties/kind": model.UnidentifiedKind,
     "/$defs/policy_evidence/properties/strength": policy_model.SegmentKind,
     "/$defs/policy_evidence/properties/polarity": policy_model.Polarity,
     "/properties/policy/properties/format": policy_model.PolicyFormat,

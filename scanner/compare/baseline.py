@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from scanner.compare.model import AuditResult, Finding
+from scanner.compare.model import AuditResult, Finding, fingerprint_of
 from scanner.errors import ScanError
 
 BASELINE_VERSION = 1
@@ -40,6 +40,8 @@ def load_baseline(path: Path) -> dict[str, AcceptedFinding]:
         raise BaselineError(path, f"not a privacy-scan baseline (version {BASELINE_VERSION})")
     out: dict[str, AcceptedFinding] = {}
     for i, entry in enumerate(doc.get("accepted", [])):
+        if isinstance(entry, dict) and "fingerprint" not in entry:
+            entry = _named_entry(entry)
         if not isinstance(entry, dict) or not isinstance(entry.get("fingerprint"), str):
             raise BaselineError(path, f"entry {i} has no fingerprint")
         why = str(entry.get("justification") or "").strip()
@@ -51,6 +53,17 @@ def load_baseline(path: Path) -> dict[str, AcceptedFinding]:
             entry["fingerprint"], str(entry.get("rule", "")), str(entry.get("subject", "")), why
         )
     return out
+
+
+def _named_entry(entry: dict[str, Any]) -> dict[str, Any]:
+    """An entry written by hand with a rule and a subject instead of a fingerprint, such as
+    `{"rule": "PS403", "subject": "org.java_websocket", "justification": "Java-WebSocket (MIT),
+    no data collected"}` for code a reviewer has identified: its fingerprint is computed."""
+    rule, subject = entry.get("rule"), entry.get("subject")
+    if not isinstance(rule, str) or not rule.strip() or not isinstance(subject, str):
+        return entry
+    sdk = entry.get("sdk") if isinstance(entry.get("sdk"), str) else None
+    return {**entry, "fingerprint": fingerprint_of(rule.split()[0], subject, sdk)}
 
 
 def apply_baseline(audit: AuditResult, accepted: dict[str, AcceptedFinding]) -> AuditResult:

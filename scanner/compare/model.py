@@ -52,8 +52,14 @@ class Finding:
 
     def __post_init__(self) -> None:
         if not self.fingerprint:
-            key = f"{self.rule.id}|{self.subject}|{self.sdk_id or ''}"
-            object.__setattr__(self, "fingerprint", hashlib.sha256(key.encode()).hexdigest()[:16])
+            fingerprint = fingerprint_of(self.rule.id, self.subject, self.sdk_id)
+            object.__setattr__(self, "fingerprint", fingerprint)
+
+
+def fingerprint_of(rule_id: str, subject: str, sdk_id: str | None = None) -> str:
+    """A finding's identity: its rule, subject and SDK only."""
+    key = f"{rule_id}|{subject}|{sdk_id or ''}"
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)

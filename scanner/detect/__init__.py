@@ -5,16 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from scanner.detect.namespace import own_namespaces
 from scanner.detect.ownership import OwnerIndex, assign_owners
 from scanner.detect.permissions import classify_permissions, mark_dormant
 from scanner.detect.sdks import SdkIndex, detect_sdks
 from scanner.detect.startup import detect_startup
+from scanner.detect.unidentified import find_unidentified
 from scanner.extract import CodeBytes
 from scanner.model import (
     ApiAccess,
     AppInventory,
     CallSiteUse,
     CapabilityUse,
+    OwnNamespace,
     PermissionFinding,
     ScanResult,
     StartupBehaviour,
@@ -22,7 +25,7 @@ from scanner.model import (
     Strength,
 )
 from scanner.signatures.catalog import Capability, SdkSignature, capabilities, permission_levels
-from scanner.signatures.libraries import builtin_libraries
+from scanner.signatures.libraries import LibraryIndex, builtin_libraries
 
 
 def find_code_uses(
@@ -110,6 +113,24 @@ def capability_uses(
     return tuple(uses)
 
 
+def library_index_for(sdks: Sequence[SdkSignature]) -> LibraryIndex:
+    """The library catalogue with every SDK prefix reserved (as call-site owners see it)."""
+    return LibraryIndex(builtin_libraries(), reserved=[p for sig in sdks for p in sig.packages])
+
+
+def index_for_app(
+    inv: AppInventory, sdks: Sequence[SdkSignature]
+) -> tuple[SdkIndex, tuple[OwnNamespace, ...]]:
+    """The SDK index for one app: the app's own namespace belongs to no SDK."""
+    libraries = builtin_libraries()
+    library_prefixes = tuple(p for lib in libraries for p in lib.packages)
+    plain = SdkIndex(sdks, library_prefixes=library_prefixes)
+    own = own_namespaces(inv, plain, library_index_for(sdks))
+    if not own:
+        return plain, own
+    return SdkIndex(sdks, library_prefixes, tuple(n.prefix for n in own)), own
+
+
 def detect(
     inv: AppInventory,
     sdks: Sequence[SdkSignature],
@@ -120,7 +141,7 @@ def detect(
 ) -> ScanResult:
     """Classify an inventory; with `code`, also find and attribute sensitive call sites."""
     caps = capabilities() if caps is None else caps
-    index = SdkIndex(sdks)
+    index, own = index_for_app(inv, sdks)
     permissions = classify_permissions(inv, caps, permission_levels())
     startup = detect_startup(inv, caps, index)
     warnings: list[str] = []
@@ -146,4 +167,6 @@ def detect(
         signature_sets=signature_sets,
         call_sites=call_sites,
         code_analysed=code is not None,
+        own_namespaces=own,
+        unidentified=find_unidentified(inv, index, library_index_for(sdks), own),
     )

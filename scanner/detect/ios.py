@@ -76,11 +76,10 @@ def _owner(lib: NativeLibrary | None, index: SdkIndex, bundle_owners: dict[str, 
     for folder, sid in bundle_owners.items():
         if lib.path.startswith(folder + "/"):
             return sid
-    for sig in index.signatures:
-        if sig.objc_classes and any(
-            c.startswith(p) for c in lib.objc_classes for p in sig.objc_classes
-        ):
-            return sig.id
+    for cls in lib.objc_classes:  # bucketed lookup: cost independent of the catalogue's size
+        owners = index.objc_owners(cls)
+        if owners:
+            return owners[0]
     return None
 
 

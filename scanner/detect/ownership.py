@@ -46,6 +46,8 @@ def is_minified(class_name: str) -> bool:
     - every package segment and the simple name at most 2 characters (`ab.c.d`).
     A readable name such as `io.ab.Client` or `me.App` is not minified.
     """
+    if class_name.find(".") > MAX_MINIFIED_SEGMENT:
+        return False  # a top-level package of three characters or more is readable
     *packages, simple = class_name.split(".")
     simple = simple.split("$", 1)[0]
     parts = [*packages, simple]

@@ -64,6 +64,8 @@ class ManifestFacts:
     components: tuple[Component, ...]
     meta_data: tuple[MetaData, ...]
     queries: tuple[QueriedPackage, ...]
+    application_class: str | None = None
+    """`<application android:name>`, qualified: the app's Application subclass, if any."""
 
 
 def _attr(el: Any, name: str) -> str | None:
@@ -166,9 +168,12 @@ def facts_from_tree(root: Any, label_resolver: Any = None) -> ManifestFacts:
                 )
     components: list[Component] = []
     meta: list[MetaData] = []
-    label = None
+    label = application_class = None
     for app in _children(root, "application"):
         label = _attr(app, "label")
+        raw_application = _attr(app, "name")
+        if raw_application:
+            application_class = _qualify(raw_application, package)
         meta += _meta(app, None)
         for child in app:
             kind = _COMPONENT_TAGS.get(_local(child.tag))
@@ -228,6 +233,7 @@ def facts_from_tree(root: Any, label_resolver: Any = None) -> ManifestFacts:
         components=tuple(components),
         meta_data=tuple(meta),
         queries=tuple(queries),
+        application_class=application_class,
     )
 
 

@@ -15,7 +15,13 @@ from typing import Literal
 from scanner.compare import rules
 from scanner.compare.model import AuditResult, Finding, Severity
 from scanner.compare.rules.interface import call_is_weak
-from scanner.model import CallSiteUse, Evidence, OwnerKind, SdkDetection
+from scanner.model import (
+    CallSiteUse,
+    Evidence,
+    OwnerKind,
+    SdkDetection,
+    UnidentifiedCode,
+)
 from scanner.policy.model import PolicyEvidence
 from scanner.signatures.libraries import builtin_libraries
 
@@ -185,3 +191,16 @@ def call_notes(call: CallSiteUse) -> tuple[str, ...]:
     if call.access == "write":
         notes.append("write")
     return tuple(notes)
+
+
+def unidentified_size(item: UnidentifiedCode) -> str:
+    """How big a piece of unidentified code is, as the PS403 message says it."""
+    from scanner.compare.rules.unidentified_code import size_text
+
+    return size_text(item)
+
+
+def unidentified_evidence(item: UnidentifiedCode, limit: int = 3) -> str:
+    """The first pieces of evidence of unidentified code, on one line."""
+    parts = [f"{e.value} ({e.detail})" if e.detail else e.value for e in item.evidence[:limit]]
+    return "; ".join(parts)

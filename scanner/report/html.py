@@ -53,6 +53,7 @@ from scanner.report.common import (
     sdk_names,
     severity_counts,
     term_parts,
+    unidentified_size,
 )
 from scanner.resources import data_dir
 from scanner.severity import DEFAULT_FAIL_ON
@@ -341,6 +342,8 @@ def render_html(
         matrix=_matrix(audit, names),
         sdk_rows=_sdk_rows(audit),
         ios=ios_view(audit),
+        unidentified=audit.scan.unidentified,
+        unidentified_size=unidentified_size,
         status_label=CATEGORY_STATUS_LABEL,
         sdk_label=SDK_DISCLOSURE_LABEL,
         sdk_name_of=lambda owner: _owner_name(owner, names),

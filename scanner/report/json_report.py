@@ -113,6 +113,8 @@ def scan_to_dict(result: ScanResult) -> dict[str, Any]:
         "class_count": len(inv.class_names),
         "asset_count": len(inv.assets),
         "warnings": list(inv.warnings),
+        "own_namespaces": [asdict(n) for n in result.own_namespaces],
+        "unidentified": [asdict(u) for u in result.unidentified],
     }
     if inv.ios is not None:
         doc["ios"] = _ios(inv.ios)

@@ -16,6 +16,8 @@ from scanner.report.common import (
     sdk_disclosure,
     sdk_names,
     severity_counts,
+    unidentified_evidence,
+    unidentified_size,
 )
 from scanner.severity import DEFAULT_FAIL_ON
 
@@ -102,6 +104,15 @@ def render_markdown(
                 f"- **{md_escape(d.name)}** ({md_escape(d.vendor)}, {md_escape(d.category)}): "
                 f"{SDK_DISCLOSURE_LABEL[status]}"
             )
+        lines.append("")
+
+    if audit.scan.unidentified:
+        lines += ["#### Unidentified third-party code", ""]
+        lines += [
+            f"- {md_escape(u.kind)} **{md_escape(u.name)}** ({unidentified_size(u)}): "
+            f"{md_escape(unidentified_evidence(u))}"
+            for u in audit.scan.unidentified
+        ]
         lines.append("")
 
     low = counts[Severity.LOW]

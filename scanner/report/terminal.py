@@ -7,7 +7,13 @@ from rich.markup import escape
 from rich.table import Table
 
 from scanner.model import DIRECT_CODE_EVIDENCE, ApiAccess, ScanResult
-from scanner.report.common import call_notes, library_names, owner_label
+from scanner.report.common import (
+    call_notes,
+    library_names,
+    owner_label,
+    unidentified_evidence,
+    unidentified_size,
+)
 
 _LEVEL_STYLE = {"dangerous": "bold red", "signature": "yellow", "special": "magenta"}
 
@@ -81,5 +87,14 @@ def print_scan(result: ScanResult, console: Console) -> None:
             ", ".join(kinds),
         )
     console.print(table)
+    if result.unidentified:
+        table = Table(title=f"Unidentified third-party code ({len(result.unidentified)})")
+        for col in ("kind", "name", "size", "evidence"):
+            table.add_column(col)
+        for u in result.unidentified:
+            table.add_row(
+                u.kind, escape(u.name), unidentified_size(u), escape(unidentified_evidence(u))
+            )
+        console.print(table)
     for w in inv.warnings:
         console.print(f"[yellow]warning:[/yellow] {escape(w)}")

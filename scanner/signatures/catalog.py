@@ -58,6 +58,9 @@ class SdkSignature:
     origin: str = "builtin"
     ios_frameworks: tuple[str, ...] = ()
     """fnmatch patterns on embedded iOS framework names (AppsFlyerLib)."""
+    renamed_under: tuple[str, ...] = ()
+    """Vendor roots whose short renamed sub-packages (R8: cn.jpush.a) are this SDK's even though
+    another SDK of the vendor has a readable prefix there too (cn.jpush.im, JMessage's API)."""
     ios_bundle_ids: tuple[str, ...] = ()
     """fnmatch patterns on embedded iOS framework bundle ids (com.appsflyer.*)."""
 
@@ -270,6 +273,7 @@ def sdk_from_doc(doc: dict[str, Any], origin: str = "builtin") -> SdkSignature:
         origin=origin,
         ios_frameworks=tuple(det.get("ios_frameworks", ())),
         ios_bundle_ids=tuple(det.get("ios_bundle_ids", ())),
+        renamed_under=tuple(det.get("renamed_under", ())),
     )
 
 

@@ -18,6 +18,7 @@ from scanner.compare.rules import (
     sdk_not_found,
     undisclosed_behaviour,
     undisclosed_permission,
+    unidentified_code,
 )
 from scanner.compare.rules.denied_behaviour import DENIED_BEHAVIOUR
 from scanner.compare.rules.dex_prefix import DEX_PREFIX
@@ -27,6 +28,7 @@ from scanner.compare.rules.sdk_disclosure import SDK_GENERIC_ONLY, SDK_VENDOR_ON
 from scanner.compare.rules.sdk_not_found import SDK_DISCLOSED_NOT_FOUND
 from scanner.compare.rules.undisclosed_behaviour import UNDISCLOSED_BEHAVIOUR
 from scanner.compare.rules.undisclosed_permission import UNDISCLOSED_PERMISSION
+from scanner.compare.rules.unidentified_code import UNIDENTIFIED_CODE
 
 REGISTRY: tuple[RuleUnit, ...] = (
     sdk_disclosure.UNIT,
@@ -39,6 +41,7 @@ REGISTRY: tuple[RuleUnit, ...] = (
     ios_declarations.TRACKING_UNIT,
     required_reason.UNIT,
     dex_prefix.UNIT,
+    unidentified_code.UNIT,
 )
 """Every check `audit()` runs. The order does not matter: findings are sorted afterwards."""
 
@@ -57,6 +60,7 @@ __all__ = [
     "UNDISCLOSED_BEHAVIOUR",
     "UNDISCLOSED_PERMISSION",
     "UNDISCLOSED_SDK",
+    "UNIDENTIFIED_CODE",
     "AuditContext",
     "RuleUnit",
     "build_context",

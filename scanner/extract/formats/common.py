@@ -103,6 +103,7 @@ def inventory(
         min_sdk=facts.min_sdk if facts else None,
         target_sdk=facts.target_sdk if facts else None,
         label=facts.label if facts else None,
+        application_class=facts.application_class if facts else None,
     )
     return AppInventory(
         identity=identity,
