@@ -26,30 +26,30 @@ from eval_policy import (  # noqa: E402  (a developer script, not the package)
 SETS = ("appch", "ca4p", "mapp_en", "opp115")
 
 UNMET: dict[str, str] = {
-    "appch": "sms recall 0.29: APPCH marks 发送短信验证码 and notification-channel sentences as the"
-    " SMS group, which the folder's README and issue 13 say are no SMS access",
-    "ca4p": "sensors recall 0.60: CA4P marks the boilerplate 'WLAN接入点、蓝牙和基站等传感器信息'"
-    " (Wi-Fi, Bluetooth and cell towers called sensors), which the project corpus keeps as a"
-    " trap that discloses no motion sensor",
-    "mapp_en": "precision 0.90: the 5 false positives left are sentences that do name device IDs or"
-    " location (we will share your advertising identifier; device serial number) that the"
-    " consolidated MAPP labels leave out",
-    "opp115": "recall 0.84: the misses are zip codes and postal addresses (labelled location in"
-    " some policies and not in others: as terms they cost 5 false positives for 3 hits) and"
-    " web-beacon 'images' labelled photos",
+    "appch": "sms recall 0.29: 12 of the 17 positives are only 发送短信验证码, SMS marketing or"
+    " 'we verify by SMS' sentences (being sent a message), which the folder's README and issue 13"
+    " say are no SMS access; the 5 documents that read or auto-fill the code are all found",
+    "mapp_en": "precision 0.90: the 5 false positives are sentences that do name device IDs or"
+    " location (we will share your advertising identifier; device serial number; your"
+    " geolocation is sent to Google) that the consolidated MAPP labels leave out",
+    "opp115": "recall 0.85: the misses are zip codes, postal addresses and locale (labelled"
+    " location in some policies and not in others: as terms they cost 5 false positives for 3"
+    " hits) and web-beacon 'images' and video comments labelled photos",
 }
 """Sets that miss issue 13's floors, and why: each is a disagreement between the set's labels and
 the reader's definition of a category, recorded in docs/policy-accuracy.md. Strict xfail: the day
 a set meets the floors, its entry must go."""
 
 REACHED: dict[str, tuple[float, float]] = {
-    "appch": (0.95, 0.94),
-    "ca4p": (1.0, 0.96),
+    "appch": (0.94, 0.94),
+    "ca4p": (1.0, 0.97),
     "mapp_en": (0.89, 0.97),
-    "opp115": (0.96, 0.83),
+    "opp115": (0.96, 0.84),
 }
-"""Per set, micro precision and recall measured when issue 13 closed, less 0.01: no change may
-fall below them."""
+"""Per set, micro precision and recall measured after the issue 13 tuning, less 0.01: no change may
+fall below them. appch precision is 0.952 (was 0.957): generic sensor information
+(蓝牙和基站等传感器信息) now discloses sensors, which CA4P's annotators mark and APPCH's do not
+(docs/policy-accuracy.md)."""
 
 
 @pytest.fixture(scope="module", params=SETS)

@@ -52,6 +52,24 @@ def test_a_list_item_that_runs_on_is_not_a_heading() -> None:
     )
 
 
+def test_short_lines_under_a_line_that_opens_a_list_are_its_items() -> None:
+    # A web policy's bullet list flattened to lines: each item looks like a heading on its own.
+    items = (
+        "When you use our services, we automatically record information, including: Your location"
+        "\nThe unique identifier for your mobile device\nYour IP address\n"
+    )
+    assert analyse(items).disclosure("device_id").status == "disclosed"
+    opened = "我们会收集以下信息：\n设备型号\n设备唯一标识符\n"
+    assert analyse(opened).disclosure("device_id").status == "disclosed"
+    # Short lines with no line opening them, or after a blank line, stay headings.
+    contents = "Contents\nYour location\nThe unique identifier for your mobile device\n"
+    assert analyse(contents).disclosure("device_id").status == "heading_only"
+    ended = "We record the following:\n\nThe unique identifier for your mobile device\n"
+    assert analyse(ended).disclosure("device_id").status == "heading_only"
+    closed = "We record what is listed below.\nThe unique identifier for your mobile device\n"
+    assert analyse(closed).disclosure("device_id").status == "heading_only"
+
+
 def test_a_whole_sentence_in_bold_in_a_list_is_a_sentence() -> None:
     text = (
         "# 设备信息\n\n* **我们可能收集您的设备信息，例如设备型号、唯一设备标识符、"

@@ -462,7 +462,10 @@ class _Doc:
                     if ctx.cues.search(text) or (ctx.in_heading and ctx.cues.search(heading))
                 ),
                 restored=frozenset(
-                    cat for ctx in contexts if ctx.unless.search(text) for cat in ctx.categories
+                    cat
+                    for ctx in contexts
+                    for m in ctx.unless.finditer(text)
+                    for cat in self._restored_by(ctx, m.group())
                 ),
                 meant=tuple(
                     frozenset(cat for cat, regex in purposes.items() if regex.search(text))
@@ -471,6 +474,16 @@ class _Doc:
             )
             self.kinds[index] = found
         return found
+
+    def _restored_by(self, ctx: _Context, phrase: str) -> frozenset[str]:
+        """The categories an `unless` phrase keeps disclosed: those of its kind that the phrase
+        names as a term (the camera permission restores the camera, not the album a copyright
+        clause also explains away), or all of its kind's when it names none (auto-fill the
+        code)."""
+        named = frozenset(
+            cat for _s, _e, cats in self.compiled.terms.finditer(phrase) for cat in cats
+        )
+        return (named & ctx.categories) or ctx.categories
 
     def segment_norm(self, index: int) -> str:
         """The normalised text of one segment."""

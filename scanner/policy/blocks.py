@@ -103,10 +103,24 @@ def _split_cells(line: str) -> list[str] | None:
     return cells if len(cells) >= 2 else None
 
 
+_SENTENCE_END = tuple(".。!！?？;；")
+_LIST_OPENER = re.compile(r"[:：]\s*(?:\S+\s*){0,6}$")
+"""A line that ends with a colon, or with a colon and the first few words of what it introduces
+("we automatically record information, including: Your location")."""
+
+
+def opens_list(line: str) -> bool:
+    """The line introduces a list: the short lines right under it are its items, not headings."""
+    return not line.endswith(_SENTENCE_END) and _LIST_OPENER.search(line) is not None
+
+
 def text_blocks(text: str) -> list[Block]:
     """Blocks of a plain-text policy: one line, one block."""
     blocks: list[Block] = []
     table: list[list[str]] = []
+    # A run of short lines right under a line that opens a list ("...including:") is the list's
+    # items, which disclose, not a run of headings, which do not; a blank line ends the run.
+    in_list = False
 
     def flush_table() -> None:
         if table:
@@ -117,6 +131,7 @@ def text_blocks(text: str) -> list[Block]:
         line = raw.strip().lstrip("\ufeff")
         if not line:
             flush_table()
+            in_list = False
             continue
         cells = _split_cells(line)
         if cells is not None:
@@ -124,7 +139,13 @@ def text_blocks(text: str) -> list[Block]:
             continue
         flush_table()
         line = _SPACES.sub(" ", line)
-        if looks_like_heading(line):
+        heading_like = looks_like_heading(line)
+        if heading_like and in_list:
+            blocks.append(Block("list_item", line))
+            continue
+        # An item too long to look like a heading keeps the run going; a sentence ends it.
+        in_list = opens_list(line) or (in_list and not line.endswith(_SENTENCE_END))
+        if heading_like:
             blocks.append(Block("heading", line))
         elif _BULLET.match(line):
             blocks.append(Block("list_item", line))
