@@ -56,8 +56,7 @@ def synthetic(count: int) -> tuple[SdkSignature, ...]:
                 meta_data=(f"SYNTH{i}_APPKEY", f"{base}.sdk.*"),
                 assets=(f"*synth{i}_config.json", f"assets/synth{i}/*"),
                 objc_classes=(f"SYNTH{i}", f"Synth{i}Manager"),
-                aliases_en=(f"Synthetic {i}",),
-                aliases_zh=(),
+                aliases=(("en", (f"Synthetic {i}",)),),
                 sources=("synthetic",),
             )
         )
