@@ -22,16 +22,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
-from scanner.errors import AppInputError, LimitExceeded
+from scanner.errors import AppInputError
 from scanner.extract.archive import Limits, ZipReader, opened
 from scanner.extract.background import Background
-from scanner.extract.dex import DexFormatError, read_class_names
-from scanner.extract.formats.common import check_code_size, inventory, natives_in
-from scanner.extract.formats.interface import AppReader, CodeBytes, CodeBytesFormat, ExtractedApp
+from scanner.extract.formats.apk import read_dex_files
+from scanner.extract.formats.common import inventory, natives_in
+from scanner.extract.formats.interface import AppReader, ExtractedApp
 from scanner.extract.formats.zipped import ZIP_MAGIC
 from scanner.extract.manifest import ManifestFacts, facts_from_tree
-from scanner.limits import MAX_ASSETS_LISTED, MAX_CLASSES, MAX_RESOURCE_TABLE_BYTES
-from scanner.model import AppKind, CodeUnit, CodeUnitFormat, Component
+from scanner.limits import MAX_ASSETS_LISTED, MAX_RESOURCE_TABLE_BYTES
+from scanner.model import AppKind, Component
 
 BASE = "base"
 BASE_MANIFEST = "base/manifest/AndroidManifest.xml"
@@ -102,7 +102,8 @@ def _read_bundle(path: Path, zf: ZipReader, keep_code: bool) -> ExtractedApp:
     natives_warnings: list[str] = []
     natives_job = Background("natives", lambda: natives_in(zf, _NATIVE, natives_warnings))
     try:
-        code, units, classes, dex_warnings = _read_dex_files(zf, keep_code)
+        dex_names = sorted((n for n in zf.names() if _DEX.match(n)), key=_dex_order)
+        code, units, classes, dex_warnings = read_dex_files(zf, dex_names, keep_code)
     finally:
         natives_job.join()
     natives = natives_job.result()
@@ -205,33 +206,3 @@ def _dex_order(name: str) -> tuple[bool, str, int]:
     match = _DEX.match(name)
     assert match is not None
     return match["module"] != BASE, match["module"], int(match["n"] or "1")
-
-
-def _read_dex_files(
-    zf: ZipReader, keep_code: bool
-) -> tuple[list[CodeBytes], list[CodeUnit], set[str], list[str]]:
-    warnings: list[str] = []
-    classes: set[str] = set()
-    units: list[CodeUnit] = []
-    code: list[CodeBytes] = []
-    for name in sorted((n for n in zf.names() if _DEX.match(n)), key=_dex_order):
-        try:
-            data = zf.read(name)
-            names = read_class_names(data, name)
-        except LimitExceeded:
-            raise
-        except AppInputError as exc:
-            warnings.append(exc.message)
-            continue
-        except DexFormatError as exc:
-            warnings.append(f"{name}: malformed dex ({exc})")
-            continue
-        if len(classes) + len(names) > MAX_CLASSES:
-            warnings.append(f"{name}: class limit {MAX_CLASSES} reached, rest not read")
-            break
-        classes.update(names)
-        units.append(CodeUnit(path=name, format=CodeUnitFormat.DEX, class_count=len(names)))
-        if keep_code:
-            code.append(CodeBytes(name=name, format=CodeBytesFormat.DEX, data=data))
-            check_code_size(zf, sum(len(b.data) for b in code))
-    return code, units, classes, warnings

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -85,7 +85,10 @@ def read_apk_container(path: Path, zf: ZipReader, keep_code: bool) -> ExtractedA
     native_warnings: list[str] = []
     natives_job = Background("natives", lambda: natives_in(zf, _NATIVE_PATH, native_warnings))
     try:
-        code, units, classes, warnings = _read_dex_files(zf, keep_code)
+        dex_names = sorted(
+            (n for n in zf.names() if ROOT_DEX.match(n)), key=lambda n: int(n[7:-4] or "1")
+        )
+        code, units, classes, warnings = read_dex_files(zf, dex_names, keep_code)
     finally:
         natives_job.join()
     natives = natives_job.result()
@@ -96,17 +99,15 @@ def read_apk_container(path: Path, zf: ZipReader, keep_code: bool) -> ExtractedA
     return ExtractedApp(inv, tuple(code))
 
 
-def _read_dex_files(
-    zf: ZipReader, keep_code: bool
+def read_dex_files(
+    zf: ZipReader, dex_names: Iterable[str], keep_code: bool
 ) -> tuple[list[CodeBytes], list[CodeUnit], set[str], list[str]]:
+    """The class names of each dex file in order (an APK's or an app bundle's), within the class
+    cap; a malformed dex is a warning, the cap or an inflate limit stops the app."""
     warnings: list[str] = []
     classes: set[str] = set()
     units: list[CodeUnit] = []
     code: list[CodeBytes] = []
-    dex_names = sorted(
-        (n for n in zf.names() if ROOT_DEX.match(n)),
-        key=lambda n: int(n[7:-4] or "1"),
-    )
     for name in dex_names:
         try:
             data = zf.read(name)
