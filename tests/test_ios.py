@@ -386,3 +386,16 @@ def test_a_folder_of_apps_takes_app_folders_whole(tmp_path: Path) -> None:
         catalogue / "lone.ipa",
         app,
     ]
+
+
+def test_a_folder_app_has_a_digest_that_follows_its_files_not_its_place(tmp_path: Path) -> None:
+    """An unpacked .app gets a SHA-256 over its files (a catalogue batch keys results by it):
+    the same tree copied elsewhere keeps it, one more file changes it."""
+    one = _unpack(tmp_path / "one", B.demo_parts(), "") / "RakufunShop.app"
+    two = _unpack(tmp_path / "two", B.demo_parts(), "") / "RakufunShop.app"
+    first = extract_app(one).inventory.identity
+    assert len(first.sha256) == 64 and first.size > 0
+    assert extract_app(two).inventory.identity.sha256 == first.sha256
+    (two / "Base.lproj").mkdir(exist_ok=True)
+    (two / "Base.lproj" / "extra.strings").write_bytes(b"x")
+    assert extract_app(two).inventory.identity.sha256 != first.sha256

@@ -21,7 +21,7 @@ from scanner.extract.formats import (
     ExtractedApp,
     app_suffixes,
 )
-from scanner.extract.formats.common import sha256_and_size
+from scanner.extract.formats.common import folder_sha256_and_size, sha256_and_size
 from scanner.extract.formats.zipped import ZIP_MAGIC
 
 _HEAD_BYTES = 8
@@ -98,8 +98,15 @@ def extract_app(
     """Read an app binary into an inventory. Raises AppInputError (exit code 2) on bad input."""
     reader, container = _recognise(path, limits)
     # Hashed beside the reading (hashlib releases the GIL): 0.015 s of a 25 MB app otherwise.
-    # A folder (an unpacked iOS app) has no single digest: empty, size 0.
-    digest = Background("sha256", lambda: ("", 0) if path.is_dir() else sha256_and_size(path))
+    # A folder (an unpacked iOS app) is digested file by file, in a stable order.
+    digest = Background(
+        "sha256",
+        lambda: (
+            folder_sha256_and_size(path, limits.max_entries)
+            if path.is_dir()
+            else sha256_and_size(path)
+        ),
+    )
     try:
         extracted = reader.read(path, limits, keep_code, container)
     finally:

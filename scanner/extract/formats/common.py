@@ -4,6 +4,7 @@ inventory record."""
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -26,6 +27,27 @@ def sha256_and_size(path: Path) -> tuple[str, int]:
             digest.update(chunk)
             size += len(chunk)
     return digest.hexdigest(), size
+
+
+def folder_sha256_and_size(root: Path, max_files: int) -> tuple[str, int]:
+    """One digest for a folder app (an unpacked .app, an .xcarchive): SHA-256 over each regular
+    file's relative path, size and SHA-256, in sorted order, so the same tree gives the same
+    identity wherever it is copied (a batch keys results by it). Symlinks are skipped, as the
+    reader skips them; past `max_files` files the reader refuses the folder anyway."""
+    files: list[Path] = []
+    for folder, dirs, names in os.walk(root, followlinks=False):
+        dirs.sort()
+        here = Path(folder)
+        files += (here / n for n in sorted(names) if not (here / n).is_symlink())
+        if len(files) > max_files:
+            break
+    digest = hashlib.sha256(b"privacy-scan folder v1\n")
+    total = 0
+    for file in sorted(f for f in files[:max_files] if f.is_file()):
+        sha, size = sha256_and_size(file)
+        total += size
+        digest.update(f"{file.relative_to(root).as_posix()}\0{size}\0{sha}\n".encode())
+    return digest.hexdigest(), total
 
 
 def natives_in(
