@@ -90,3 +90,13 @@ MAX_POLICY_HTML_TAGS = 300_000
 takes time and memory per element (millions of empty tags take a minute and gigabytes)."""
 POLICY_FETCH_TIMEOUT = 20.0
 """Seconds to fetch a policy URL."""
+
+# --------------------------------------------------------------------------- catalogue batches
+
+MAX_CATALOGUE = 1_000_000
+"""Apps in one `batch` invocation (files, folders and manifest rows together). Each app costs the
+client a few hundred bytes while planning; a catalogue larger than this is split into runs."""
+MAX_MANIFEST_BYTES = 256 << 20
+"""Largest CSV / JSONL manifest read (a million rows of two long paths fit)."""
+MAX_DOWNLOAD_BYTES = 4 << 30
+"""Largest app fetched from a URL by a worker: the inflated-bytes cap of one container."""
