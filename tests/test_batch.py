@@ -464,3 +464,59 @@ def test_batch_of_registry_apps_equals_scan(tmp_path: Path) -> None:
         key = result_key(sha256(app), None)
         assert stored[key]["status"] == "ok", app.name
         assert result_of(out, key) == scan_json(tmp_path, Path(os.path.abspath(app)), None)[1]
+
+
+@pytest.mark.realworld
+def test_the_time_budget_holds_inside_the_worker(tmp_path: Path) -> None:
+    app = REAL_WORLD_DIR / "apps" / "Yosemite.apk"
+    if not app.is_file():
+        pytest.skip(f"{app} is absent: run scripts/fetch_real_world.py")
+    out = tmp_path / "out"
+    args = [str(app), "--timeout", "0.1", "-q"]
+    assert main(["batch", *args, "--out", str(out), "--workers", "1"]) == ExitCode.INPUT_ERROR
+    (row,) = rows(out).values()
+    assert row["status"] == "failed" and row["error_kind"] == "LimitExceeded"
+    assert "time budget of 0.1 s exceeded" in row["error_message"]
+    assert main(["scan", *args]) == ExitCode.INPUT_ERROR  # as scan itself says
+
+
+def test_apps_and_policies_by_url_are_fetched_by_the_workers(tmp_path: Path) -> None:
+    import functools
+    import http.server
+
+    served = tmp_path / "www"
+    served.mkdir()
+    shutil.copy(sample_apk("shopping-demo"), served / "shop.apk")
+    shutil.copy(SHOP_POLICY, served / "policy.md")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        manifest = tmp_path / "apps.jsonl"
+        manifest.write_text(
+            json.dumps({"app": f"{base}/shop.apk", "policy": f"{base}/policy.md"})
+            + "\n"
+            + json.dumps({"app": f"{base}/missing.apk"})
+            + "\n",
+            encoding="utf-8",
+        )
+        out = tmp_path / "out"
+        rc = main(["batch", str(manifest), "--out", str(out), "--workers", "1", "-q"])
+    finally:
+        server.shutdown()
+    by_app = {r["app"].rsplit("/", 1)[1]: r for r in rows(out).values()}
+    shop, missing = by_app["shop.apk"], by_app["missing.apk"]
+    assert shop["status"] == "ok" and shop["sha256"] == sha256(served / "shop.apk")
+    assert shop["key"].startswith("ref-") and shop["policy"] == f"{base}/policy.md"
+    local = tmp_path / "shop-local.json"
+    main(
+        ["scan", str(served / "shop.apk"), "--policy", str(SHOP_POLICY), "-q", "--json", str(local)]
+    )
+    fetched = json.loads(result_of(out, shop["key"]))
+    expected = json.loads(local.read_text(encoding="utf-8"))
+    assert fetched["summary"] == expected["summary"] and fetched["sdks"] == expected["sdks"]
+    assert missing["status"] == "failed" and missing["error_kind"] == "AppInputError"
+    assert "404" in missing["error_message"]
+    assert rc == ExitCode.INPUT_ERROR

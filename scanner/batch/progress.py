@@ -103,7 +103,7 @@ class Bar:
             TextColumn("{task.fields[failed]} failed"),
             TextColumn("{task.fields[rate]:.1f} apps/min"),
             TimeRemainingColumn(),
-            console=Console(stderr=True),
+            console=Console(stderr=True, highlight=False),
             transient=False,
         )
         self.task: Any = None
@@ -120,7 +120,10 @@ class Bar:
             from rich.markup import escape
 
             # An app's path is not ours: escaped so that "[...]" in a name is not markup.
-            self.bar.console.print(f"[red]failed[/red] {escape(outcome.job.app)}")
+            self.bar.console.print(
+                f"[red]failed[/red] {escape(outcome.job.app)}: "
+                f"{escape(outcome.error_kind or '')}: {escape(outcome.error_message or '')}"
+            )
         self.bar.update(self.task, advance=1, failed=self.rate.failed, rate=self.rate.per_minute())
 
     def finish(self) -> None:
