@@ -520,3 +520,31 @@ def test_apps_and_policies_by_url_are_fetched_by_the_workers(tmp_path: Path) -> 
     assert missing["status"] == "failed" and missing["error_kind"] == "AppInputError"
     assert "404" in missing["error_message"]
     assert rc == ExitCode.INPUT_ERROR
+
+
+# --------------------------------------------------------------------------- report CLI, docs
+
+
+def test_report_needs_a_catalogue_folder_and_an_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["report", str(tmp_path), "--html", str(tmp_path / "c.html")]) == 2
+    assert "no index.sqlite" in capsys.readouterr().err
+    assert not (tmp_path / "c.html").exists()
+    (tmp_path / INDEX_NAME).write_bytes(b"not sqlite" * 100)
+    assert main(["report", str(tmp_path), "--csv", str(tmp_path / "c.csv")]) == 2
+    assert "not a catalogue index" in capsys.readouterr().err
+    assert main(["report", str(tmp_path)]) == 2
+
+
+def test_docs_name_every_index_column_and_failure_kind() -> None:
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "catalogue.md").read_text("utf-8")
+    db = sqlite3.connect(":memory:")
+    from scanner.batch.store import INDEX_SCHEMA
+
+    db.executescript(INDEX_SCHEMA)
+    for table in ("apps", "app_rules", "app_sdks", "sources"):
+        for column in db.execute(f"PRAGMA table_info({table})"):
+            assert f"`{column[1]}`" in docs, (table, column[1])
+    for kind in CrashKind:
+        assert f"`{kind.value}`" in docs, kind

@@ -158,10 +158,12 @@ def run_batch(options: BatchOptions, progress: Progress) -> BatchSummary:
             j for j in plan.jobs if _needs_scan(j, stored.get(j.key), fingerprint, options.force)
         ]
         progress.start(len(todo), len(plan.jobs) - len(todo))
-        if todo:
-            with _client(options) as client:
-                _scan(client, todo, shared, store, progress)
-        progress.finish()
+        try:
+            if todo:
+                with _client(options) as client:
+                    _scan(client, todo, shared, store, progress)
+        finally:
+            progress.finish()
         store.regate(keys, options.fail_on)
         counts = store.outcome_counts(keys)
     finally:
