@@ -238,7 +238,12 @@ def main() -> None:
     # The worker stops this process by closing stdin or killing it; Ctrl-C in a terminal goes to
     # the worker, which decides.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    serve(sys.stdin, sys.stdout)
+    # The protocol keeps the real stdout to itself: anything a library prints goes to stderr,
+    # so a stray print cannot corrupt an outcome line.
+    protocol = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    sys.stdout = sys.stderr
+    serve(sys.stdin, protocol)
 
 
 # --------------------------------------------------------------------------- the worker's side
@@ -303,7 +308,12 @@ class ScanHost:
             proc = self._start()
             line = self._exchange(request, deadline)
             if line is not None:
-                return replace(JobOutcome.from_dict(json.loads(line)), attempts=attempt)
+                try:
+                    return replace(JobOutcome.from_dict(json.loads(line)), attempts=attempt)
+                except (ValueError, KeyError, TypeError):
+                    self.stop()  # not an outcome line: this process cannot be trusted
+                    exits.append("an unreadable answer")
+                    continue
             if time.monotonic() >= deadline:
                 return _hard_timeout(job, shared)
             exits.append(_exit_text(proc.returncode))
