@@ -553,3 +553,42 @@ def test_docs_name_every_index_column_and_failure_kind() -> None:
             assert f"`{column[1]}`" in docs, (table, column[1])
     for kind in CrashKind:
         assert f"`{kind.value}`" in docs, kind
+
+
+def test_a_scan_process_past_its_hard_deadline_is_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    from scanner.batch import host as host_module
+
+    # No grace: the worker's deadline is the budget itself, which always passes before the scan
+    # process can answer (its own budget starts only once it has read the job).
+    monkeypatch.setattr(host_module, "HARD_DEADLINE_GRACE", 0.0)
+    app = sample_apk("plain-notes")
+    job = Job(str(app), None, result_key(sha256(app), None), sha256(app))
+    host = ScanHost()
+    try:
+        outcome = host.run(job, BatchSettings(timeout=0.1, generated_at="now"))
+        assert host.proc is None  # stopped, not left running
+        assert outcome.status is Status.FAILED and outcome.error_kind == "LimitExceeded"
+        assert "the scan process was stopped" in (outcome.error_message or "")
+        assert json.loads(outcome.result_json)["error"]["kind"] == "LimitExceeded"
+        # The next app gets a fresh process and the normal budget.
+        assert host.run(job, BatchSettings(generated_at="now")).status is Status.OK
+    finally:
+        host.stop()
+
+
+def test_progress_lines_and_bar_name_each_app_without_markup(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from scanner.batch.host import failure_outcome
+    from scanner.batch.progress import Bar, Lines
+
+    shared = BatchSettings(generated_at="now")
+    job = Job("/apps/[bold]odd[/bold].apk", None, "k")
+    failed = failure_outcome(job, "AppInputError", "not a zip", shared)
+    for progress in (Lines(), Bar()):
+        progress.start(1, 2)
+        progress.advance(failed)
+        progress.finish()
+        err = capsys.readouterr().err
+        assert "1 app(s) to scan, 2 already done" in err
+        assert "/apps/[bold]odd[/bold].apk" in err and "AppInputError" in err
