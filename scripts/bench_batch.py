@@ -15,7 +15,7 @@ minute fall with the load, the CPU cost per app much less. Per-app
 peak memory is the scan process's peak resident set while it scanned that app (read from the
 index, `peak_rss_kib`: Linux VmHWM, reset before each app).
 
-    python scripts/bench_batch.py                    # 9 copies of 23 apps = 207 apps
+    python scripts/bench_batch.py                    # 9 copies of every app (216 in December)
     python scripts/bench_batch.py --copies 20 --workers 1 2 4
 """
 
