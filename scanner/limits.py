@@ -118,3 +118,14 @@ MAX_IMPORTED_SYMBOLS = 200_000
 """Imported symbols kept from one Mach-O binary (a large app imports tens of thousands)."""
 MAX_SELECTORS = 500_000
 """Objective-C selector names kept from one Mach-O binary."""
+
+
+# --------------------------------------------------------------------------- catalogue batches
+
+MAX_CATALOGUE = 1_000_000
+"""Apps in one `batch` invocation (files, folders and manifest rows together). Each app costs the
+client a few hundred bytes while planning; a catalogue larger than this is split into runs."""
+MAX_MANIFEST_BYTES = 256 << 20
+"""Largest CSV / JSONL manifest read (a million rows of two long paths fit)."""
+MAX_DOWNLOAD_BYTES = 4 << 30
+"""Largest app fetched from a URL by a worker: the inflated-bytes cap of one container."""

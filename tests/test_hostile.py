@@ -324,6 +324,22 @@ _DISK_WRITES = {
 _WRITERS = {"outputs.py"}
 """The one module that writes files (reports, atomically): never anything from the app."""
 
+_ALLOWED = {
+    # The catalogue runner starts its own scan process (fixed argv: this interpreter, `-m
+    # scanner.batch.host`), keeps that process's protocol on a dup of stdout, resets its
+    # peak-memory counter in /proc, and fetches an app given by URL into a temporary folder.
+    "scanner/batch/host.py": {
+        "imports subprocess",
+        "writes to disk with .fdopen()",
+        "opens a file for writing",
+        "writes to disk with .mkdtemp()",
+        "writes to disk with .rmtree()",
+    },
+    # The catalogue store creates its folders; its files go through outputs.write_atomic.
+    "scanner/batch/store.py": {"writes to disk with .mkdir()"},
+}
+"""Exactly what the named modules may do beyond the rules, each said why."""
+
 
 def _problems(tree: ast.AST, rel: Path, writer: bool) -> list[str]:
     out = []
@@ -368,7 +384,10 @@ def test_scanner_never_runs_or_loads_app_code() -> None:
     assert len(files) > 20
     for path in files:
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        problems += _problems(tree, path.relative_to(REPO), path.name in _WRITERS)
+        rel = path.relative_to(REPO)
+        allowed = _ALLOWED.get(rel.as_posix(), set())
+        found = _problems(tree, rel, path.name in _WRITERS)
+        problems += [p for p in found if p.split(" ", 1)[1] not in allowed]
     assert not problems, "\n".join(problems)
 
 

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import click
 
 from scanner import __version__
+from scanner.cli.batch import batch_command, report_command
 from scanner.cli.diff import diff_command
 from scanner.cli.policy import policy_command
 from scanner.cli.scan import scan_command
@@ -33,6 +34,8 @@ def cli(debug: bool) -> None:
 
 for _command in (scan_command, policy_command, diff_command, signatures_group):
     cli.add_command(_command)
+cli.add_command(batch_command)
+cli.add_command(report_command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
