@@ -245,6 +245,19 @@ PACKAGES: tuple[Package, ...] = (
             ),
         ),
     ),
+    # TikTok's Open SDK for iOS (ByteDance's international counterpart of the Douyin Open SDK).
+    Package(
+        "npm",
+        "react-native-tiktok",
+        "1.1.2",
+        (
+            Wanted(
+                "package/ios/Pods/TikTokOpenSDK/TikTokOpenSDK.framework/TikTokOpenSDK",
+                "sdks",
+                "TikTokOpenSDK.framework-TikTokOpenSDK",
+            ),
+        ),
+    ),
 )
 
 

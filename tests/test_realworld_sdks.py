@@ -57,6 +57,8 @@ SDK_BINARIES = {
     "Sunflower.jar": {"iflytek-msc"},
     "libmsc.so": {"iflytek-msc"},
     "iflyMSC.framework-iflyMSC": {"iflytek-msc"},
+    # TikTok, not Douyin: the two share ByteDance's code base but are different services.
+    "TikTokOpenSDK.framework-TikTokOpenSDK": {"tiktok-opensdk"},
 }
 
 
