@@ -485,6 +485,8 @@ def fetch(cache: Path, only: set[str] | None = None) -> list[dict[str, object]]:
     if FRAMEWORK_RES.is_file():
         target = safe_target(cache, "apps", FRAMEWORK_RES.name)
         if not target.is_file() or target.stat().st_size != FRAMEWORK_RES.stat().st_size:
+            # apps/ does not exist yet when --only fetched SDK binaries into a new cache.
+            target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(FRAMEWORK_RES, target)
         entries.append(entry_for(target, cache, None, str(FRAMEWORK_RES)))
         print(f"ok       {FRAMEWORK_RES}")
