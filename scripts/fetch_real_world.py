@@ -193,6 +193,71 @@ PACKAGES: tuple[Package, ...] = (
     Package(
         "npm", "hermes-engine", "0.11.0", (Wanted("package/android/hermes-release.aar", "sdks"),)
     ),
+    # Google Analytics for iOS 3.x: its static library also carries Google Tag Manager (TAG*).
+    Package(
+        "npm",
+        "cordova-plugin-google-analytics",
+        "0.8.1",
+        (Wanted("package/ios/libGoogleAnalyticsServices.a", "sdks"),),
+    ),
+    # Facebook SDK for iOS 4.x, one framework per kit; Bolts is its task library, no SDK.
+    Package(
+        "npm",
+        "cordova-plugin-facebook4",
+        "1.7.4",
+        tuple(
+            Wanted(f"package/src/ios/{kit}.framework/{kit}", "sdks", f"{kit}.framework-{kit}")
+            for kit in (
+                "FBSDKCoreKit",
+                "FBSDKLoginKit",
+                "FBSDKShareKit",
+                "FBSDKMessengerShareKit",
+                "Bolts",
+            )
+        ),
+    ),
+    Package(
+        "npm",
+        "react-native-kochava-tracker",
+        "2.8.2",
+        (
+            Wanted("package/android/libs/KochavaTracker.aar", "sdks"),
+            Wanted("package/android/libs/KochavaCore.aar", "sdks"),
+            Wanted(
+                "package/ios/Frameworks/KochavaTracker.xcframework/ios-arm64/"
+                "KochavaTracker.framework/KochavaTracker",
+                "sdks",
+                "KochavaTracker.framework-KochavaTracker",
+            ),
+        ),
+    ),
+    # iFlytek MSC speech SDK: Java API, its statistics module (Sunflower), engine, iOS framework.
+    Package(
+        "npm",
+        "react-native-speech-iflytek",
+        "1.0.4",
+        (
+            Wanted("package/android/libs/Msc.jar", "sdks"),
+            Wanted("package/android/libs/Sunflower.jar", "sdks"),
+            Wanted("package/android/libs/arm64-v8a/libmsc.so", "sdks"),
+            Wanted(
+                "package/ios/libs/iflyMSC.framework/iflyMSC", "sdks", "iflyMSC.framework-iflyMSC"
+            ),
+        ),
+    ),
+    # TikTok's Open SDK for iOS (ByteDance's international counterpart of the Douyin Open SDK).
+    Package(
+        "npm",
+        "react-native-tiktok",
+        "1.1.2",
+        (
+            Wanted(
+                "package/ios/Pods/TikTokOpenSDK/TikTokOpenSDK.framework/TikTokOpenSDK",
+                "sdks",
+                "TikTokOpenSDK.framework-TikTokOpenSDK",
+            ),
+        ),
+    ),
 )
 
 
@@ -420,6 +485,8 @@ def fetch(cache: Path, only: set[str] | None = None) -> list[dict[str, object]]:
     if FRAMEWORK_RES.is_file():
         target = safe_target(cache, "apps", FRAMEWORK_RES.name)
         if not target.is_file() or target.stat().st_size != FRAMEWORK_RES.stat().st_size:
+            # apps/ does not exist yet when --only fetched SDK binaries into a new cache.
+            target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(FRAMEWORK_RES, target)
         entries.append(entry_for(target, cache, None, str(FRAMEWORK_RES)))
         print(f"ok       {FRAMEWORK_RES}")

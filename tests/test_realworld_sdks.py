@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from realworld import real_world_file
 
-from scanner.model import ScanResult
+from scanner.model import EvidenceKind, ScanResult
 from scanner.pipeline import scan_app
+from scanner.signatures.catalog import builtin_sdks
 
 pytestmark = pytest.mark.realworld
 
@@ -43,12 +44,85 @@ SDK_BINARIES = {
     "liblocSDK7b.so": {"baidu-location"},
     "liblocSDK8a.so": {"baidu-location"},
     "hermes-release.aar": {"hermes"},
+    # Google Analytics for iOS 3.x ships Google Tag Manager (TAG* classes) in the same library.
+    "libGoogleAnalyticsServices.a": {"google-analytics", "google-tag-manager"},
+    "FBSDKCoreKit.framework-FBSDKCoreKit": {"facebook-analytics"},
+    "FBSDKLoginKit.framework-FBSDKLoginKit": {"facebook-login"},
+    "FBSDKShareKit.framework-FBSDKShareKit": {"facebook-share"},
+    "FBSDKMessengerShareKit.framework-FBSDKMessengerShareKit": {"facebook-messenger-sdk"},
+    "KochavaTracker.aar": {"kochava"},
+    "KochavaCore.aar": {"kochava"},
+    "KochavaTracker.framework-KochavaTracker": {"kochava"},
+    "Msc.jar": {"iflytek-msc"},
+    "Sunflower.jar": {"iflytek-msc"},
+    "libmsc.so": {"iflytek-msc"},
+    "iflyMSC.framework-iflyMSC": {"iflytek-msc"},
+    # TikTok, not Douyin: the two share ByteDance's code base but are different services.
+    "TikTokOpenSDK.framework-TikTokOpenSDK": {"tiktok-opensdk"},
 }
 
 
 @pytest.mark.parametrize("name", sorted(SDK_BINARIES))
 def test_sdk_binary_is_recognised(name: str) -> None:
-    assert _present(_scan(name)) == SDK_BINARIES[name]
+    result = _scan(name)
+    assert _present(result) == SDK_BINARIES[name]
+    # Nothing else either, not even as a stub: a vendor's binary holds that vendor's SDKs.
+    assert {d.sdk_id for d in result.sdks} == SDK_BINARIES[name]
+
+
+@pytest.mark.parametrize("name", sorted(n for n in SDK_BINARIES if n.endswith((".jar", ".aar"))))
+def test_sdk_jar_classes_are_counted_for_its_sdks(name: str) -> None:
+    result = _scan(name)
+    total = len(result.inventory.class_names)
+    counts = [d.class_count for d in result.sdks]
+    assert total > 0 and all(count > 0 for count in counts)
+    # A vendor's jar is its SDK: nearly all of its classes are attributed, none twice.
+    assert 0.9 * total <= sum(counts) <= total
+
+
+def _objc_classes(result: ScanResult) -> set[str]:
+    return {c for lib in result.inventory.native_libraries for c in lib.objc_classes}
+
+
+@pytest.mark.parametrize(
+    "name",
+    sorted(n for n in SDK_BINARIES if n.endswith(".a") or ".framework-" in n),
+)
+def test_ios_sdk_evidence_names_classes_the_binary_defines(name: str) -> None:
+    result = _scan(name)
+    defined = _objc_classes(result)
+    signatures = {s.id: s for s in builtin_sdks()}
+    for sdk in result.sdks:
+        prefixes = signatures[sdk.sdk_id].objc_classes
+        owned = {c for c in defined if c.startswith(prefixes)}
+        objc = [e for e in sdk.evidence if e.kind is EvidenceKind.OBJC_CLASS]
+        assert owned and objc, sdk.sdk_id
+        for evidence in objc:
+            named = set(evidence.detail.removeprefix("defines ").split(", "))
+            assert named <= owned, (sdk.sdk_id, named - owned)
+
+
+def test_google_tag_manager_is_told_apart_from_analytics_in_one_library() -> None:
+    result = _scan("libGoogleAnalyticsServices.a")
+    by_id = {d.sdk_id: d for d in result.sdks}
+    gtm = {e.detail for e in by_id["google-tag-manager"].evidence}
+    ga = {e.detail for e in by_id["google-analytics"].evidence}
+    assert all("TAG" in d and "GAI" not in d for d in gtm)
+    assert all("GAI" in d and "TAG" not in d for d in ga)
+
+
+def test_facebook_bolts_is_no_sdk() -> None:
+    # Bolts (BF* tasks and app links) comes with the Facebook SDK but is a plain library.
+    result = _scan("Bolts.framework-Bolts")
+    assert len(_objc_classes(result)) > 10
+    assert result.sdks == ()
+
+
+def test_iflytek_engine_is_recognised_by_name_and_by_its_jni_class() -> None:
+    (msc,) = _scan("libmsc.so").sdks
+    kinds = {e.kind: e for e in msc.evidence}
+    assert kinds[EvidenceKind.NATIVE_LIBRARY].value == "libmsc.so"
+    assert "com.iflytek." in kinds[EvidenceKind.JNI_CLASS].detail
 
 
 def test_hermes_is_not_a_tracking_sdk() -> None:
