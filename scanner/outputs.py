@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -13,8 +14,17 @@ class OutputError(ScanError):
     """An output file cannot be written."""
 
 
+STDOUT = Path("-")
+"""An output named `-` goes to standard output (`--json -`), as a shell user expects."""
+
+
 def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` so that readers never see a half-written file."""
+    """Write `text` to `path` so that readers never see a half-written file; `-` is stdout,
+    written in one piece once the whole document is rendered."""
+    if path == STDOUT:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
     folder = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)

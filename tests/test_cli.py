@@ -7,7 +7,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import REPO, sample_apk
+from conftest import REPO, SHOP_POLICY, sample_apk
 
 from scanner.cli import main
 
@@ -332,3 +332,24 @@ def test_output_file_has_ordinary_permissions(tmp_path: Path) -> None:
     umask = os.umask(0)
     os.umask(umask)
     assert out.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_an_output_named_dash_is_stdout_and_the_terminal_report_moves_to_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--json -` pipes the document: stdout holds exactly one JSON document, no file named
+    `-` appears, and the human-readable report goes to stderr; two outputs on stdout, or one per
+    app of a batch, are a usage error (exit 2)."""
+    monkeypatch.chdir(tmp_path)
+    app = str(sample_apk("plain-notes"))
+    assert main(["scan", app, "--json", "-"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["app"]["package"] == "org.example.notes"
+    assert "org.example.notes" in err and not (tmp_path / "-").exists()
+    assert main(["policy", str(SHOP_POLICY), "--json", "-"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["language"] == "en" and err
+    assert main(["scan", app, "--json", "-", "--sarif", "-"]) == 2
+    assert "only one output" in capsys.readouterr().err
+    assert main(["scan", app, app, "--json", "-"]) == 2
+    assert not (tmp_path / "-").exists()

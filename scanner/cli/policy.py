@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from scanner.outputs import write_atomic
+from scanner.outputs import STDOUT, write_atomic
 
 
 @click.command("policy")
@@ -32,5 +32,5 @@ def policy_command(policy: str, json_out: Path | None, quiet: bool) -> None:
     if json_out is not None:
         text = json.dumps(analysis_to_dict(analysis), ensure_ascii=False, indent=2) + "\n"
         write_atomic(json_out, text)
-    if not quiet:
-        click.echo(render_text(analysis), nl=False)
+    if not quiet:  # beside a document on stdout (--json -), the reading goes to stderr
+        click.echo(render_text(analysis), nl=False, err=json_out == STDOUT)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from scanner.errors import ExitCode, ScanError
-from scanner.outputs import write_atomic
+from scanner.outputs import STDOUT, write_atomic
 from scanner.settings import SCAN_OPTIONS, Kind, Option, Settings, resolve
 from scanner.severity import Severity
 
@@ -60,11 +60,19 @@ def scan_command(apps: tuple[Path, ...], quiet: bool, **given: Any) -> int:
     from scanner.pipeline import expand_targets, prepare, run
 
     settings = resolve(given, Path.cwd())
-    console, step = _terminal(quiet)
+    to_stdout = [str(p) for _, p in settings.outputs if p == STDOUT]
+    if settings.write_baseline == STDOUT:
+        to_stdout.append("--write-baseline")
+    if len(to_stdout) > 1:
+        raise click.UsageError("only one output can be written to standard output (-)")
+    # The document owns stdout; the terminal report moves to stderr so a pipe gets JSON only.
+    console, step = _terminal(quiet, stderr=bool(to_stdout))
 
     targets = expand_targets(apps)
     # A folder of apps is a batch; a folder that is one app (an iOS .app) is not.
     batch = len(targets) > 1 or any(p.is_dir() and p not in targets for p in apps)
+    if batch and to_stdout:
+        raise click.UsageError("several apps: write their reports to files, not to stdout (-)")
     prepared = prepare(settings, step)
     for note in prepared.signatures.notes:
         console.print(f"[dim]{note}[/dim]")
@@ -92,14 +100,15 @@ def scan_command(apps: tuple[Path, ...], quiet: bool, **given: Any) -> int:
     return int(worst)
 
 
-def _terminal(quiet: bool) -> tuple[Any, Callable[[str], Any]]:
+def _terminal(quiet: bool, stderr: bool = False) -> tuple[Any, Callable[[str], Any]]:
     """The console for results and the spinner for long steps; a quiet run imports no rich
     (0.03 s of start-up) and gets a console that prints nothing."""
     if quiet:
         return _Silent(), lambda _message: nullcontext()
     from rich.console import Console
 
-    console = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
+    stream = sys.stderr if stderr else sys.stdout
+    console = Console(highlight=False, width=None if stream.isatty() else 140, stderr=stderr)
     status = Console(stderr=True)
     return console, lambda message: status.status(message, spinner="dots")
 
