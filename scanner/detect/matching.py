@@ -135,6 +135,10 @@ class DottedGlobIndex:
             hit = self._cache[key] = tuple(found)
         return hit
 
+    def may_match(self, package: str) -> bool:
+        """Whether any pattern could name a class of this package (none: skip its classes)."""
+        return bool(self._anywhere) or bool(self._candidates(package, ""))
+
     def matches(self, class_name: str, floor: str = "") -> tuple[str, ...]:
         """Ids of every pattern naming this class: those filed under its most specific package
         first (the first is the best claim), then patterns with a wildcard package part.

@@ -191,6 +191,16 @@ class SdkIndex:
             return self._components.matches(class_name)
         return self._components.matches(class_name, self.own_root(class_name) or "")
 
+    @property
+    def has_class_regexes(self) -> bool:
+        """Imported εxodus trackers whose class regexes must be tried on single classes."""
+        return bool(self._regexes)
+
+    def may_claim(self, package: str) -> bool:
+        """Whether a component pattern could name a class of `package`: most packages have none,
+        and their classes need no per-class look-up."""
+        return self._components.may_match(package)
+
     def code_claims(self, class_name: str) -> tuple[str, ...]:
         """The component claims on a class, narrowed to the SDK that owns the code when
         several SDKs name the same component: the one whose package prefix holds the class."""
@@ -260,13 +270,24 @@ def detect_sdks(
     package_hits: dict[str, Counter[str]] = {}
 
     claimed: set[str] = set()
+    by_package: dict[str, list[str]] = {}
     for cls in inv.class_names:
-        for sid in index.code_claims(cls):
-            claimed.add(cls)
-            class_counts[sid] += 1
-            package_hits.setdefault(sid, Counter())[_package_of(cls)] += 1
+        by_package.setdefault(_package_of(cls), []).append(cls)
+    for package, classes in by_package.items():
+        if not index.may_claim(package):
+            continue
+        for cls in classes:
+            for sid in index.code_claims(cls):
+                claimed.add(cls)
+                class_counts[sid] += 1
+                package_hits.setdefault(sid, Counter())[package] += 1
     unclaimed = [c for c in inv.class_names if c not in claimed] if claimed else inv.class_names
-    for package, count in _package_counts(unclaimed).items():
+    counts = (
+        _package_counts(unclaimed)
+        if claimed
+        else Counter({package: len(classes) for package, classes in by_package.items()})
+    )
+    for package, count in counts.items():
         for sid in index.owners_of_package(package):
             class_counts[sid] += count
             package_hits.setdefault(sid, Counter())[package] += count

@@ -169,7 +169,14 @@ def _unidentified_packages(
             continue
         if libraries.owner_of_package(package) or index.owners_of_package(package):
             continue  # every class of the package is known (a component claim only narrows)
-        count = sum(1 for cls in classes if not is_minified(cls) and not index.owners_of_class(cls))
+        # No package owner here: a class can still be an SDK's by a component pattern or an
+        # εxodus regex; where neither can name one, the per-class look-up is skipped.
+        per_class = index.may_claim(package) or index.has_class_regexes
+        count = sum(
+            1
+            for cls in classes
+            if not is_minified(cls) and not (per_class and index.owners_of_class(cls))
+        )
         if count:
             groups.setdefault(grouper.key(package), Counter())[package] += count
     units = ", ".join(u.path for u in inv.code_units)
