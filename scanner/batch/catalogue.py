@@ -14,16 +14,13 @@ import os
 import sqlite3
 import urllib.parse
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
-
-import jinja2
 
 from scanner import __version__
 from scanner.batch.job import Status
 from scanner.batch.store import SEVERITY_COLUMNS, open_index
 from scanner.report.common import SDK_DISCLOSURE_LABEL
-from scanner.resources import data_dir
+from scanner.report.html import template_environment
 from scanner.severity import Severity
 
 MAX_LISTED_APPS = 5000
@@ -211,19 +208,6 @@ def load_catalogue(folder: Path) -> Catalogue:
 # --------------------------------------------------------------------------- HTML
 
 
-@cache
-def _environment() -> jinja2.Environment:
-    # As the app report's: autoescape on, and an undefined name is an error, not "".
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(data_dir("reports") / "templates")),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-
-
 def report_link(catalogue: Catalogue, row: AppRow, page: Path) -> str:
     """The app's own report, relative to where the catalogue page is written, as a URL path."""
     target = (catalogue.folder / row.report_path).absolute()
@@ -237,7 +221,7 @@ def render_catalogue_html(catalogue: Catalogue, page: Path, generated_at: str) -
     csp = "; ".join(
         ("default-src 'none'", "style-src 'unsafe-inline'", "base-uri 'none'", "form-action 'none'")
     )
-    template = _environment().get_template("catalogue.html.j2")
+    template = template_environment().get_template("catalogue.html.j2")
     return template.render(
         c=catalogue,
         link=lambda row: report_link(catalogue, row, page),

@@ -275,8 +275,10 @@ def _sdk_rows(audit: AuditResult) -> list[SdkRow]:
 
 
 @cache
-def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
+def template_environment() -> jinja2.Environment:
+    """The environment of every HTML report (app and catalogue): autoescape on, and an
+    undefined name is an error, not an empty string."""
+    return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(data_dir("reports") / "templates")),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -284,7 +286,6 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    return env
 
 
 def _asset(name: str) -> str:
@@ -326,7 +327,7 @@ def render_html(
     from scanner.report.ios_view import ios_view
 
     identity = audit.scan.inventory.identity
-    template = _environment().get_template("report.html.j2")
+    template = template_environment().get_template("report.html.j2")
     return template.render(
         audit=audit,
         identity=identity,
