@@ -35,6 +35,7 @@ def find_code_uses(
     jobs: int | None = None,
     warnings: list[str] | None = None,
     inv: AppInventory | None = None,
+    libraries: LibraryIndex | None = None,
 ) -> tuple[CallSiteUse, ...]:
     """Call sites of capability APIs in dex / class files, each attributed to its owner and,
     with the inventory, judged against the app's permissions and package."""
@@ -46,7 +47,7 @@ def find_code_uses(
     if classes:
         found += callsites.find_class_file_call_sites(classes, caps, errors=warnings)
     package = inv.identity.package if inv is not None else None
-    owners = OwnerIndex(index, builtin_libraries(), package)
+    owners = OwnerIndex(index, builtin_libraries(), package, libraries)
     sites = assign_owners(found, owners, code, warnings)
     if inv is None:
         return sites
@@ -119,13 +120,15 @@ def library_index_for(sdks: Sequence[SdkSignature]) -> LibraryIndex:
 
 
 def index_for_app(
-    inv: AppInventory, sdks: Sequence[SdkSignature]
+    inv: AppInventory, sdks: Sequence[SdkSignature], libraries: LibraryIndex | None = None
 ) -> tuple[SdkIndex, tuple[OwnNamespace, ...]]:
-    """The SDK index for one app: the app's own namespace belongs to no SDK."""
-    libraries = builtin_libraries()
-    library_prefixes = tuple(p for lib in libraries for p in lib.packages)
+    """The SDK index for one app: the app's own namespace belongs to no SDK. `libraries` is
+    `library_index_for(sdks)` when the caller already built it."""
+    library_prefixes = tuple(p for lib in builtin_libraries() for p in lib.packages)
     plain = SdkIndex(sdks, library_prefixes=library_prefixes)
-    own = own_namespaces(inv, plain, library_index_for(sdks))
+    if libraries is None:
+        libraries = library_index_for(sdks)
+    own = own_namespaces(inv, plain, libraries)
     if not own:
         return plain, own
     return SdkIndex(sdks, library_prefixes, tuple(n.prefix for n in own)), own
@@ -141,7 +144,8 @@ def detect(
 ) -> ScanResult:
     """Classify an inventory; with `code`, also find and attribute sensitive call sites."""
     caps = capabilities() if caps is None else caps
-    index, own = index_for_app(inv, sdks)
+    libraries = library_index_for(sdks)  # one per scan: namespace, owners, unidentified code
+    index, own = index_for_app(inv, sdks, libraries)
     permissions = classify_permissions(inv, caps, permission_levels())
     startup = detect_startup(inv, caps, index)
     warnings: list[str] = []
@@ -154,7 +158,9 @@ def detect(
         call_sites = sites if code is not None else ()
     else:
         call_sites = (
-            find_code_uses(code, caps, index, jobs, warnings, inv) if code is not None else ()
+            find_code_uses(code, caps, index, jobs, warnings, inv, libraries)
+            if code is not None
+            else ()
         )
     if warnings:
         inv = replace(inv, warnings=inv.warnings + tuple(warnings))
@@ -168,5 +174,5 @@ def detect(
         call_sites=call_sites,
         code_analysed=code is not None,
         own_namespaces=own,
-        unidentified=find_unidentified(inv, index, library_index_for(sdks), own),
+        unidentified=find_unidentified(inv, index, libraries, own),
     )

@@ -81,10 +81,15 @@ class OwnerIndex:
         sdk_index: SdkIndex,
         libraries: Sequence[LibrarySignature],
         app_package: str | None,
+        library_index: LibraryIndex | None = None,
     ) -> None:
+        """`library_index`, when the caller has one, is the library catalogue with the SDK
+        prefixes reserved (`detect.library_index_for`): built from `libraries` otherwise."""
         self.sdk_index = sdk_index
-        reserved = [p for sig in sdk_index.signatures for p in sig.packages]
-        self.library_index = LibraryIndex(libraries, reserved=reserved)
+        if library_index is None:
+            reserved = [p for sig in sdk_index.signatures for p in sig.packages]
+            library_index = LibraryIndex(libraries, reserved=reserved)
+        self.library_index = library_index
         self.app_package = app_package or ""
         self._cache: dict[str, Owner] = {}
 
