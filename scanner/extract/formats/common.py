@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 
 from scanner.errors import AppInputError, LimitExceeded
@@ -29,21 +31,26 @@ def sha256_and_size(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def folder_sha256_and_size(root: Path, max_files: int) -> tuple[str, int]:
-    """One digest for a folder app (an unpacked .app, an .xcarchive): SHA-256 over each regular
-    file's relative path, size and SHA-256, in sorted order, so the same tree gives the same
-    identity wherever it is copied (a batch keys results by it). Symlinks are skipped, as the
-    reader skips them; past `max_files` files the reader refuses the folder anyway."""
-    files: list[Path] = []
+def regular_files(root: Path) -> Iterator[Path]:
+    """Every regular file under a folder app, folders and names sorted; symlinks are skipped
+    (a link could point anywhere on the machine) and never followed."""
     for folder, dirs, names in os.walk(root, followlinks=False):
         dirs.sort()
         here = Path(folder)
-        files += (here / n for n in sorted(names) if not (here / n).is_symlink())
-        if len(files) > max_files:
-            break
+        for name in sorted(names):
+            full = here / name
+            if not full.is_symlink() and full.is_file():
+                yield full
+
+
+def folder_sha256_and_size(root: Path, max_files: int) -> tuple[str, int]:
+    """One digest for a folder app (an unpacked .app, an .xcarchive): SHA-256 over each regular
+    file's relative path, size and SHA-256, in sorted order, so the same tree gives the same
+    identity wherever it is copied (a batch keys results by it). The files are those the reader
+    reads (`regular_files`); past `max_files` the reader refuses the folder anyway."""
     digest = hashlib.sha256(b"privacy-scan folder v1\n")
     total = 0
-    for file in sorted(f for f in files[:max_files] if f.is_file()):
+    for file in sorted(islice(regular_files(root), max_files)):
         sha, size = sha256_and_size(file)
         total += size
         digest.update(f"{file.relative_to(root).as_posix()}\0{size}\0{sha}\n".encode())

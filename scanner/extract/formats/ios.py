@@ -15,7 +15,6 @@ Nothing is written to disk; every read is capped by the container's `Limits`.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Collection
 from pathlib import Path, PurePosixPath
@@ -23,6 +22,7 @@ from typing import Any, Protocol
 
 from scanner.errors import AppInputError, LimitExceeded
 from scanner.extract.archive import Limits, ZipReader, opened
+from scanner.extract.formats.common import regular_files
 from scanner.extract.formats.interface import AppReader, ExtractedApp
 from scanner.extract.formats.zipped import ZIP_MAGIC
 from scanner.extract.macho import MACHO_MAGIC, read_macho
@@ -70,16 +70,10 @@ class _FolderSource:
         self.limits = limits
         self._total = 0
         self._names: list[str] = []
-        for folder, dirs, files in os.walk(root, followlinks=False):
-            dirs.sort()
-            here = Path(folder)
-            for f in sorted(files):
-                full = here / f
-                if full.is_symlink() or not full.is_file():
-                    continue
-                self._names.append(full.relative_to(root).as_posix())
-                if len(self._names) > limits.max_entries:
-                    raise LimitExceeded(root, f"more than {limits.max_entries} files")
+        for full in regular_files(root):
+            self._names.append(full.relative_to(root).as_posix())
+            if len(self._names) > limits.max_entries:
+                raise LimitExceeded(root, f"more than {limits.max_entries} files")
 
     def names(self) -> list[str]:
         return self._names
