@@ -237,7 +237,7 @@ def test_sdk_aliases_take_any_language_tag() -> None:
     assert schema_problems(doc, "sdk", Path("demo-push.json")) == []
     sdk = sdk_from_doc(doc)
     assert sdk.aliases_in("ja") == ("デモ通知",)
-    assert sdk.aliases_en == ("Demo Push",) and sdk.aliases_zh == ("演示推送",)
+    assert sdk.aliases_in("en") == ("Demo Push",) and sdk.aliases_in("zh-Hans") == ("演示推送",)
     assert set(sdk.alias_names) == {"Demo Push", "演示推送", "演示推播", "デモ通知"}
     for text in (
         "通知の配信のため、デモ通知に端末識別子を送信します。",

@@ -906,7 +906,7 @@ def _sdk_index(sdks: tuple[SdkSignature, ...]) -> _SdkIndex:
     cjk_aliases: dict[str, list[str]] = {}
     vendors: dict[str, list[str]] = {}
     for sdk in sdks:
-        names = {*sdk.alias_names, sdk.name.split(" (")[0].strip()}
+        names = sdk.policy_names
         for alias in names:
             if len(alias) < 2:
                 continue

@@ -614,7 +614,7 @@ def _catalogue(sdks: tuple[SdkSignature, ...]) -> _Catalogue:
     """alias key -> SDK id -> category."""
     companies: set[str] = set()
     for sdk in sdks:
-        names = {*sdk.alias_names, sdk.name.split(" (")[0].strip()}
+        names = sdk.policy_names
         vendor = _key(sdk.vendor.split(" (")[0])
         for alias in names:
             key = _key(alias)

@@ -75,15 +75,10 @@ class SdkSignature:
         return tuple(dict.fromkeys(n for _tag, names in self.aliases for n in names))
 
     @property
-    def aliases_en(self) -> tuple[str, ...]:
-        """The English aliases (kept for callers written before aliases took any language)."""
-        return self.aliases_in("en")
-
-    @property
-    def aliases_zh(self) -> tuple[str, ...]:
-        """The Simplified Chinese aliases (kept for callers written before aliases took any
-        language)."""
-        return self.aliases_in("zh-Hans")
+    def policy_names(self) -> tuple[str, ...]:
+        """What a policy may call this SDK: every alias, then the display name without its
+        parenthesised gloss ("Umeng+ Analytics (友盟统计)" -> "Umeng+ Analytics")."""
+        return tuple(dict.fromkeys((*self.alias_names, self.name.split(" (")[0].strip())))
 
 
 @dataclass(frozen=True)
