@@ -8,7 +8,9 @@ when that folder is not beside the checkout (a fresh clone, CI).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,6 +33,33 @@ def sample_apk(name: str) -> Path:
     if not path.exists():
         pytest.fail(f"{path} is missing: run samples/build_apps.py")
     return path
+
+
+def scan_document(path: Path, out: Path) -> dict[str, Any]:
+    """`scan PATH` against the shop policy (exit 0 forced): its JSON result document."""
+    from scanner.cli import main
+
+    args = ["scan", str(path), "--policy", str(SHOP_POLICY), "--json", str(out), "-q"]
+    assert main([*args, "--exit-zero"]) == 0
+    doc: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    return doc
+
+
+def json_key(value: object) -> str:
+    """A hashable, order-independent key for a JSON value (to compare lists as sets)."""
+    return json.dumps(value, sort_keys=True)
+
+
+def assert_one_line_exit_2(path: Path, capsys: pytest.CaptureFixture[str], *needles: str) -> None:
+    """`scan PATH` refuses the input: exit 2, one line on stderr naming the file, no traceback."""
+    from scanner.cli import main
+
+    assert main(["scan", str(path), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err, err
+    assert str(path) in err
+    for needle in needles:
+        assert needle in err, err
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

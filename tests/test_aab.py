@@ -7,18 +7,23 @@ set give, and every item must name the module it came from.
 
 from __future__ import annotations
 
-import json
 import sys
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import APKS, REPO, SHOP_POLICY, sample_apk
+from conftest import (
+    APKS,
+    REPO,
+    assert_one_line_exit_2,
+    json_key,
+    sample_apk,
+    scan_document,
+)
 from lxml import etree
 from realworld import real_world_file
 
-from scanner.cli import main
 from scanner.errors import AppInputError
 from scanner.extract import aapt_proto, extract_app, reader_for
 from scanner.extract.axml import format_value, read_axml
@@ -39,17 +44,6 @@ PUSH_MANIFEST = "push/manifest/AndroidManifest.xml"
 BASE_MANIFEST = "base/manifest/AndroidManifest.xml"
 
 
-def _scan(path: Path, out: Path) -> dict[str, Any]:
-    args = ["scan", str(path), "--policy", str(SHOP_POLICY), "--json", str(out), "-q"]
-    assert main([*args, "--exit-zero"]) == 0
-    doc: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
-    return doc
-
-
-def _key(value: object) -> str:
-    return json.dumps(value, sort_keys=True)
-
-
 def _facts(doc: dict[str, Any]) -> dict[str, set[tuple[Any, ...]]]:
     """What must not depend on the packaging. A code unit is named by its file alone: the bundle
     names it by module (`push/dex/classes2.dex`), an APK by its root (`classes2.dex`)."""
@@ -64,7 +58,7 @@ def _facts(doc: dict[str, Any]) -> dict[str, set[tuple[Any, ...]]]:
                 c["caller_class"],
                 c["caller_method"],
                 c["code_unit"].rsplit("/", 1)[-1],
-                _key(c["argument"]),
+                json_key(c["argument"]),
             )
             for c in doc["call_sites"]
         },
@@ -72,18 +66,18 @@ def _facts(doc: dict[str, Any]) -> dict[str, set[tuple[Any, ...]]]:
             (f["fingerprint"], f["rule"]["id"], f["severity"], f["subject"], f["sdk"], f["message"])
             for f in doc["findings"]
         },
-        "startup": {(s["kind"], s["component"], _key(s["trigger"])) for s in doc["startup"]},
+        "startup": {(s["kind"], s["component"], json_key(s["trigger"])) for s in doc["startup"]},
         "identity": {
-            (k, _key(doc["app"][k]))
+            (k, json_key(doc["app"][k]))
             for k in ("package", "version_name", "version_code", "min_sdk", "target_sdk", "label")
         },
     }
 
 
 def test_the_bundle_gives_what_the_apk_and_the_split_set_give(tmp_path: Path) -> None:
-    apk = _facts(_scan(sample_apk("shopping-demo"), tmp_path / "apk.json"))
-    split_set = _facts(_scan(APKS / "shopping-demo.apks", tmp_path / "set.json"))
-    doc = _scan(AAB, tmp_path / "aab.json")
+    apk = _facts(scan_document(sample_apk("shopping-demo"), tmp_path / "apk.json"))
+    split_set = _facts(scan_document(APKS / "shopping-demo.apks", tmp_path / "set.json"))
+    doc = scan_document(AAB, tmp_path / "aab.json")
     assert doc["app"]["kind"] == AppKind.AAB.value
     assert doc["app"]["label"] == "Rakufun Shop"
     assert not doc["warnings"]
@@ -94,7 +88,7 @@ def test_the_bundle_gives_what_the_apk_and_the_split_set_give(tmp_path: Path) ->
 
 
 def test_every_item_names_the_module_it_came_from(tmp_path: Path) -> None:
-    doc = _scan(AAB, tmp_path / "aab.json")
+    doc = scan_document(AAB, tmp_path / "aab.json")
     where = {p["name"].rsplit(".", 1)[-1]: p["evidence"]["location"] for p in doc["permissions"]}
     assert where["WAKE_LOCK"] == where["VIBRATE"] == PUSH_MANIFEST
     assert where["CAMERA"] == BASE_MANIFEST
@@ -244,15 +238,6 @@ def test_recognised_by_content_not_by_suffix(tmp_path: Path) -> None:
     assert ".aab" in __import__("scanner.extract", fromlist=["x"]).app_suffixes()
 
 
-def _one_line_exit_2(path: Path, capsys: pytest.CaptureFixture[str], *needles: str) -> None:
-    assert main(["scan", str(path), "-q"]) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "Traceback" not in err, err
-    assert str(path) in err
-    for needle in needles:
-        assert needle in err, err
-
-
 def _rebuilt(tmp_path: Path, name: str, changes: dict[str, bytes | None]) -> Path:
     """The fixture bundle with entries replaced (None: removed)."""
     entries = build_aab.bundle_entries()
@@ -270,7 +255,7 @@ def test_a_bundle_without_its_base_manifest_is_exit_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = _rebuilt(tmp_path, "nobase.aab", {BASE_MANIFEST: None})
-    _one_line_exit_2(path, capsys, "app bundle has no base/manifest/AndroidManifest.xml")
+    assert_one_line_exit_2(path, capsys, "app bundle has no base/manifest/AndroidManifest.xml")
 
 
 def test_a_corrupt_proto_manifest_is_exit_2(
@@ -285,7 +270,7 @@ def test_a_corrupt_proto_manifest_is_exit_2(
         ("deep", b"".join(b"\x0a" for _ in range(1)) + _deep(300)),
     ):
         path = _rebuilt(tmp_path, f"{label}.aab", {PUSH_MANIFEST: data})
-        _one_line_exit_2(path, capsys, PUSH_MANIFEST, "malformed AndroidManifest.xml")
+        assert_one_line_exit_2(path, capsys, PUSH_MANIFEST, "malformed AndroidManifest.xml")
 
 
 def _deep(levels: int) -> bytes:
@@ -317,7 +302,7 @@ def test_a_truncated_bundle_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixt
     for cut in (100, len(data) // 2, len(data) - 10):
         path = tmp_path / f"cut{cut}.aab"
         path.write_bytes(data[:cut])
-        _one_line_exit_2(path, capsys)
+        assert_one_line_exit_2(path, capsys)
 
 
 def test_a_module_without_a_manifest_warns_and_its_code_is_read(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 
 import hostile
 import pytest
-from conftest import APKS, REPO, SHOP_POLICY, sample_apk
+from conftest import APKS, REPO, SHOP_POLICY, assert_one_line_exit_2, sample_apk
 
 from scanner.cli import main
 from scanner.errors import AppInputError
@@ -92,15 +92,6 @@ def test_an_apk_without_a_prefix_has_none() -> None:
         assert zf.head[:4] == b"PK\x03\x04"
 
 
-def _one_line_exit_2(path: Path, capsys: pytest.CaptureFixture[str], *needles: str) -> None:
-    assert main(["scan", str(path), "-q"]) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "Traceback" not in err, err
-    assert str(path) in err
-    for needle in needles:
-        assert needle in err, err
-
-
 @pytest.mark.parametrize(
     "prefix",
     [
@@ -117,7 +108,7 @@ def test_other_data_in_front_is_refused(
     """Android would read past it, but no build writes it: a damaged file or not an app."""
     path = tmp_path / "prefixed.apk"
     path.write_bytes(prefix + sample_apk("shopping-demo").read_bytes())
-    _one_line_exit_2(path, capsys)
+    assert_one_line_exit_2(path, capsys)
     if prefix[:4] == b"PK\x03\x04":
         with pytest.raises(AppInputError, match="neither a dex file nor unlisted zip entries"):
             extract_app(path)
@@ -152,7 +143,7 @@ def test_a_plain_dex_file_is_still_an_unknown_type(
 ) -> None:
     path = tmp_path / "classes.dex"
     path.write_bytes(_dex())
-    _one_line_exit_2(path, capsys, "unknown file type")
+    assert_one_line_exit_2(path, capsys, "unknown file type")
 
 
 def test_a_truncated_split_set_never_reads_as_an_inner_apk(tmp_path: Path) -> None:
@@ -209,4 +200,4 @@ def test_an_end_record_that_puts_the_archive_before_the_file_is_refused(
     struct.pack_into("<I", apk, eocd + 16, cd_offset + 10)
     path = tmp_path / "before.apk"
     path.write_bytes(bytes(apk))
-    _one_line_exit_2(path, capsys, "zip offsets point before the start of the file")
+    assert_one_line_exit_2(path, capsys, "zip offsets point before the start of the file")

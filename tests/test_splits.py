@@ -17,7 +17,14 @@ from typing import Any
 
 import hostile
 import pytest
-from conftest import APKS, REPO, SHOP_POLICY, sample_apk
+from conftest import (
+    APKS,
+    REPO,
+    assert_one_line_exit_2,
+    json_key,
+    sample_apk,
+    scan_document,
+)
 
 from scanner.cli import main
 from scanner.errors import AppInputError, LimitExceeded
@@ -37,37 +44,32 @@ def _zip(entries: dict[str, bytes], compress: int = zipfile.ZIP_STORED) -> bytes
     return build_splits.zip_bytes(entries, compress)
 
 
-def _scan(path: Path, out: Path) -> dict[str, Any]:
-    args = ["scan", str(path), "--policy", str(SHOP_POLICY), "--json", str(out), "-q"]
-    assert main([*args, "--exit-zero"]) == 0
-    doc: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
-    return doc
-
-
-def _key(value: object) -> str:
-    return json.dumps(value, sort_keys=True)
-
-
 def _facts(doc: dict[str, Any]) -> dict[str, set[tuple[Any, ...]]]:
     return {
         "permissions": {(p["name"],) for p in doc["permissions"]},
         "sdks": {(s["id"], s["status"], s["class_count"]) for s in doc["sdks"]},
         "call_sites": {
-            (c["api"], c["caller_class"], c["caller_method"], c["code_unit"], _key(c["argument"]))
+            (
+                c["api"],
+                c["caller_class"],
+                c["caller_method"],
+                c["code_unit"],
+                json_key(c["argument"]),
+            )
             for c in doc["call_sites"]
         },
         "findings": {
             (f["fingerprint"], f["rule"]["id"], f["severity"], f["subject"], f["sdk"], f["message"])
             for f in doc["findings"]
         },
-        "startup": {(s["kind"], s["component"], _key(s["trigger"])) for s in doc["startup"]},
+        "startup": {(s["kind"], s["component"], json_key(s["trigger"])) for s in doc["startup"]},
     }
 
 
 @pytest.mark.parametrize("name", SETS)
 def test_a_set_gives_what_its_apk_gives(tmp_path: Path, name: str) -> None:
-    apk = _facts(_scan(sample_apk("shopping-demo"), tmp_path / "apk.json"))
-    doc = _scan(APKS / name, tmp_path / "set.json")
+    apk = _facts(scan_document(sample_apk("shopping-demo"), tmp_path / "apk.json"))
+    doc = scan_document(APKS / name, tmp_path / "set.json")
     assert doc["app"]["kind"] == AppKind.APKS.value
     assert doc["app"]["package"] == "com.rakufun.shop"
     got = _facts(doc)
@@ -132,22 +134,13 @@ def test_a_lone_config_split_warns(tmp_path: Path) -> None:
     assert not any("split APK" in w for w in extract_app(whole).inventory.warnings)
 
 
-def _one_line_exit_2(path: Path, capsys: pytest.CaptureFixture[str], *needles: str) -> None:
-    assert main(["scan", str(path), "-q"]) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "Traceback" not in err, err
-    assert str(path) in err
-    for needle in needles:
-        assert needle in err, err
-
-
 def test_a_set_of_config_splits_only_is_exit_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _package, _code, _base, config = build_splits.split_demo()
     only = tmp_path / "only-config.apks"
     only.write_bytes(_zip({"splits/base-arm64_v8a.apk": config, "toc.pb": b""}))
-    _one_line_exit_2(only, capsys, NO_BASE)
+    assert_one_line_exit_2(only, capsys, NO_BASE)
 
 
 def test_a_truncated_set_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -156,14 +149,14 @@ def test_a_truncated_set_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture
     # Cut inside the first inner APK; tests/test_janus.py walks every later cut too (each one
     # leaves a stored inner APK's end record for zipfile's backward search to find).
     cut.write_bytes(data[:200])
-    _one_line_exit_2(cut, capsys)
+    assert_one_line_exit_2(cut, capsys)
     # An intact outer zip around a truncated base APK names the inner APK.
     _package, _code, base, config = build_splits.split_demo()
     inner_cut = tmp_path / "inner-cut.apks"
     inner_cut.write_bytes(
         _zip({"splits/base-master.apk": base[: len(base) // 2], "splits/c.apk": config})
     )
-    _one_line_exit_2(inner_cut, capsys, "splits/base-master.apk")
+    assert_one_line_exit_2(inner_cut, capsys, "splits/base-master.apk")
 
 
 def test_a_zip_slip_name_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -171,7 +164,7 @@ def test_a_zip_slip_name_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture
     for i, evil in enumerate(("../../evil.apk", "splits/../../evil.apk", "/abs/evil.apk")):
         slip = tmp_path / f"slip{i}.apks"
         slip.write_bytes(_zip({"splits/base-master.apk": base, evil: base}))
-        _one_line_exit_2(slip, capsys, "escapes the archive")
+        assert_one_line_exit_2(slip, capsys, "escapes the archive")
 
 
 def test_a_bomb_inside_an_inner_apk_is_exit_2(
@@ -196,7 +189,7 @@ def test_a_bomb_inside_an_inner_apk_is_exit_2(
     )
     nested = tmp_path / "nested-bomb.apks"
     nested.write_bytes(_zip({"splits/base-master.apk": inner, "toc.pb": b""}))
-    _one_line_exit_2(nested, capsys, "splits/base-master.apk", "inflates past")
+    assert_one_line_exit_2(nested, capsys, "splits/base-master.apk", "inflates past")
 
 
 def test_the_outer_cap_bounds_the_inner_apks_together() -> None:
@@ -253,8 +246,8 @@ def test_a_feature_splits_dex_is_read_and_named(tmp_path: Path) -> None:
     path.write_bytes(
         _zip({"splits/base-master.apk": _zip(entries), "splits/extra-master.apk": _zip(feature)})
     )
-    split_set = _scan(path, tmp_path / "set.json")
-    apk = _scan(sample_apk("shopping-demo"), tmp_path / "apk.json")
+    split_set = scan_document(path, tmp_path / "set.json")
+    apk = scan_document(sample_apk("shopping-demo"), tmp_path / "apk.json")
     renamed = {"classes2.dex": "splits/extra-master.apk!classes.dex"}
     want = {
         (c["api"], c["caller_class"], renamed.get(c["code_unit"], c["code_unit"]))
