@@ -60,10 +60,10 @@ def scan_command(apps: tuple[Path, ...], quiet: bool, **given: Any) -> int:
     from scanner.pipeline import expand_targets, prepare, run
 
     settings = resolve(given, Path.cwd())
-    to_stdout = [str(p) for _, p in settings.outputs if p == STDOUT]
-    if settings.write_baseline == STDOUT:
-        to_stdout.append("--write-baseline")
-    if len(to_stdout) > 1:
+    to_stdout = sum(path == STDOUT for _, path in settings.outputs) + (
+        settings.write_baseline == STDOUT
+    )
+    if to_stdout > 1:
         raise click.UsageError("only one output can be written to standard output (-)")
     # The document owns stdout; the terminal report moves to stderr so a pipe gets JSON only.
     console, step = _terminal(quiet, stderr=bool(to_stdout))
