@@ -251,10 +251,6 @@ class SdkIndex:
         return found
 
 
-def _package_counts(classes: Iterable[str]) -> Counter[str]:
-    return Counter(_package_of(c) for c in classes)
-
-
 _DECLARATION_EVIDENCE = frozenset({EvidenceKind.META_DATA, EvidenceKind.COMPONENT})
 """Evidence that only names an SDK in the manifest: with no class of it, the SDK is declared
 (an API key of a map SDK left in the manifest), not embedded."""
@@ -281,23 +277,23 @@ def detect_sdks(
                 claimed.add(cls)
                 class_counts[sid] += 1
                 package_hits.setdefault(sid, Counter())[package] += 1
-    unclaimed = [c for c in inv.class_names if c not in claimed] if claimed else inv.class_names
-    counts = (
-        _package_counts(unclaimed)
-        if claimed
-        else Counter({package: len(classes) for package, classes in by_package.items()})
-    )
-    for package, count in counts.items():
-        for sid in index.owners_of_package(package):
-            class_counts[sid] += count
-            package_hits.setdefault(sid, Counter())[package] += count
-    if index._regexes:
-        for cls in unclaimed:
-            if index.owners_of_package(_package_of(cls)):
+    # What no component names, per package: counted for the SDK whose prefix holds the package.
+    unclaimed = {
+        package: [c for c in classes if c not in claimed] if claimed else classes
+        for package, classes in by_package.items()
+    }
+    for package, classes in unclaimed.items():
+        for sid in index.owners_of_package(package) if classes else ():
+            class_counts[sid] += len(classes)
+            package_hits.setdefault(sid, Counter())[package] += len(classes)
+    if index.has_class_regexes:
+        for package, classes in unclaimed.items():
+            if index.owners_of_package(package):
                 continue
-            for sid in index.owners_of_class(cls):
-                class_counts[sid] += 1
-                package_hits.setdefault(sid, Counter())[_package_of(cls)] += 1
+            for cls in classes:
+                for sid in index.owners_of_class(cls):
+                    class_counts[sid] += 1
+                    package_hits.setdefault(sid, Counter())[package] += 1
     units = ", ".join(u.path for u in inv.code_units)
     for sid, hits in package_hits.items():
         sig = index.by_id[sid]
