@@ -120,7 +120,8 @@ def _finding(ctx: AuditContext, sdk: SdkDetection) -> Finding:
     elif covering:
         rule = SDK_GENERIC_ONLY
         severity = Severity.MEDIUM if strong else Severity.LOW
-        policy_evidence = tuple(e for tp in covering for e in tp.evidence)[:3]
+        # One sentence often names several kinds of partner: quote it once.
+        policy_evidence = tuple(dict.fromkeys(e for tp in covering for e in tp.evidence))[:3]
         message = (
             f"{sdk.name} ({sdk.vendor}, {sdk.category}) is covered only by a generic "
             f"disclosure of {covering[0].category} partners; the policy does not name it."
