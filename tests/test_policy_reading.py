@@ -181,3 +181,33 @@ def test_location_told_from_the_ip_address_is_approximate_location(
 def test_a_denied_ip_location_stays_denied() -> None:
     denied = analyse("We do not use your IP address to infer your city.")
     assert denied.disclosure("location_coarse").status == "denied"
+
+
+def _wifi_examples() -> list[tuple[str, str, str]]:
+    cues = load_vocabulary().cues["wifi_locating"]["examples"]
+    return [
+        (lang, polarity, sentence)
+        for lang, examples in cues.items()
+        for polarity in ("positive", "negative")
+        for sentence in examples[polarity]
+    ]
+
+
+@pytest.mark.parametrize(("lang", "polarity", "sentence"), _wifi_examples())
+def test_wifi_named_as_a_way_of_locating_discloses_network_identifiers(
+    lang: str, polarity: str, sentence: str
+) -> None:
+    found = disclosed(sentence)
+    if polarity == "positive":
+        assert "network_identifiers" in found, (lang, sentence)
+    else:
+        assert "network_identifiers" not in found, (lang, sentence)
+
+
+def test_wifi_locating_keeps_the_other_location_terms_and_denials() -> None:
+    both = analyse("We locate you from GPS, Wi-Fi and cell towers.")
+    assert both.disclosure("network_identifiers").status == "disclosed"
+    assert both.disclosure("location_precise").status == "disclosed"
+    for sentence in ("我们不会使用GPS或WiFi定位。", "We do not use GPS, Wi-Fi or cell towers to locate you."):
+        denied = analyse(sentence)
+        assert denied.disclosure("network_identifiers").status == "denied", sentence

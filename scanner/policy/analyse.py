@@ -158,6 +158,11 @@ class _Compiled:
     ip_place: re.Pattern[str]
     ip_verb: re.Pattern[str]
     ip_window: int
+    wifi_anchor: re.Pattern[str]
+    wifi_partner: re.Pattern[str]
+    wifi_place: re.Pattern[str]
+    wifi_window: int
+    wifi_adjacent: int
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -349,6 +354,11 @@ def _compiled() -> _Compiled:
         ip_place=word_regex(_words(cues["ip_derived_location"]["places"])),
         ip_verb=word_regex(_words(cues["ip_derived_location"]["verbs"])),
         ip_window=cues["ip_derived_location"]["window"],
+        wifi_anchor=word_regex(_words(cues["wifi_locating"]["anchors"])),
+        wifi_partner=word_regex(_words(cues["wifi_locating"]["partners"])),
+        wifi_place=word_regex(_words(cues["wifi_locating"]["places"])),
+        wifi_window=cues["wifi_locating"]["window"],
+        wifi_adjacent=cues["wifi_locating"]["adjacent"],
     )
 
 
@@ -734,6 +744,34 @@ def _ip_location_matches(d: _Doc) -> Iterator[tuple[int, int, list[str]]]:
             yield place.start(), place.end(), ["location_coarse"]
 
 
+def _wifi_locating_matches(d: _Doc) -> Iterator[tuple[int, int, list[str]]]:
+    """Wi-Fi named as a way of locating the user (cues.json `wifi_locating`): "通过GPS或WiFi获取您的
+    位置", "from GPS, Wi-Fi and cell towers" tell the user that nearby Wi-Fi networks are read, so
+    they disclose network identifiers, though "WiFi" alone is no term (网络类型（WiFi/4G）is a
+    connection type). The Wi-Fi word is the match, so negation and contexts are judged as for any
+    term: it needs a place word in the same sentence, and another locating source beside it or the
+    place word right after it (WiFi定位)."""
+    c = d.compiled
+    for anchor in c.wifi_anchor.finditer(d.norm):
+        index = d.segment_at(anchor.start())
+        if index is None:
+            continue
+        seg = d.doc.segments[index]
+        low = max(seg.start, anchor.start() - c.wifi_window)
+        high = min(seg.end, anchor.end() + c.wifi_window)
+        if c.wifi_place.search(d.norm, low, high) is None:
+            continue
+        near_low = max(seg.start, anchor.start() - c.wifi_adjacent)
+        near_high = min(seg.end, anchor.end() + c.wifi_adjacent)
+        if (
+            c.wifi_partner.search(d.norm, near_low, near_high) is None
+            and c.wifi_place.match(d.norm, anchor.end()) is None
+            and c.wifi_place.match(d.norm, anchor.end() + 1) is None
+        ):
+            continue
+        yield anchor.start(), anchor.end(), ["network_identifiers"]
+
+
 def _permission_cell_matches(d: _Doc) -> Iterator[tuple[int, int, list[str]]]:
     """The permission column of a permission table names a permission without saying so: a row
     `存储 | 缓存图片` or `Phone | detect calls` is read as 存储权限 / phone permission, each row
@@ -794,6 +832,7 @@ def _disclosures(d: _Doc) -> tuple[CategoryDisclosure, ...]:
         _bracketed_matches(d),
         _permission_cell_matches(d),
         _ip_location_matches(d),
+        _wifi_locating_matches(d),
     )
     for start, end, categories in matches:
         index = d.segment_at(start)
