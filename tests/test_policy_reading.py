@@ -208,6 +208,9 @@ def test_wifi_locating_keeps_the_other_location_terms_and_denials() -> None:
     both = analyse("We locate you from GPS, Wi-Fi and cell towers.")
     assert both.disclosure("network_identifiers").status == "disclosed"
     assert both.disclosure("location_precise").status == "disclosed"
-    for sentence in ("我们不会使用GPS或WiFi定位。", "We do not use GPS, Wi-Fi or cell towers to locate you."):
+    for sentence in (
+        "我们不会使用GPS或WiFi定位。",
+        "We do not use GPS, Wi-Fi or cell towers to locate you.",
+    ):
         denied = analyse(sentence)
         assert denied.disclosure("network_identifiers").status == "denied", sentence

@@ -756,3 +756,21 @@ def test_taxonomy_facts(sdk_category: str, covered_by: set[str], not_covered_by:
     assert sdk_category not in taxonomy.covered(not_covered_by)
     for generic in covered_by:
         assert sdk_category in taxonomy.covered(generic)
+
+
+def test_ps102_names_the_kinds_of_partner_it_quotes_the_sdks_own_kind_first() -> None:
+    def message(sdk_category: str, *generics: str) -> str:
+        scan = _scan(sdks=(_sdk_of_category(sdk_category),))
+        parties = tuple(_party(None, f"{g} partners", "generic", g) for g in generics)
+        (finding,) = [f for f in audit(scan, _policy(third_parties=parties)).findings]
+        assert finding.rule.id == "PS102"
+        return finding.message
+
+    # Attribution is covered by analytics and advertising partners: both are quoted, both named.
+    assert "disclosure of analytics and advertising partners" in message(
+        "attribution", "analytics", "advertising"
+    )
+    # An ads SDK is covered by advertising partners only: the analytics sentence is not quoted.
+    assert "disclosure of advertising partners;" in message("ads", "analytics", "advertising")
+    # One kind of partner: no list.
+    assert "disclosure of analytics partners;" in message("analytics", "analytics")

@@ -122,9 +122,14 @@ def _finding(ctx: AuditContext, sdk: SdkDetection) -> Finding:
         severity = Severity.MEDIUM if strong else Severity.LOW
         # One sentence often names several kinds of partner: quote it once.
         policy_evidence = tuple(dict.fromkeys(e for tp in covering for e in tp.evidence))[:3]
+        # Name the kinds of partner the quoted sentences disclose, the SDK's own kind first: a
+        # card that says "analytics partners" above a quote about attribution partners reads wrong.
+        kinds = sorted(
+            dict.fromkeys(str(tp.category) for tp in covering), key=lambda k: k != sdk.category
+        )
         message = (
             f"{sdk.name} ({sdk.vendor}, {sdk.category}) is covered only by a generic "
-            f"disclosure of {covering[0].category} partners; the policy does not name it."
+            f"disclosure of {_joined(kinds)} partners; the policy does not name it."
         )
     else:
         rule = UNDISCLOSED_SDK
@@ -157,3 +162,8 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
 
 
 UNIT = RuleUnit((UNDISCLOSED_SDK, SDK_GENERIC_ONLY, SDK_VENDOR_ONLY), check)
+
+
+def _joined(words: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]

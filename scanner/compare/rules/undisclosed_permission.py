@@ -28,7 +28,8 @@ UNDISCLOSED_PERMISSION = Rule(
     summary="The app requests a permission for a capability the policy does not disclose.",
     help=(
         "Disclose the capability (what is collected, why, when the permission is asked for) or "
-        "remove the permission from the manifest, including permissions merged in by SDKs."
+        "remove the permission: on Android from the manifest, including permissions merged in by "
+        "SDKs; on iOS the usage description from Info.plist, and the code that asks for it."
     ),
 )
 
