@@ -41,15 +41,8 @@ def test_evidence_offsets_point_into_the_text(shop: PolicyAnalysis, video: Polic
         ("album", "When you upload pictures from your photo album"),
         ("storage", "device storage where they are kept"),
         ("device_id", "the device ID (IMEI / Android ID)"),
-        pytest.param(
-            "phone_state",
-            "the advertising identifier and the phone",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="scanner bug: a hard-wrapped Markdown paragraph is cut into one segment per "
-                "line, so the term 'phone\\nstatus' runs past the end of its evidence sentence",
-            ),
-        ),
+        # A hard-wrapped paragraph is one sentence: the term "phone status" spans a line end.
+        ("phone_state", "the advertising identifier and the phone status"),
         ("clipboard", "we read your clipboard to detect the"),
         ("self_startup", "the app may start automatically"),
         ("associated_startup", "woken by other apps' push services (associated startup)"),

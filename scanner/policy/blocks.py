@@ -243,9 +243,13 @@ def markdown_blocks(text: str) -> list[Block]:
         sep_seen[0] = False
 
     sep_seen = [False]
+    # The paragraph or list item the previous line ended in: a hard-wrapped line continues it
+    # (Markdown joins the lines of a paragraph), so a sentence is not cut at each line end.
+    wrapped: Block | None = None
     while i < len(lines):
         raw = lines[i]
         i += 1
+        continues, wrapped = wrapped, None
         if not raw.strip():
             flush_table()
             continue
@@ -285,6 +289,22 @@ def markdown_blocks(text: str) -> list[Block]:
         item = _MD_LIST.match(raw)
         body = item.group(2) if item else raw
         plain, only_links = _md_inline(body)
+        if (
+            continues is not None
+            and not item
+            and plain
+            and not lines[i - 2].endswith(("  ", "\\"))
+            and not _NUMBERING.match(raw)
+            and not continues.text.endswith((*_SENTENCE_END, ":", "："))
+            and not looks_like_heading(continues.text)
+        ):
+            # A line stays a block of its own after a hard line break (two spaces or a backslash
+            # at the end of the line before), when it opens a numbered clause (2.2支付宝SDK), and
+            # after a finished sentence or a heading-like line: scraped Markdown often puts one
+            # block per line with no blank line between.
+            continues.text = clean_inline(f"{continues.text} {plain}")
+            wrapped = continues
+            continue
         if only_links and item and plain and _introduces_services(blocks):
             only_links = False  # "[AdMob](…)" under "third-party services used by the app"
         if only_links or not plain or plain in ("*", "-"):
@@ -298,8 +318,10 @@ def markdown_blocks(text: str) -> list[Block]:
                 blocks.append(Block("heading", plain))
             else:
                 blocks.append(Block("list_item", plain))
+                wrapped = blocks[-1]
         else:
             blocks.append(Block("paragraph", plain))
+            wrapped = blocks[-1]
     flush_table()
     return blocks
 
