@@ -347,7 +347,7 @@ def test_scan_of_the_demo_against_its_policy(tmp_path: Path) -> None:
     import json
 
     doc = json.loads(out.read_text())
-    assert doc["schema_version"] == "1.1" and doc["app"]["kind"] == "ipa"
+    assert doc["schema_version"] == "1.2" and doc["app"]["kind"] == "ipa"
     assert doc["ios"]["usage_descriptions"][0]["key"] == "NSBluetoothAlwaysUsageDescription"
     rules = {(f["rule"]["id"], f["subject"]) for f in doc["findings"]}
     assert ("PS201", "contacts") in rules and ("PS201", "camera") not in rules

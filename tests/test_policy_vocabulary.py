@@ -104,7 +104,8 @@ def test_cookies_web_beacons_and_etags_are_not_app_permissions() -> None:
         "ETags can record your device identifier to help us improve services. "
         "Web beacons are transparent images stored in emails."
     )
-    assert all(c.status == "not_mentioned" for c in a.categories)
+    assert all(c.status in ("not_mentioned", "other_sense") for c in a.categories)
+    assert {e.reason for c in a.categories for e in c.evidence} <= {"cookie"}
 
 
 def test_ip_derived_location_is_approximate_not_gps() -> None:
@@ -147,4 +148,29 @@ def test_searched_terms_are_reported_when_silent() -> None:
 )
 def test_look_alike_phrases_are_not_disclosures(sentence: str) -> None:
     a = analyse(sentence)
-    assert [c.category for c in a.categories if c.status != "not_mentioned"] == []
+    read = ("not_mentioned", "other_sense")
+    assert [c.category for c in a.categories if c.status not in read] == []
+    # What was read in another sense is kept, with the reason, for the report to show.
+    for c in a.categories:
+        assert all(e.polarity == "other_sense" and e.reason for e in c.evidence), c
+
+
+def test_a_verification_code_is_sms_in_another_sense_quoted_whole() -> None:
+    sms = analyse("We will send an SMS verification code to your phone.").disclosure("sms")
+    assert sms.status == "other_sense"
+    assert [(e.term, e.reason) for e in sms.evidence] == [("SMS verification code", "exclude")]
+    notify = analyse("We will notify you by e-mail, SMS or push.").disclosure("sms")
+    assert [(e.term, e.reason) for e in notify.evidence] == [("SMS", "notification_channel")]
+    # A sentence that reads the SMS is a disclosure, and the other-sense one is not kept.
+    both = analyse(
+        "We will send an SMS verification code to your phone. "
+        "With your permission the app reads the SMS to auto-fill the code."
+    ).disclosure("sms")
+    assert both.status == "disclosed"
+    assert all(e.polarity == "positive" for e in both.evidence)
+
+
+def test_other_sense_readings_are_capped_per_category() -> None:
+    text = " ".join(f"We will notify you of order {n} by SMS." for n in range(20))
+    sms = analyse(text).disclosure("sms")
+    assert sms.status == "other_sense" and len(sms.evidence) == 3

@@ -32,6 +32,8 @@ from scanner.policy.model import (
 from scanner.policy.normalize import cased, lower, normalise, traditional_share
 from scanner.policy.sdk_lists import with_listed_sdks
 from scanner.policy.vocabulary import (
+    OTHER_SENSE_COOKIE,
+    OTHER_SENSE_EXCLUDE,
     LanguageSpec,
     TermMatcher,
     Vocabulary,
@@ -550,7 +552,12 @@ class _Doc:
         return found
 
     def evidence(
-        self, index: int, start: int, end: int, polarity: str = "positive"
+        self,
+        index: int,
+        start: int,
+        end: int,
+        polarity: str = "positive",
+        reason: str | None = None,
     ) -> PolicyEvidence:
         seg = self.doc.segments[index]
         return PolicyEvidence(
@@ -561,7 +568,8 @@ class _Doc:
             term=self.doc.text[start:end],
             term_start=start,
             strength=seg.kind,
-            polarity=Polarity.DENIAL if polarity == "denial" else Polarity.POSITIVE,
+            polarity=Polarity(polarity),
+            reason=reason,
         )
 
 
@@ -598,38 +606,56 @@ def _is_denied(d: _Doc, index: int, start: int, end: int) -> bool:
     return False
 
 
+MAX_OTHER_SENSE = 3
+"""Other-sense sentences kept per category: enough to show a reviewer what was read."""
+
+
 def _window(d: _Doc, seg: Segment, start: int, end: int, near: int) -> str:
     return d.norm[max(seg.start, start - near) : min(seg.end, end + near)]
 
 
 def _categories_of_match(
     d: _Doc, index: int, start: int, end: int, categories: Sequence[str]
-) -> list[str]:
-    """The categories a term match really supports, after exclusions and qualifiers."""
+) -> tuple[list[str], dict[str, tuple[str, int, int]]]:
+    """The categories a term match really supports, after exclusions and qualifiers; and those
+    it names in another sense, each with the reason (`PolicyEvidence.reason`) and the words to
+    quote (the term, or the whole `exclude` phrase: "SMS verification code")."""
     seg = d.doc.segments[index]
     c = d.compiled
     lc = d.segment_cues(index).lang
     near = _window(d, seg, start, end, lc.near)
-    if c.cookie.search(near) or _in_menu(d, seg, start, end):
-        return []
+    if _in_menu(d, seg, start, end):
+        return [], {}
+    if c.cookie.search(near):
+        return [], dict.fromkeys(categories, (OTHER_SENSE_COOKIE, start, end))
     kept = []
+    explained: dict[str, tuple[str, int, int]] = {}
     for category in categories:
         restored = category in c.context_categories and _restored(d, index, category)
         exclude = c.excludes.get(category)
         if exclude is not None and not restored:
             around = d.norm[max(seg.start, start - 30) : min(seg.end, end + 30)]
             offset = max(seg.start, start - 30)
-            if any(
-                m.start() + offset <= start and m.end() + offset >= end
-                for m in exclude.finditer(around)
-            ):
+            phrase = next(
+                (
+                    m
+                    for m in exclude.finditer(around)
+                    if m.start() + offset <= start and m.end() + offset >= end
+                ),
+                None,
+            )
+            if phrase is not None:
+                explained[category] = (
+                    OTHER_SENSE_EXCLUDE,
+                    phrase.start() + offset,
+                    phrase.end() + offset,
+                )
                 continue
-        if (
-            not restored
-            and category in c.context_categories
-            and _in_non_disclosing_context(d, index, start, category)
-        ):
-            continue
+        if not restored and category in c.context_categories:
+            kind = _non_disclosing_context(d, index, start, category)
+            if kind is not None:
+                explained[category] = (kind, start, end)
+                continue
         kept.append(category)
     generic = term_key(d.norm[start:end]).rstrip("s") in {k.rstrip("s") for k in c.generic_location}
     if (
@@ -644,7 +670,7 @@ def _categories_of_match(
             meant = d.sentence_kinds(index).meant[number]
             if meant and shared - meant:
                 kept = [k for k in kept if k not in shared or k in meant]
-    return kept
+    return kept, explained
 
 
 _WORD = re.compile(r"[^\W\d_][\w'’\-/&]*")
@@ -676,13 +702,13 @@ _VERB_REACH = 40
 """Characters before a term searched for a restoring verb: the longest verb plus the window."""
 
 
-def _in_non_disclosing_context(d: _Doc, index: int, start: int, category: str) -> bool:
-    """The sentence is a kind that names the term without disclosing it (a copyright clause, how
-    we notify you, what we keep of your calls with customer service, a verification code), and no
-    reading verb stands right before the term outside that kind's words."""
+def _non_disclosing_context(d: _Doc, index: int, start: int, category: str) -> str | None:
+    """The kind of sentence that names the term without disclosing it (a copyright clause, how
+    we notify you, what we keep of your calls with customer service, a verification code), when
+    no reading verb stands right before the term outside that kind's words; else None."""
     kinds = d.sentence_kinds(index).present
     if not kinds:
-        return False
+        return None
     seg = d.doc.segments[index]
     before = d.norm[max(seg.start, start - _VERB_REACH) : start]
     verb = d.segment_cues(index).lang.restoring.search(before)
@@ -691,8 +717,8 @@ def _in_non_disclosing_context(d: _Doc, index: int, start: int, category: str) -
             continue
         if verb is not None and not ctx.cues.search(before[verb.start() :]):
             continue
-        return True
-    return False
+        return ctx.name
+    return None
 
 
 _OPENING_BRACKET = re.compile(r"[（(]")
@@ -834,11 +860,17 @@ def _disclosures(d: _Doc) -> tuple[CategoryDisclosure, ...]:
         _ip_location_matches(d),
         _wifi_locating_matches(d),
     )
+    elsewhere: dict[str, list[PolicyEvidence]] = {cid: [] for cid in category_ids()}
     for start, end, categories in matches:
         index = d.segment_at(start)
         if index is None:
             continue
-        kept = _categories_of_match(d, index, start, end, categories)
+        kept, explained = _categories_of_match(d, index, start, end, categories)
+        for category, (reason, low, high) in explained.items():
+            key = (category, index, reason)
+            if key not in seen and len(elsewhere[category]) < MAX_OTHER_SENSE:
+                seen.add(key)
+                elsewhere[category].append(d.evidence(index, low, high, "other_sense", reason))
         if not kept:
             continue
         polarity = "denial" if _is_denied(d, index, start, end) else "positive"
@@ -868,7 +900,8 @@ def _disclosures(d: _Doc) -> tuple[CategoryDisclosure, ...]:
                 own.extend(e for e in found[other] if e.polarity == "positive")
     out = []
     for cat in d.compiled.vocab.categories:
-        evidence = found[cat.id]
+        # Other-sense readings matter only where nothing else was read: they explain a silence.
+        evidence = found[cat.id] or elsewhere[cat.id]
         evidence.sort(key=lambda e: (e.polarity != "positive", e.strength == "heading", e.start))
         out.append(
             CategoryDisclosure(
@@ -920,6 +953,8 @@ def _status(evidence: Sequence[PolicyEvidence]) -> Status:
         return Status.DENIED
     if positive:
         return Status.HEADING_ONLY
+    if evidence:
+        return Status.OTHER_SENSE
     return Status.NOT_MENTIONED
 
 

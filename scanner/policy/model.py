@@ -30,6 +30,10 @@ class Status(StrEnum):
     """Only sentences saying the data is not collected or used."""
     HEADING_ONLY = "heading_only"
     """Only a heading names it."""
+    OTHER_SENSE = "other_sense"
+    """Its terms occur only in another sense: a verification code sent by SMS, a notification
+    channel, a copyright clause, storage on the company's servers... Not a disclosure; the
+    evidence (polarity `other_sense`, with its `reason`) lets a report show what was read."""
     NOT_MENTIONED = "not_mentioned"
     """None of the searched terms occur."""
 
@@ -38,6 +42,8 @@ class Polarity(StrEnum):
     POSITIVE = "positive"
     DENIAL = "denial"
     """The sentence says the data is NOT collected or used."""
+    OTHER_SENSE = "other_sense"
+    """The sentence names a term in another sense (its `reason` says which): no disclosure."""
 
 
 class ThirdPartyKind(StrEnum):
@@ -129,6 +135,10 @@ class PolicyEvidence:
     strength: SegmentKind
     """The kind of segment it was found in (a heading is the weakest)."""
     polarity: Polarity = Polarity.POSITIVE
+    reason: str | None = None
+    """For `other_sense` evidence: the sentence kind that explains the term away (a
+    `not_disclosure_contexts` kind of cues.json), `exclude` (a phrase such as "SMS verification
+    code") or `cookie` (a cookie or web-beacon sentence)."""
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ _STATUS_MARK = {
     "disclosed": "disclosed",
     "denied": "DENIED",
     "heading_only": "heading only",
+    "other_sense": "other sense",
     "not_mentioned": "-",
 }
 
@@ -27,6 +28,7 @@ def _evidence(e: PolicyEvidence) -> dict[str, Any]:
         "term_start": e.term_start,
         "strength": e.strength,
         "polarity": e.polarity,
+        **({"reason": e.reason} if e.reason is not None else {}),
     }
 
 

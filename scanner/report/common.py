@@ -44,6 +44,7 @@ CATEGORY_STATUS_LABEL: dict[str, str] = {
     "disclosed": "disclosed",
     "denied": "denied",
     "heading_only": "heading only",
+    "other_sense": "only in another sense",
     "not_mentioned": "not mentioned",
     "no_policy": "no policy",
 }

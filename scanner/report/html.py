@@ -76,6 +76,8 @@ class PolicyQuote:
     heading: str | None
     strength: str
     denial: bool
+    other_sense: str | None = None
+    """For a term read in another sense: how (only as a verification code the company sends)."""
 
 
 @dataclass(frozen=True)
@@ -150,7 +152,14 @@ class SdkRow:
 
 def _quote(ev: PolicyEvidence) -> PolicyQuote:
     before, term, after = term_parts(ev)
-    return PolicyQuote(before, term, after, ev.heading, ev.strength, ev.polarity == "denial")
+    other = None
+    if ev.polarity == "other_sense":
+        from scanner.policy.vocabulary import other_sense_wording
+
+        other = other_sense_wording(ev.reason)
+    return PolicyQuote(
+        before, term, after, ev.heading, ev.strength, ev.polarity == "denial", other
+    )
 
 
 def _app_item(ev: Evidence) -> AppItem:

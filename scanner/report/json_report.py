@@ -17,7 +17,7 @@ from scanner.model import (
     ScanResult,
 )
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 MAX_LISTED_SYMBOL_CLASSES = 50
 MAX_LISTED_IMPORTS = 200
 

@@ -103,7 +103,8 @@ def _rule(rule: Rule) -> dict[str, Any]:
 
 
 def _related(ev: PolicyEvidence, index: int, policy_uri: str) -> dict[str, Any]:
-    kind = "denial" if ev.polarity == "denial" else "disclosure"
+    kinds = {"denial": "denial", "other_sense": "mention in another sense"}
+    kind = kinds.get(ev.polarity, "disclosure")
     where = f" under “{ev.heading}”" if ev.heading else ""
     return {
         "id": index,

@@ -43,7 +43,7 @@ MAX_EVIDENCE = 12
 
 _STATUS_ORDER: dict[Status, int] = {status: rank for rank, status in enumerate(Status)}
 """Which status wins when a category and a category that covers it disagree: the enum lists
-them strongest first (disclosed, denied, heading_only, not_mentioned)."""
+them strongest first (disclosed, denied, heading_only, other_sense, not_mentioned)."""
 
 
 def vendor_key(vendor: str) -> str:
@@ -336,7 +336,7 @@ def undisclosed(ctx: AuditContext) -> Iterator[tuple[Capability, Exercise, Categ
     for cap in ctx.capabilities:
         ex = ctx.exercises.get(cap.id)
         stance = ctx.stances[cap.id]
-        if ex is not None and stance.status in ("heading_only", "not_mentioned"):
+        if ex is not None and stance.status in ("heading_only", "other_sense", "not_mentioned"):
             yield cap, ex, stance
 
 
@@ -361,10 +361,29 @@ def capped(severity: Severity, ceiling: Severity) -> Severity:
 
 
 def silent_wording(stance: CategoryStance) -> str:
-    """How the policy fails to disclose: only in a heading, or not at all."""
+    """How the policy fails to disclose: only in a heading, only in another sense (the first such
+    reading, quoted), or not at all."""
     if stance.status == "heading_only":
         return "is mentioned only in a heading of the policy"
+    if stance.status == "other_sense" and stance.disclosure and stance.disclosure.evidence:
+        from scanner.policy.vocabulary import other_sense_wording
+
+        first = stance.disclosure.evidence[0]
+        return (
+            f"is not disclosed by the policy, which names it {other_sense_wording(first.reason)}"
+            f" (“{' '.join(first.term.split())}”)"
+        )
     return "is not disclosed by the policy"
+
+
+def quoted_policy(stance: CategoryStance) -> tuple[PolicyEvidence, ...]:
+    """The policy sentences a finding on an undisclosed category quotes: the heading that is all
+    the policy says, or the sentences that name the category in another sense; none when the
+    policy is silent."""
+    disc = stance.disclosure
+    if disc is not None and stance.status in ("heading_only", "other_sense"):
+        return disc.evidence
+    return ()
 
 
 def category_finding(

@@ -49,7 +49,7 @@ UNDISCLOSED_TRACKING_DOMAIN = Rule(
     ),
 )
 
-_OPEN = (Status.HEADING_ONLY, Status.NOT_MENTIONED, Status.DENIED)
+_OPEN = (Status.HEADING_ONLY, Status.OTHER_SENSE, Status.NOT_MENTIONED, Status.DENIED)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from scanner.compare.rules.interface import (
     RuleUnit,
     capped,
     category_finding,
+    quoted_policy,
     silent_wording,
     undisclosed,
     weak_note,
@@ -85,7 +86,7 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
                 severity=severity,
                 sdk_id=owner,
                 app_evidence=part.evidence(),
-                policy_evidence=disc.evidence if (disc and heading_only) else (),
+                policy_evidence=quoted_policy(stance),
                 searched_terms=disc.searched_terms if disc else (),
             )
 

@@ -15,6 +15,7 @@ from scanner.compare.rules.interface import (
     RuleUnit,
     capped,
     category_finding,
+    quoted_policy,
     silent_wording,
     undisclosed,
     weak_note,
@@ -66,7 +67,7 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
             + _uncovered_note(ctx, cap, ex),
             severity=severity,
             app_evidence=ex.evidence(),
-            policy_evidence=disc.evidence if (disc and heading_only) else (),
+            policy_evidence=quoted_policy(stance),
             searched_terms=disc.searched_terms if disc else (),
         )
 
