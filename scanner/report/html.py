@@ -157,9 +157,7 @@ def _quote(ev: PolicyEvidence) -> PolicyQuote:
         from scanner.policy.vocabulary import other_sense_wording
 
         other = other_sense_wording(ev.reason)
-    return PolicyQuote(
-        before, term, after, ev.heading, ev.strength, ev.polarity == "denial", other
-    )
+    return PolicyQuote(before, term, after, ev.heading, ev.strength, ev.polarity == "denial", other)
 
 
 def _app_item(ev: Evidence) -> AppItem:
