@@ -399,3 +399,44 @@ def test_a_folder_app_has_a_digest_that_follows_its_files_not_its_place(tmp_path
     (two / "Base.lproj").mkdir(exist_ok=True)
     (two / "Base.lproj" / "extra.strings").write_bytes(b"x")
     assert extract_app(two).inventory.identity.sha256 != first.sha256
+
+
+def test_an_extension_and_a_watch_app_ask_with_their_own_usage_keys(tmp_path: Path) -> None:
+    parts = B.demo_parts()
+    share = B.APP + "PlugIns/Share.appex/"
+    watch = B.APP + "Watch/RakufunWatch.app/"
+    parts[share + "Info.plist"] = B.binary_plist(
+        {
+            "CFBundleExecutable": "Share",
+            "CFBundleIdentifier": "com.rakufun.shop.share",
+            "NSMicrophoneUsageDescription": "Record a voice note for the item you share.",
+            # The app asks for the camera too: the app's own prompt stays the evidence.
+            "NSCameraUsageDescription": "Take a photo to share.",
+        }
+    )
+    parts[watch + "Info.plist"] = B.binary_plist(
+        {
+            "CFBundleIdentifier": "com.rakufun.shop.watchkitapp",
+            "NSMotionUsageDescription": "Count your steps while you walk between stores.",
+        }
+    )
+    # A framework's Info.plist asks the user nothing: iOS shows the app's or extension's prompt.
+    parts[B.SDK + "Info.plist"] = B.binary_plist(
+        B.sdk_info() | {"NSCalendarsUsageDescription": "never shown"}
+    )
+    result = scan_app(_ipa(tmp_path, parts))
+    perms = {p.name: p for p in result.permissions}
+    mic = perms["NSMicrophoneUsageDescription"]
+    assert mic.categories == ("microphone",)
+    assert mic.evidence.location == "Payload/RakufunShop.app/PlugIns/Share.appex/Info.plist"
+    assert perms["NSMotionUsageDescription"].evidence.location.endswith(
+        "Watch/RakufunWatch.app/Info.plist"
+    )
+    assert (
+        perms["NSCameraUsageDescription"].evidence.location == "Payload/RakufunShop.app/Info.plist"
+    )
+    assert perms["NSCameraUsageDescription"].evidence.detail.startswith("Scan a product code")
+    assert "NSCalendarsUsageDescription" not in perms
+    assert [p.name for p in result.permissions].count("NSCameraUsageDescription") == 1
+    bundles = {b.bundle_id for b in result.inventory.ios.bundles}  # type: ignore[union-attr]
+    assert {"com.rakufun.shop.share", "com.rakufun.shop.watchkitapp"} <= bundles

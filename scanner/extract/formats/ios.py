@@ -170,7 +170,11 @@ def _read_bundle(path: Path, source: _Source, root: str, shown: str, kind: AppKi
         if _USAGE_KEY.match(str(key))
     )
     executable = _string(info.get("CFBundleExecutable"))
-    bundles, executables = _bundles(path, source, root, shown, rel, rel_set, warnings)
+    bundles, executables, nested_usage = _bundles(path, source, root, shown, rel, rel_set, warnings)
+    # An app extension or a Watch app asks the user with its own Info.plist: its keys count too,
+    # after the app's own (the first of a key is the permission's evidence).
+    usage += nested_usage
+    requested = tuple(dict.fromkeys(u.key for u in usage))
     manifests = tuple(
         m
         for name in rel
@@ -213,7 +217,7 @@ def _read_bundle(path: Path, source: _Source, root: str, shown: str, kind: AppKi
     return AppInventory(
         identity=identity,
         permissions=tuple(
-            PermissionRequest(u.key, PermissionElement.USAGE_DESCRIPTION) for u in usage
+            PermissionRequest(key, PermissionElement.USAGE_DESCRIPTION) for key in requested
         ),
         components=(),
         meta_data=(),
@@ -306,17 +310,20 @@ def _bundles(
     rel: list[str],
     rel_set: set[str],
     warnings: list[str],
-) -> tuple[tuple[IosBundle, ...], list[str]]:
-    """Embedded frameworks and app extensions, and the paths of their executables."""
+) -> tuple[tuple[IosBundle, ...], list[str], tuple[UsageDescription, ...]]:
+    """Embedded frameworks, app extensions and Watch apps; the paths of their executables; and
+    the usage descriptions of the extensions and Watch apps (a framework's Info.plist asks the
+    user nothing: iOS reads the prompts of the app or extension that runs it)."""
     dirs: set[str] = set()
     for name in rel:
-        # Every .framework / .appex folder on the path, outermost first.
+        # Every .framework / .appex / nested .app folder on the path, outermost first.
         parts = name.split("/")[:-1]
         for i, part in enumerate(parts):
-            if part.endswith((".framework", ".appex")):
+            if part.endswith((".framework", ".appex", ".app")):
                 dirs.add("/".join(parts[: i + 1]))
     bundles = []
     executables = []
+    usage: list[UsageDescription] = []
     for folder in sorted(dirs)[:MAX_IOS_BINARIES]:
         base = folder.rsplit("/", 1)[-1]
         stem = base.rsplit(".", 1)[0]
@@ -324,6 +331,12 @@ def _bundles(
         plist_name = f"{folder}/Info.plist"
         if plist_name in rel_set:
             info = _soft_plist(source, root + plist_name, shown + plist_name, warnings)
+        if info and base.endswith((".appex", ".app")):
+            usage += [
+                UsageDescription(key, text_of(value) or "", shown + plist_name)
+                for key, value in sorted(info.items())
+                if _USAGE_KEY.match(str(key))
+            ]
         exe = _string(info.get("CFBundleExecutable")) if info else None
         exe_path = f"{folder}/{exe or stem}"
         if exe_path in rel_set:
@@ -338,7 +351,7 @@ def _bundles(
         )
     if len(dirs) > MAX_IOS_BINARIES:
         warnings.append(f"more than {MAX_IOS_BINARIES} bundles: the rest are not read")
-    return tuple(bundles), executables
+    return tuple(bundles), executables, tuple(usage)
 
 
 def _binaries(
