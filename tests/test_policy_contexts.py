@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from scanner.policy import PolicyAnalysis, analyse_policy, policy_from_text
-from scanner.policy.vocabulary import policy_data_dir, validate_vocabulary
+from scanner.policy.vocabulary import load_vocabulary, policy_data_dir, validate_vocabulary
 
 
 def analyse(text: str, fmt: str = "txt") -> PolicyAnalysis:
@@ -264,3 +264,24 @@ def test_a_permission_heading_is_disclosed_by_the_paragraph_that_says_its_use(
         assert best.strength != "heading" and best.term in text
     else:
         assert storage.status == "heading_only", (lang, text)
+
+
+def _listed_examples() -> list[tuple[str, str, str]]:
+    examples = load_vocabulary().cues["not_disclosure_contexts"]["listed_data"]["examples"]
+    return [
+        (lang, polarity, sentence)
+        for lang, pair in examples.items()
+        for polarity in ("positive", "negative")
+        for sentence in pair[polarity]
+    ]
+
+
+@pytest.mark.parametrize(("lang", "polarity", "sentence"), _listed_examples())
+def test_an_item_of_a_list_of_collected_data_is_read_data(
+    lang: str, polarity: str, sentence: str
+) -> None:
+    sms = analyse_policy(policy_from_text(sentence, fmt="txt"), sdks=()).disclosure("sms")
+    if polarity == "positive":
+        assert sms.status == "disclosed", (lang, sentence)
+    else:
+        assert sms.status != "disclosed", (lang, sentence)

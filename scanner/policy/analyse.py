@@ -91,6 +91,11 @@ class _LangCues:
     广告合作伙伴)."""
     restoring: re.Pattern[str]
     """A reading verb and at most `restoring_window` characters, anchored at the term."""
+    list_restoring: re.Pattern[str]
+    """A reading verb and at most `listed_data.window` characters of one clause, anchored at
+    the term: the verb that governs a list of data the term is an item of."""
+    list_tail: re.Pattern[str]
+    """What ends a list of data right after its last item (等参数, and other data)."""
     pair: re.Pattern[str]
     """`name (other name) [suffix]`: a permission named with another in brackets."""
     side: re.Pattern[str]
@@ -196,6 +201,9 @@ def _lang_cues(lang: LanguageSpec, cues: Mapping[str, Any]) -> _LangCues:
     joiners = _alt(spec["list_joiners"])
     verbs = _alt(cues["not_disclosure_contexts"]["restoring_verbs"].get(tag, ()))
     window = spec["restoring_window"]
+    listed = cues["not_disclosure_contexts"]["listed_data"]
+    list_window = listed["window"]
+    tails = _alt(listed["tails"].get(tag, ()))
     suffixes = cues["bracketed_permissions"]["suffixes"].get(tag) or [""]
     inner = spec["bracket_max_inner"]
     if lang.spaced:
@@ -216,6 +224,8 @@ def _lang_cues(lang: LanguageSpec, cues: Mapping[str, Any]) -> _LangCues:
             rf"(?:[\s\-]+[{letters}]+)?[\s\-]+(?:{nouns}){e}"
         )
         restoring = rf"{w}(?:{verbs}){e}[^{breaks}]{{0,{window}}}$"
+        list_restoring = rf"{w}(?:{verbs}){e}[^{breaks}]{{0,{list_window}}}$"
+        list_tail = rf"\s*,?\s*(?:{tails}){e}"
         side = rf"{w}(?:{word}\s+){{0,{side_words - 1}}}{word}\s*$"
         pair = (
             rf"{w}(?P<a>(?:{word}\s+){{0,{side_words - 1}}}{word})\s*\(\s*"
@@ -241,6 +251,8 @@ def _lang_cues(lang: LanguageSpec, cues: Mapping[str, Any]) -> _LangCues:
             rf"\s?[^{breaks}、\s]{{0,4}}?\s?(?:{nouns})"
         )
         restoring = rf"(?:{verbs}){gap}{{0,{window}}}$"
+        list_restoring = rf"(?:{verbs}){gap}{{0,{list_window}}}$"
+        list_tail = rf"\s?(?:{tails})"
         side = rf"[{letters}a-z0-9\-]{{1,{side_chars}}}\s?$"
         pair = (
             rf"(?P<a>[{letters}a-z0-9\-]{{1,{side_chars}}})\s?[（(]\s?"
@@ -271,6 +283,8 @@ def _lang_cues(lang: LanguageSpec, cues: Mapping[str, Any]) -> _LangCues:
         verbs=re.compile(verb),
         generic=re.compile(generic),
         restoring=re.compile(restoring),
+        list_restoring=re.compile(list_restoring),
+        list_tail=re.compile(list_tail),
         pair=re.compile(pair),
         side=re.compile(side),
         suffix=normalise(suffixes[0]),
@@ -652,7 +666,7 @@ def _categories_of_match(
                 )
                 continue
         if not restored and category in c.context_categories:
-            kind = _non_disclosing_context(d, index, start, category)
+            kind = _non_disclosing_context(d, index, start, end, category)
             if kind is not None:
                 explained[category] = (kind, start, end)
                 continue
@@ -702,16 +716,20 @@ _VERB_REACH = 40
 """Characters before a term searched for a restoring verb: the longest verb plus the window."""
 
 
-def _non_disclosing_context(d: _Doc, index: int, start: int, category: str) -> str | None:
+def _non_disclosing_context(d: _Doc, index: int, start: int, end: int, category: str) -> str | None:
     """The kind of sentence that names the term without disclosing it (a copyright clause, how
     we notify you, what we keep of your calls with customer service, a verification code), when
-    no reading verb stands right before the term outside that kind's words; else None."""
+    no reading verb stands right before the term outside that kind's words, nor governs a list
+    of data the term ends (收集您的手机型号、短信等参数); else None."""
     kinds = d.sentence_kinds(index).present
     if not kinds:
         return None
     seg = d.doc.segments[index]
     before = d.norm[max(seg.start, start - _VERB_REACH) : start]
-    verb = d.segment_cues(index).lang.restoring.search(before)
+    lc = d.segment_cues(index).lang
+    verb = lc.restoring.search(before)
+    if verb is None and lc.list_tail.match(d.norm, end, seg.end):
+        verb = lc.list_restoring.search(before)
     for ctx in kinds:
         if category not in ctx.categories:
             continue
