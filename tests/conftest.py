@@ -66,3 +66,19 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     # One place decides, so a seed test can never fail (or pass vacuously) on a bare clone.
     if item.get_closest_marker("seeds") and not (SHOP_SEED.is_file() and VIDEO_SEED.is_file()):
         pytest.skip(SEEDS_ABSENT)
+
+
+def cue_examples(*path: str) -> list[tuple[str, str, str]]:
+    """(language, positive | negative, sentence) of the `examples` of a cues.json entry, for
+    parametrised tests: cue_examples("ip_derived_location")."""
+    from scanner.policy.vocabulary import load_vocabulary
+
+    node: Any = load_vocabulary().cues
+    for key in path:
+        node = node[key]
+    return [
+        (lang, polarity, sentence)
+        for lang, examples in node["examples"].items()
+        for polarity in ("positive", "negative")
+        for sentence in examples[polarity]
+    ]

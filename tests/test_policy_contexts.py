@@ -10,9 +10,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import cue_examples
 
 from scanner.policy import PolicyAnalysis, analyse_policy, policy_from_text
-from scanner.policy.vocabulary import load_vocabulary, policy_data_dir, validate_vocabulary
+from scanner.policy.vocabulary import policy_data_dir, validate_vocabulary
 
 
 def analyse(text: str, fmt: str = "txt") -> PolicyAnalysis:
@@ -243,17 +244,7 @@ def test_every_context_kind_gives_both_kinds_of_example() -> None:
         assert {"en", "zh-Hans"} <= set(kind["examples"]), name
 
 
-def _heading_examples() -> list[tuple[str, str, str]]:
-    cues = json.loads((policy_data_dir() / "cues.json").read_text(encoding="utf-8"))
-    return [
-        (lang, polarity, text)
-        for lang, examples in cues["permission_heading_bodies"]["examples"].items()
-        for polarity in ("positive", "negative")
-        for text in examples[polarity]
-    ]
-
-
-@pytest.mark.parametrize(("lang", "polarity", "text"), _heading_examples())
+@pytest.mark.parametrize(("lang", "polarity", "text"), cue_examples("permission_heading_bodies"))
 def test_a_permission_heading_is_disclosed_by_the_paragraph_that_says_its_use(
     lang: str, polarity: str, text: str
 ) -> None:
@@ -266,17 +257,9 @@ def test_a_permission_heading_is_disclosed_by_the_paragraph_that_says_its_use(
         assert storage.status == "heading_only", (lang, text)
 
 
-def _listed_examples() -> list[tuple[str, str, str]]:
-    examples = load_vocabulary().cues["not_disclosure_contexts"]["listed_data"]["examples"]
-    return [
-        (lang, polarity, sentence)
-        for lang, pair in examples.items()
-        for polarity in ("positive", "negative")
-        for sentence in pair[polarity]
-    ]
-
-
-@pytest.mark.parametrize(("lang", "polarity", "sentence"), _listed_examples())
+@pytest.mark.parametrize(
+    ("lang", "polarity", "sentence"), cue_examples("not_disclosure_contexts", "listed_data")
+)
 def test_an_item_of_a_list_of_collected_data_is_read_data(
     lang: str, polarity: str, sentence: str
 ) -> None:

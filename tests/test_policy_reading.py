@@ -5,9 +5,10 @@ policies use, each with a case that must disclose and one that must not."""
 from __future__ import annotations
 
 import pytest
+from conftest import cue_examples
 
 from scanner.policy import PolicyAnalysis, analyse_policy, policy_from_text
-from scanner.policy.vocabulary import TermMatcher, load_vocabulary
+from scanner.policy.vocabulary import TermMatcher
 
 
 def analyse(text: str, fmt: str = "txt") -> PolicyAnalysis:
@@ -157,17 +158,7 @@ def test_a_plain_denial_still_denies(sentence: str, category: str) -> None:
     assert analyse(sentence).disclosure(category).status == "denied", sentence
 
 
-def _ip_examples() -> list[tuple[str, str, str]]:
-    cues = load_vocabulary().cues["ip_derived_location"]["examples"]
-    return [
-        (lang, polarity, sentence)
-        for lang, examples in cues.items()
-        for polarity in ("positive", "negative")
-        for sentence in examples[polarity]
-    ]
-
-
-@pytest.mark.parametrize(("lang", "polarity", "sentence"), _ip_examples())
+@pytest.mark.parametrize(("lang", "polarity", "sentence"), cue_examples("ip_derived_location"))
 def test_location_told_from_the_ip_address_is_approximate_location(
     lang: str, polarity: str, sentence: str
 ) -> None:
@@ -183,17 +174,7 @@ def test_a_denied_ip_location_stays_denied() -> None:
     assert denied.disclosure("location_coarse").status == "denied"
 
 
-def _wifi_examples() -> list[tuple[str, str, str]]:
-    cues = load_vocabulary().cues["wifi_locating"]["examples"]
-    return [
-        (lang, polarity, sentence)
-        for lang, examples in cues.items()
-        for polarity in ("positive", "negative")
-        for sentence in examples[polarity]
-    ]
-
-
-@pytest.mark.parametrize(("lang", "polarity", "sentence"), _wifi_examples())
+@pytest.mark.parametrize(("lang", "polarity", "sentence"), cue_examples("wifi_locating"))
 def test_wifi_named_as_a_way_of_locating_discloses_network_identifiers(
     lang: str, polarity: str, sentence: str
 ) -> None:

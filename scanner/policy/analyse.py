@@ -769,18 +769,25 @@ def _bracketed_matches(d: _Doc) -> Iterator[tuple[int, int, list[str]]]:
                 break
 
 
+def _anchors_in_sentence(
+    d: _Doc, anchors: re.Pattern[str], window: int
+) -> Iterator[tuple[re.Match[str], int, int]]:
+    """Each match of `anchors` in a segment, with the span `window` characters either side of it
+    that stays inside the segment."""
+    for anchor in anchors.finditer(d.norm):
+        index = d.segment_at(anchor.start())
+        if index is None:
+            continue
+        seg = d.doc.segments[index]
+        yield anchor, max(seg.start, anchor.start() - window), min(seg.end, anchor.end() + window)
+
+
 def _ip_location_matches(d: _Doc) -> Iterator[tuple[int, int, list[str]]]:
     """Approximate location told from the IP address (cues.json `ip_derived_location`): "your IP
     address may indicate your city" names no location term, yet says where the user is. The
     place word is the match, so negation and contexts are judged as for any term."""
     c = d.compiled
-    for anchor in c.ip_anchor.finditer(d.norm):
-        index = d.segment_at(anchor.start())
-        if index is None:
-            continue
-        seg = d.doc.segments[index]
-        low = max(seg.start, anchor.start() - c.ip_window)
-        high = min(seg.end, anchor.end() + c.ip_window)
+    for _anchor, low, high in _anchors_in_sentence(d, c.ip_anchor, c.ip_window):
         if c.ip_verb.search(d.norm, low, high) is None:
             continue
         place = c.ip_place.search(d.norm, low, high)
@@ -796,17 +803,11 @@ def _wifi_locating_matches(d: _Doc) -> Iterator[tuple[int, int, list[str]]]:
     term: it needs a place word in the same sentence, and another locating source beside it or the
     place word right after it (WiFi定位)."""
     c = d.compiled
-    for anchor in c.wifi_anchor.finditer(d.norm):
-        index = d.segment_at(anchor.start())
-        if index is None:
-            continue
-        seg = d.doc.segments[index]
-        low = max(seg.start, anchor.start() - c.wifi_window)
-        high = min(seg.end, anchor.end() + c.wifi_window)
+    for anchor, low, high in _anchors_in_sentence(d, c.wifi_anchor, c.wifi_window):
         if c.wifi_place.search(d.norm, low, high) is None:
             continue
-        near_low = max(seg.start, anchor.start() - c.wifi_adjacent)
-        near_high = min(seg.end, anchor.end() + c.wifi_adjacent)
+        near_low = max(low, anchor.start() - c.wifi_adjacent)
+        near_high = min(high, anchor.end() + c.wifi_adjacent)
         if (
             c.wifi_partner.search(d.norm, near_low, near_high) is None
             and c.wifi_place.match(d.norm, anchor.end()) is None
