@@ -124,8 +124,7 @@ def test_chinese_seed_location_is_approximate_not_precise(zh: PolicyAnalysis) ->
     coarse = zh.disclosure("location_coarse")
     assert coarse.status == "disclosed"
     assert coarse.evidence[0].text.startswith("從 IP 地址推斷的位置")
-    # Named only in a sentence about cookies and ad partners: read, not disclosed.
-    assert zh.disclosure("location_precise").status in ("not_mentioned", "other_sense")
+    assert zh.disclosure("location_precise").status == "not_mentioned"
 
 
 @pytest.mark.parametrize(

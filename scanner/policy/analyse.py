@@ -32,7 +32,6 @@ from scanner.policy.model import (
 from scanner.policy.normalize import cased, lower, normalise, traditional_share
 from scanner.policy.sdk_lists import with_listed_sdks
 from scanner.policy.vocabulary import (
-    OTHER_SENSE_COOKIE,
     OTHER_SENSE_EXCLUDE,
     LanguageSpec,
     TermMatcher,
@@ -638,10 +637,11 @@ def _categories_of_match(
     c = d.compiled
     lc = d.segment_cues(index).lang
     near = _window(d, seg, start, end, lc.near)
-    if _in_menu(d, seg, start, end):
+    # A cookie or web-beacon cue near the term, or a menu, drops it without a reason shown: the
+    # cue is a proximity test, which would often name the wrong reason to a reviewer (a list of
+    # shared data that ends in "Cookie 資料" is about more than cookies).
+    if _in_menu(d, seg, start, end) or c.cookie.search(near):
         return [], {}
-    if c.cookie.search(near):
-        return [], dict.fromkeys(categories, (OTHER_SENSE_COOKIE, start, end))
     kept = []
     explained: dict[str, tuple[str, int, int]] = {}
     for category in categories:

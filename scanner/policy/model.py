@@ -138,7 +138,7 @@ class PolicyEvidence:
     reason: str | None = None
     """For `other_sense` evidence: the sentence kind that explains the term away (a
     `not_disclosure_contexts` kind of cues.json), `exclude` (a phrase such as "SMS verification
-    code") or `cookie` (a cookie or web-beacon sentence)."""
+    code", quoted whole as the term)."""
 
 
 @dataclass(frozen=True)

@@ -396,18 +396,14 @@ def _unknown_categories(cues: Any, taxonomy: set[str]) -> list[str]:
 
 OTHER_SENSE_EXCLUDE = "exclude"
 """`PolicyEvidence.reason` of a term inside an `exclude` phrase ("SMS verification code")."""
-OTHER_SENSE_COOKIE = "cookie"
-"""`PolicyEvidence.reason` of a term in a cookie / web-beacon sentence."""
 
 
 def other_sense_wording(reason: str | None) -> str:
     """How a finding says the policy names a term without disclosing it, completing "the policy
     names SMS ...": a context kind's `reported_as` (cues.json), or the wording for an `exclude`
-    phrase or a cookie sentence."""
+    phrase."""
     if reason == OTHER_SENSE_EXCLUDE:
         return "only in a phrase about something else"
-    if reason == OTHER_SENSE_COOKIE:
-        return "only in a sentence about cookies or web beacons"
     kinds = load_vocabulary().cues["not_disclosure_contexts"]["kinds"]
     kind = kinds.get(reason or "")
     return str(kind["reported_as"]) if kind else "only in another sense"
