@@ -665,7 +665,10 @@ def _categories_of_match(
                     phrase.end() + offset,
                 )
                 continue
-        if not restored and category in c.context_categories:
+        # A permission named as such (电话权限, the phone permission) is the app's own access,
+        # whatever else the sentence is about (拨打电话联系客服 is why the app asks for it).
+        named_permission = c.permission_suffix.search(d.norm, start, end) is not None
+        if not restored and not named_permission and category in c.context_categories:
             kind = _non_disclosing_context(d, index, start, end, category)
             if kind is not None:
                 explained[category] = (kind, start, end)
