@@ -876,6 +876,8 @@ def _policy_family(w: _Writer, rng: random.Random, scale: int) -> None:
         ("md-brackets", b"[" * 200_000 + b"](" * 100_000, ".md", SOFT_SECONDS),
         ("md-pipes", b"|" * 500_000 + b"\n" + b"| a |\n" * 50_000, ".md", SOFT_SECONDS),
         ("txt-numbering", b"1.1.1.1.1.1.1.1.1.1" * 50_000 + b"\n", ".txt", SOFT_SECONDS),
+        # One hard-wrapped Markdown paragraph of 30,000 lines: joined once, not once per line.
+        ("md-wrapped-paragraph", b"we read the phone\nstatus " * 60_000, ".md", SOFT_SECONDS),
         ("nul-only", bytes(4096), ".txt", SOFT_SECONDS),
         ("bom-only", b"\xef\xbb\xbf", ".txt", SOFT_SECONDS),
         ("utf16-odd", "privacy".encode("utf-16-le") + b"\x00", ".txt", SOFT_SECONDS),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import json
 import os
 import resource
 import time
@@ -164,6 +165,19 @@ def test_time_budget_stops_a_slow_scan_with_exit_2(
     assert time.monotonic() - started < 10
     err = capsys.readouterr().err
     assert "time budget" in err and str(slow) in err and "Traceback" not in err
+
+
+def test_a_long_hard_wrapped_markdown_paragraph_is_joined_in_linear_time(tmp_path: Path) -> None:
+    page = tmp_path / "p.md"
+    # 30,000 lines of one paragraph, 1.2 MB: joining at each line re-read the whole paragraph.
+    page.write_text("# Privacy\n\n" + "we read the phone\nstatus " * 30_000 + "\n")
+    out = tmp_path / "p.json"
+    started = time.monotonic()
+    assert main(["policy", str(page), "-q", "--json", str(out)]) == 0
+    assert time.monotonic() - started < 10
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    status = {c["category"]: c["status"] for c in doc["categories"]}
+    assert status["phone_state"] == "disclosed"  # "phone status" spans each line end
 
 
 @pytest.mark.realworld

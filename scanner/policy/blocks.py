@@ -246,6 +246,9 @@ def markdown_blocks(text: str) -> list[Block]:
     # The paragraph or list item the previous line ended in: a hard-wrapped line continues it
     # (Markdown joins the lines of a paragraph), so a sentence is not cut at each line end.
     wrapped: Block | None = None
+    # Lines joined onto a block, by the block's identity, joined once at the end: joining at
+    # each line would re-read the whole paragraph per line (quadratic on a 10 MB paragraph).
+    joined: dict[int, list[str]] = {}
     while i < len(lines):
         raw = lines[i]
         i += 1
@@ -295,14 +298,16 @@ def markdown_blocks(text: str) -> list[Block]:
             and plain
             and not lines[i - 2].endswith(("  ", "\\"))
             and not _NUMBERING.match(raw)
-            and not continues.text.endswith((*_SENTENCE_END, ":", "："))
-            and not looks_like_heading(continues.text)
+            and not (joined.get(id(continues)) or [continues.text])[-1].endswith(
+                (*_SENTENCE_END, ":", "：")
+            )
+            and (id(continues) in joined or not looks_like_heading(continues.text))
         ):
             # A line stays a block of its own after a hard line break (two spaces or a backslash
             # at the end of the line before), when it opens a numbered clause (2.2支付宝SDK), and
             # after a finished sentence or a heading-like line: scraped Markdown often puts one
             # block per line with no blank line between.
-            continues.text = clean_inline(f"{continues.text} {plain}")
+            joined.setdefault(id(continues), [continues.text]).append(plain)
             wrapped = continues
             continue
         if only_links and item and plain and _introduces_services(blocks):
@@ -323,6 +328,10 @@ def markdown_blocks(text: str) -> list[Block]:
             blocks.append(Block("paragraph", plain))
             wrapped = blocks[-1]
     flush_table()
+    for block in blocks:
+        parts = joined.get(id(block))
+        if parts is not None:
+            block.text = clean_inline(" ".join(parts))
     return blocks
 
 
