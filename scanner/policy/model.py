@@ -156,7 +156,8 @@ class ThirdPartyDisclosure:
     """advertising | analytics | security | payment | push | login | ... (None when unknown)."""
     evidence: tuple[PolicyEvidence, ...]
     company: str | None = None
-    """The company an SDK list's row gives, as written (None outside lists or when not given)."""
+    """The company an SDK list's row gives, or the vendor a sentence names beside the SDK
+    ("Bugly, provided by Tencent"), as written (None when neither does)."""
 
 
 @dataclass(frozen=True)

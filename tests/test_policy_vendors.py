@@ -1,0 +1,111 @@
+# ruff: noqa: RUF001  (Chinese policy text is the point of these tests)
+"""A company named in a policy's prose (scanner/policy/analyse.py, scanner/policy/operator.py):
+the maker of several kinds of SDK stands for none of them unless the sentence says which, the
+maker named beside its SDK is that SDK's company, and the policy's own operator is no third
+party. Every sentence here is written for these tests."""
+
+from __future__ import annotations
+
+from test_rules import _scan, _sdk
+
+from scanner.compare import audit
+from scanner.policy import PolicyAnalysis, analyse_policy
+from scanner.policy.loader import policy_from_text
+
+
+def _analyse(text: str, fmt: str = "txt") -> PolicyAnalysis:
+    return analyse_policy(policy_from_text(text, fmt=fmt))
+
+
+def _sdk_ids(analysis: PolicyAnalysis) -> set[str]:
+    return {t.sdk_id for t in analysis.third_parties if t.sdk_id and analysis.names_sdk(t.sdk_id)}
+
+
+def _companies(analysis: PolicyAnalysis) -> set[str]:
+    return {t.name for t in analysis.third_parties if t.sdk_id is None and t.kind == "named"}
+
+
+# --------------------------------------------------------------------------- a maker of many SDKs
+
+
+def test_a_company_of_many_kinds_of_sdk_named_for_several_purposes_is_the_company() -> None:
+    analysis = _analyse(
+        "我们会把设备信息提供给深圳市腾讯计算机系统有限公司，用于地图展示和消息推送。"
+    )
+    assert not {i for i in _sdk_ids(analysis) if i.startswith("tencent")}
+    # A data flow to it: the company is still a named third party.
+    assert "深圳市腾讯计算机系统有限公司" in _companies(analysis)
+
+
+def test_a_company_named_for_one_kind_of_sdk_names_that_sdk() -> None:
+    analysis = _analyse("为了向您推送消息，我们接入了深圳市和讯华谷信息技术有限公司提供的推送SDK。")
+    assert {"jpush", "jcore"} <= _sdk_ids(analysis)
+
+
+def test_a_bare_vendor_name_for_two_kinds_of_service_is_no_sdk() -> None:
+    analysis = _analyse("Huawei receives the device identifier to show ads and measure app events.")
+    assert not {i for i in _sdk_ids(analysis) if i.startswith("huawei")}
+    assert "Huawei" in _companies(analysis)
+
+
+def test_a_bare_vendor_name_for_one_kind_of_service_still_names_its_sdk() -> None:
+    analysis = _analyse("We send the device token to Huawei so that it can deliver push messages.")
+    assert "huawei-push" in _sdk_ids(analysis)
+
+
+def test_a_company_name_that_is_one_sdks_alias_stands_for_the_company() -> None:
+    # The catalogue gives 北京火山引擎科技有限公司 as an alias of its analytics SDK, but the
+    # company makes push, RTC and APM SDKs too.
+    analysis = _analyse("我们会与北京火山引擎科技有限公司共享您的设备型号。")
+    assert not analysis.names_sdk("bytedance-applog")
+    assert "北京火山引擎科技有限公司" in _companies(analysis)
+
+
+def test_the_product_name_of_that_company_still_names_its_sdk() -> None:
+    analysis = _analyse("我们使用火山引擎增长分析统计页面的访问次数。")
+    assert analysis.names_sdk("bytedance-applog")
+
+
+# --------------------------------------------------------------------------- the SDK's maker
+
+
+def test_the_maker_named_beside_its_sdk_is_that_sdks_company() -> None:
+    analysis = _analyse("Bugly（由深圳市腾讯计算机系统有限公司提供）会在应用崩溃时收集崩溃日志。")
+    bugly = next(t for t in analysis.third_parties if t.sdk_id == "bugly")
+    assert bugly.company == "深圳市腾讯计算机系统有限公司"
+    assert not _companies(analysis)
+
+
+def test_the_maker_under_the_heading_of_its_sdk_is_no_other_party() -> None:
+    text = (
+        "# Crash reports\n\n## Visual Studio App Center\n\n"
+        "We use Visual Studio App Center to learn why the app crashed.\n\n"
+        "The crash reports are stored by Microsoft for ninety days.\n"
+    )
+    analysis = _analyse(text, fmt="md")
+    assert "Microsoft" not in _companies(analysis)
+    centre = next(t for t in analysis.third_parties if t.sdk_id == "appcenter-analytics")
+    assert centre.company == "Microsoft"
+
+
+def test_a_vendor_under_the_heading_of_another_vendors_sdk_stays_a_party() -> None:
+    text = (
+        "# Notifications\n\n## OneSignal\n\n"
+        "We use OneSignal to send notifications.\n\n"
+        "Crash reports are stored by Microsoft for ninety days.\n"
+    )
+    assert "Microsoft" in _companies(_analyse(text, fmt="md"))
+
+
+# ----------------------------------------------------------------- what compare makes of it
+
+
+def _rules_for(analysis: PolicyAnalysis, sdk_id: str) -> list[str]:
+    findings = audit(_scan(sdks=(_sdk(sdk_id),)), analysis).findings
+    return [f.rule.id for f in findings if f.subject == sdk_id and f.rule.id.startswith("PS10")]
+
+
+def test_a_vendor_named_for_another_of_its_sdks_is_still_ps103() -> None:
+    analysis = _analyse("我们集成了vivo推送SDK，用于向您推送消息。")
+    assert _rules_for(analysis, "vivo-push") == []
+    assert _rules_for(analysis, "vivo-ads") == ["PS103"]
