@@ -6,11 +6,13 @@ party. Every sentence here is written for these tests."""
 
 from __future__ import annotations
 
+import pytest
 from test_rules import _scan, _sdk
 
 from scanner.compare import audit
 from scanner.policy import PolicyAnalysis, analyse_policy
 from scanner.policy.loader import policy_from_text
+from scanner.policy.operator import is_operator, operator_names
 
 
 def _analyse(text: str, fmt: str = "txt") -> PolicyAnalysis:
@@ -97,6 +99,62 @@ def test_a_vendor_under_the_heading_of_another_vendors_sdk_stays_a_party() -> No
     assert "Microsoft" in _companies(_analyse(text, fmt="md"))
 
 
+# --------------------------------------------------------------------------- the operator
+
+
+_OWN = "本政策适用于星河网络科技有限公司（以下简称“vivo阅读”或“我们”）提供的阅读服务。\n\n"
+
+
+def test_the_operator_is_read_from_the_opening_lines() -> None:
+    doc = policy_from_text(_OWN + "我们会收集您的设备型号。")
+    assert operator_names(doc) == ("星河网络科技有限公司", "vivo阅读")
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ('Lumen Apps Inc. ("we", "us") makes this app.', ("Lumen Apps Inc",)),
+        ("We, Harbor Notes Ltd., respect your privacy, and so on.", ("Harbor Notes Ltd",)),
+        ("我们（青松文具有限公司）重视您的隐私。", ("青松文具有限公司",)),
+        # A short name for the policy itself is no operator.
+        ("我们制定了《青松隐私政策》（以下简称“本政策”），请您阅读。", ()),
+        ("We collect your email address to sign you in.", ()),
+    ],
+)
+def test_operator_cues(text: str, names: tuple[str, ...]) -> None:
+    assert operator_names(policy_from_text(text)) == names
+
+
+def test_the_operators_own_brand_is_no_third_party() -> None:
+    analysis = _analyse(_OWN + "vivo将采取合理的措施保护您的信息。我们会通过vivo向您推送消息。")
+    assert not {i for i in _sdk_ids(analysis) if i.startswith("vivo")}
+    assert "vivo" not in _companies(analysis)
+
+
+def test_the_brand_of_another_operator_is_a_third_party() -> None:
+    text = "本政策适用于星河网络科技有限公司提供的阅读服务。\n\n我们会通过vivo向您推送消息。"
+    assert "vivo-push" in _sdk_ids(_analyse(text))
+
+
+def test_an_sdk_of_the_operators_brand_named_as_such_is_still_named() -> None:
+    analysis = _analyse(_OWN + "我们集成了vivo推送SDK，用于向您推送消息。")
+    assert analysis.names_sdk("vivo-push")
+
+
+@pytest.mark.parametrize(
+    ("name", "operators", "expected"),
+    [
+        ("vivo", ("vivo浏览器",), True),
+        ("Huawei", ("Huawei Technologies Co., Ltd.",), True),
+        ("Meta", ("Metadata Labs Ltd",), False),
+        ("vivo", ("星河网络科技有限公司",), False),
+        ("vivo", (), False),
+    ],
+)
+def test_is_operator(name: str, operators: tuple[str, ...], expected: bool) -> None:
+    assert is_operator(name, operators) is expected
+
+
 # ----------------------------------------------------------------- what compare makes of it
 
 
@@ -105,7 +163,12 @@ def _rules_for(analysis: PolicyAnalysis, sdk_id: str) -> list[str]:
     return [f.rule.id for f in findings if f.subject == sdk_id and f.rule.id.startswith("PS10")]
 
 
+def test_the_operators_brand_does_not_hide_its_embedded_sdk() -> None:
+    analysis = _analyse(_OWN + "vivo将采取合理的措施保护您的信息。我们会通过vivo向您推送消息。")
+    assert _rules_for(analysis, "vivo-push") == ["PS101"]
+
+
 def test_a_vendor_named_for_another_of_its_sdks_is_still_ps103() -> None:
-    analysis = _analyse("我们集成了vivo推送SDK，用于向您推送消息。")
+    analysis = _analyse(_OWN + "我们集成了vivo推送SDK，用于向您推送消息。")
     assert _rules_for(analysis, "vivo-push") == []
     assert _rules_for(analysis, "vivo-ads") == ["PS103"]

@@ -30,6 +30,7 @@ from scanner.policy.model import (
     ThirdPartyKind,
 )
 from scanner.policy.normalize import cased, lower, normalise, traditional_share
+from scanner.policy.operator import is_operator, operator_names
 from scanner.policy.sdk_lists import looks_like_company, with_listed_sdks
 from scanner.policy.vocabulary import (
     LanguageSpec,
@@ -1021,12 +1022,14 @@ def _third_parties(d: _Doc, sdks: Sequence[SdkSignature]) -> tuple[ThirdPartyDis
     # A name shared by several SDKs (友盟, a company name, a bare vendor) adds nothing when the
     # same sentence or row already names one of them, or, for a vendor, any SDK at all; nor a
     # vendor under a heading that names one of its SDKs ("App Center ... held by Microsoft": the
-    # maker of the SDK that section is about).
+    # maker of the SDK that section is about), nor the policy's own operator (vivo in the vivo
+    # browser's policy: `scanner.policy.operator`).
     named_under: dict[str | None, set[str]] = {}
     for sdk_id, evidence in named.items():
         for e in evidence:
             if e.heading is not None:
                 named_under.setdefault(e.heading, set()).add(sdk_id)
+    operators = operator_names(d.doc)
     makers: dict[str, str] = {}
     """SDK id -> its vendor as the policy names it beside the SDK ("Bugly（由…腾讯…提供）")."""
     for start, end, ids, is_alias, is_company, seg_index in deferred:
@@ -1043,6 +1046,8 @@ def _third_parties(d: _Doc, sdks: Sequence[SdkSignature]) -> tuple[ThirdPartyDis
         # A company's full name is one entry of a list of companies as often as the maker of
         # the SDK beside it: only its own SDK there makes it redundant.
         if own or (already and not is_alias and not is_company):
+            continue
+        if not is_alias and is_operator(d.doc.text[start:end], operators):
             continue
         chosen = _resolve(d, seg_index, ids, index_)
         if not is_alias and len({index_.by_id[i].category for i in chosen}) > 1:
