@@ -68,6 +68,25 @@ def test_the_product_name_of_that_company_still_names_its_sdk() -> None:
     assert analysis.names_sdk("bytedance-applog")
 
 
+def test_a_company_named_as_the_store_the_app_is_sold_in_is_a_target() -> None:
+    analysis = _analyse("You can buy the full version of the app in the Google Play Store.")
+    assert [(t.name, t.kind) for t in analysis.third_parties] == [("Google", "target")]
+    store = _analyse("您可以在vivo应用商店下载本应用的新版本。")
+    assert [(t.name, t.kind) for t in store.third_parties] == [("vivo", "target")]
+
+
+def test_a_company_sent_data_is_no_target() -> None:
+    analysis = _analyse("We send crash reports to Google so that it can group them.")
+    assert "Google" in _companies(analysis)
+
+
+def test_an_sdk_said_to_be_embedded_is_named_though_the_store_is_mentioned() -> None:
+    text = (
+        "The app embeds the Google Play Billing Library to sell upgrades in the Google Play Store."
+    )
+    assert _analyse(text).names_sdk("google-play-billing")
+
+
 # --------------------------------------------------------------------------- the SDK's maker
 
 

@@ -887,14 +887,20 @@ def with_listed_sdks(
             continue
         kept = tuple(e for e in tp.evidence if not in_row(e))
         targets: tuple[PolicyEvidence, ...] = ()
+        sdk = catalogue.by_id.get(tp.sdk_id) if tp.sdk_id is not None else None
         if tp.sdk_id is not None:
-            sdk = catalogue.by_id.get(tp.sdk_id)
             kept = tuple(e for e in kept if not _names_data(e, sdk))
+        if tp.sdk_id is not None or tp.kind is ThirdPartyKind.NAMED:
+            # A company too ("purchases in the Google Play Store"): where the user buys.
             targets = tuple(e for e in kept if _is_target_mention(doc, e, sdk))
             kept = tuple(e for e in kept if e not in targets)
         if not kept:
-            if targets and tp.sdk_id is not None:
-                target_only[tp.sdk_id] = replace(tp, evidence=targets, kind=ThirdPartyKind.TARGET)
+            if targets:
+                target = replace(tp, evidence=targets, kind=ThirdPartyKind.TARGET)
+                if tp.sdk_id is None:
+                    others.append(target)
+                else:
+                    target_only[tp.sdk_id] = target
             continue
         kind = tp.kind
         if kind is ThirdPartyKind.TABLE_ROW and not any(e.strength == "table_row" for e in kept):
