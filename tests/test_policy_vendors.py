@@ -191,3 +191,26 @@ def test_a_vendor_named_for_another_of_its_sdks_is_still_ps103() -> None:
     analysis = _analyse(_OWN + "我们集成了vivo推送SDK，用于向您推送消息。")
     assert _rules_for(analysis, "vivo-push") == []
     assert _rules_for(analysis, "vivo-ads") == ["PS103"]
+
+
+def test_a_row_that_names_only_the_vendor_is_ps103() -> None:
+    text = (
+        "第三方SDK目录\n\nSDK名称：SDK\n公司名称：维沃移动通信有限公司\n"
+        "使用目的：提供手机厂商的系统服务\n收集信息：设备标识符\n"
+    )
+    analysis = _analyse(text)
+    assert not {i for i in _sdk_ids(analysis) if i.startswith("vivo")}
+    findings = audit(_scan(sdks=(_sdk("vivo-push"),)), analysis).findings
+    mine = [f for f in findings if f.subject == "vivo-push" and f.rule.id.startswith("PS10")]
+    assert [f.rule.id for f in mine] == ["PS103"]
+    assert "names its vendor (维沃移动通信有限公司) but not this SDK" in mine[0].message
+
+
+def test_a_company_named_in_prose_is_its_sdks_vendor() -> None:
+    analysis = _analyse("We send crash reports to Google so that it can group them.")
+    assert _rules_for(analysis, "crashlytics") == ["PS103"]
+
+
+def test_another_company_named_in_prose_is_not_its_vendor() -> None:
+    analysis = _analyse("We send crash reports to Microsoft so that it can group them.")
+    assert _rules_for(analysis, "crashlytics") == ["PS101"]
