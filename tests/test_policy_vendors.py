@@ -109,6 +109,16 @@ def test_the_maker_under_the_heading_of_its_sdk_is_no_other_party() -> None:
     assert centre.company == "Microsoft"
 
 
+def test_a_vendor_for_one_kind_of_service_under_its_sdks_heading_names_that_service() -> None:
+    text = (
+        "# Services\n\n## Google Analytics\n\n"
+        "We use Google Analytics to count visits.\n\n"
+        "Google delivers our push notifications.\n"
+    )
+    analysis = _analyse(text, fmt="md")
+    assert {"google-analytics", "firebase-messaging"} <= _sdk_ids(analysis)
+
+
 def test_a_vendor_under_the_heading_of_another_vendors_sdk_stays_a_party() -> None:
     text = (
         "# Notifications\n\n## OneSignal\n\n"

@@ -957,6 +957,14 @@ def _resolve(d: _Doc, index: int, candidates: Sequence[str], sdks: _SdkIndex) ->
     return chosen
 
 
+def _named_under(
+    d: _Doc, index: int, named_under: Mapping[str | None, set[str]], ids: Sequence[str]
+) -> set[str]:
+    """The vendor's SDKs named under the same heading as segment `index`."""
+    heading = d.doc.segments[index].heading
+    return named_under.get(heading, set()) & set(ids) if heading is not None else set()
+
+
 def _in_url(text: str, start: int, end: int) -> bool:
     left = start
     while left > 0 and not text[left - 1].isspace() and text[left - 1] not in "（(「《":
@@ -1034,10 +1042,7 @@ def _third_parties(d: _Doc, sdks: Sequence[SdkSignature]) -> tuple[ThirdPartyDis
     """SDK id -> its vendor as the policy names it beside the SDK ("Bugly（由…腾讯…提供）")."""
     for start, end, ids, is_alias, is_company, seg_index in deferred:
         already = named_in.get(seg_index, set())
-        heading = d.doc.segments[seg_index].heading
         own = already & set(ids)
-        if not is_alias and not own and heading is not None:
-            own = named_under.get(heading, set()) & set(ids)
         if own and not is_alias:
             # The maker of an SDK named beside it is that SDK's company, not one more party.
             for sdk_id in own:
@@ -1062,6 +1067,9 @@ def _third_parties(d: _Doc, sdks: Sequence[SdkSignature]) -> tuple[ThirdPartyDis
         elif is_alias:
             for sdk_id in ids:
                 add(sdk_id, seg_index, start, end)
+        elif under := _named_under(d, seg_index, named_under, ids):
+            for sdk_id in under:
+                makers.setdefault(sdk_id, d.doc.text[start:end])
         else:
             vendor = d.doc.text[start:end]
             evidence = companies.setdefault(vendor, [])
