@@ -630,7 +630,8 @@ CA4P_PARTIES: dict[str, tuple[str, ...]] = {
 def _annotated_found(party: str, named: list[ThirdPartyDisclosure]) -> bool:
     words = CA4P_PARTIES.get(party, (party,))
     for t in named:
-        key = normalise(f"{t.sdk_id or ''} {t.name}")
+        # The company counts: "Bugly (provided by Tencent)" names Tencent as Bugly's maker.
+        key = normalise(f"{t.sdk_id or ''} {t.name} {t.company or ''}")
         if any(w in key for w in words):
             return True
     return False

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from scanner.policy.model import ThirdPartyDisclosure, ThirdPartyKind
+
 REPO = Path(__file__).resolve().parent.parent
 POLICY_DEV = REPO.parent / "shared" / "data" / "policy_dev"
 sys.path.insert(0, str(REPO / "scripts"))
@@ -18,6 +20,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 from eval_policy import (  # noqa: E402  (a developer script, not the package)
     DevEvaluation,
     Score,
+    _annotated_found,
     dev_acceptance_failures,
     dev_sets,
     evaluate_dev_set,
@@ -96,3 +99,10 @@ def test_floors_fail_a_set_below_them() -> None:
     assert any("sms recall" in f for f in failures)
     ev.scores["sms"] = Score(tp=20, fp=0, fn=1)
     assert dev_acceptance_failures(ev) == []
+
+
+def test_an_annotated_party_is_found_as_the_company_of_a_named_sdk() -> None:
+    bugly = ThirdPartyDisclosure("bugly", "Bugly", ThirdPartyKind.NAMED, "crash", (), "腾讯公司")
+    assert _annotated_found("tencent", [bugly])
+    alone = ThirdPartyDisclosure("bugly", "Bugly", ThirdPartyKind.NAMED, "crash", ())
+    assert not _annotated_found("tencent", [alone])

@@ -235,6 +235,13 @@ def test_label_roles(label: str, role: str | None) -> None:
         ("小米通道SDK", "北京小米移动软件有限公司", "消息推送", {"xiaomi-push"}),
         ("小米联运SDK", "北京小米移动软件有限公司", "小米账号登录、支付", {"xiaomi-game"}),
         ("SDK", "深圳市腾讯计算机系统有限公司", "消息推送", {"tencent-tpns"}),
+        # A company of many kinds of SDK, for a purpose two of them serve: the company only.
+        ("SDK", "深圳市腾讯计算机系统有限公司", "地图展示和消息推送", set()),
+        # The company's one line of that product: both.
+        ("SDK", "深圳市和讯华谷信息技术有限公司", "消息推送", {"jpush", "jcore"}),
+        # The catalogue gives this company name to vivo Push only, but vivo makes four SDKs.
+        ("SDK", "维沃移动通信有限公司", None, set()),
+        ("SDK", "维沃移动通信有限公司", "消息推送", {"vivo-push"}),
         ("腾讯图灵盾风险识别SDK", "深圳市腾讯计算机系统有限公司", "风险识别", set()),
         ("百度小说SDK", "北京百度网讯科技有限公司", "提供小说阅读服务", set()),
         ("Facebook SDK", "Meta Platforms, Inc.", "Login and app events", None),

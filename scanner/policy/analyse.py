@@ -30,7 +30,8 @@ from scanner.policy.model import (
     ThirdPartyKind,
 )
 from scanner.policy.normalize import cased, lower, normalise, traditional_share
-from scanner.policy.sdk_lists import with_listed_sdks
+from scanner.policy.operator import is_operator, operator_names
+from scanner.policy.sdk_lists import looks_like_company, with_listed_sdks
 from scanner.policy.vocabulary import (
     OTHER_SENSE_EXCLUDE,
     LanguageSpec,
@@ -989,6 +990,9 @@ class _SdkIndex:
     alias_cased: TermMatcher
     alias_cjk: TermMatcher
     vendors: TermMatcher
+    companies_cased: TermMatcher
+    """Company names (北京火山引擎科技有限公司, "Google LLC") of makers of several SDKs."""
+    companies_cjk: TermMatcher
 
 
 def _vendor_name(vendor: str) -> str:
@@ -1001,10 +1005,22 @@ def _sdk_index(sdks: tuple[SdkSignature, ...]) -> _SdkIndex:
     cased_aliases: dict[str, list[str]] = {}
     cjk_aliases: dict[str, list[str]] = {}
     vendors: dict[str, list[str]] = {}
+    companies_cased: dict[str, list[str]] = {}
+    companies_cjk: dict[str, list[str]] = {}
+    made_by: dict[str, list[str]] = {}
     for sdk in sdks:
-        names = sdk.policy_names
-        for alias in names:
+        made_by.setdefault(_vendor_name(sdk.vendor).lower(), []).append(sdk.id)
+    for sdk in sdks:
+        siblings = made_by[_vendor_name(sdk.vendor).lower()]
+        for alias in sdk.policy_names:
             if len(alias) < 2:
+                continue
+            if len(siblings) > 1 and looks_like_company(alias):
+                # A company's name given as one SDK's alias (维沃移动通信有限公司 for vivo Push)
+                # names the company, which makes the others too: a vendor, not that SDK.
+                target = companies_cjk if has_cjk(alias) else companies_cased
+                bucket = target.setdefault(normalise(alias) if has_cjk(alias) else alias, [])
+                bucket.extend(i for i in siblings if i not in bucket)
                 continue
             target = cjk_aliases if has_cjk(alias) else cased_aliases
             bucket = target.setdefault(normalise(alias) if has_cjk(alias) else alias, [])
@@ -1018,6 +1034,8 @@ def _sdk_index(sdks: tuple[SdkSignature, ...]) -> _SdkIndex:
         alias_cased=TermMatcher(cased_aliases, case_sensitive=True),
         alias_cjk=TermMatcher(cjk_aliases),
         vendors=TermMatcher(vendors, case_sensitive=True),
+        companies_cased=TermMatcher(companies_cased, case_sensitive=True),
+        companies_cjk=TermMatcher(companies_cjk),
     )
 
 
@@ -1033,6 +1051,14 @@ def _resolve(d: _Doc, index: int, candidates: Sequence[str], sdks: _SdkIndex) ->
     wanted = {cat for generic in d.context(index) for cat in taxonomy.covered(generic)}
     chosen = [c for c in candidates if sdks.by_id[c].category in wanted]
     return chosen
+
+
+def _named_under(
+    d: _Doc, index: int, named_under: Mapping[str | None, set[str]], ids: Sequence[str]
+) -> set[str]:
+    """The vendor's SDKs named under the same heading as segment `index`."""
+    heading = d.doc.segments[index].heading
+    return named_under.get(heading, set()) & set(ids) if heading is not None else set()
 
 
 def _in_url(text: str, start: int, end: int) -> bool:
@@ -1072,13 +1098,18 @@ def _third_parties(d: _Doc, sdks: Sequence[SdkSignature]) -> tuple[ThirdPartyDis
             evidence.append(d.evidence(seg_index, start, end))
         named_rows.add(seg_index)
 
-    matches = [(s, e, ids, True) for s, e, ids in index_.alias_cased.finditer(cased_text)]
-    matches += [(s, e, ids, True) for s, e, ids in index_.alias_cjk.finditer(d.norm)]
-    matches += [(s, e, ids, False) for s, e, ids in index_.vendors.finditer(cased_text)]
+    # (start, end, SDK ids, an SDK's alias, a company's full name)
+    matches = [(s, e, ids, True, False) for s, e, ids in index_.alias_cased.finditer(cased_text)]
+    matches += [(s, e, ids, True, False) for s, e, ids in index_.alias_cjk.finditer(d.norm)]
+    matches += [(s, e, ids, False, False) for s, e, ids in index_.vendors.finditer(cased_text)]
+    matches += [
+        (s, e, ids, False, True) for s, e, ids in index_.companies_cased.finditer(cased_text)
+    ]
+    matches += [(s, e, ids, False, True) for s, e, ids in index_.companies_cjk.finditer(d.norm)]
     matches.sort(key=lambda m: (m[0], -(m[1] - m[0]), not m[3]))
-    deferred: list[tuple[int, int, list[str], bool, int]] = []
+    deferred: list[tuple[int, int, list[str], bool, bool, int]] = []
     named_in: dict[int, set[str]] = {}
-    for start, end, ids, is_alias in matches:
+    for start, end, ids, is_alias, is_company in matches:
         if any(s < end and start < e for s, e in claimed):
             continue
         seg_index = d.segment_at(start)
@@ -1091,20 +1122,50 @@ def _third_parties(d: _Doc, sdks: Sequence[SdkSignature]) -> tuple[ThirdPartyDis
             add(ids[0], seg_index, start, end)
             named_in.setdefault(seg_index, set()).add(ids[0])
         else:
-            deferred.append((start, end, ids, is_alias, seg_index))
+            deferred.append((start, end, ids, is_alias, is_company, seg_index))
     # A name shared by several SDKs (友盟, a company name, a bare vendor) adds nothing when the
-    # same sentence or row already names one of them, or, for a vendor, any SDK at all.
-    for start, end, ids, is_alias, seg_index in deferred:
+    # same sentence or row already names one of them, or, for a vendor, any SDK at all; nor a
+    # vendor under a heading that names one of its SDKs ("App Center ... held by Microsoft": the
+    # maker of the SDK that section is about), nor the policy's own operator (vivo in the vivo
+    # browser's policy: `scanner.policy.operator`).
+    named_under: dict[str | None, set[str]] = {}
+    for sdk_id, evidence in named.items():
+        for e in evidence:
+            if e.heading is not None:
+                named_under.setdefault(e.heading, set()).add(sdk_id)
+    operators = operator_names(d.doc)
+    makers: dict[str, str] = {}
+    """SDK id -> its vendor as the policy names it beside the SDK ("Bugly（由…腾讯…提供）")."""
+    for start, end, ids, is_alias, is_company, seg_index in deferred:
         already = named_in.get(seg_index, set())
-        if already & set(ids) or (already and not is_alias):
+        own = already & set(ids)
+        if own and not is_alias:
+            # The maker of an SDK named beside it is that SDK's company, not one more party.
+            for sdk_id in own:
+                makers.setdefault(sdk_id, d.doc.text[start:end])
+            continue
+        # A company's full name is one entry of a list of companies as often as the maker of
+        # the SDK beside it: only its own SDK there makes it redundant.
+        if own or (already and not is_alias and not is_company):
+            continue
+        if not is_alias and is_operator(d.doc.text[start:end], operators):
             continue
         chosen = _resolve(d, seg_index, ids, index_)
+        if not is_alias and len({index_.by_id[i].category for i in chosen}) > 1:
+            # A company named for a purpose SDKs of several kinds of its serve ("vivo" with ads
+            # and analytics, Tencent with maps, location and push) is the company: the sentence
+            # does not say which product the app embeds. One kind left ("和讯华谷…提供的Push
+            # SDK": JPush and the JCore it needs) is the company's line of that product.
+            chosen = []
         if chosen:
             for sdk_id in chosen:
                 add(sdk_id, seg_index, start, end)
         elif is_alias:
             for sdk_id in ids:
                 add(sdk_id, seg_index, start, end)
+        elif under := _named_under(d, seg_index, named_under, ids):
+            for sdk_id in under:
+                makers.setdefault(sdk_id, d.doc.text[start:end])
         else:
             vendor = d.doc.text[start:end]
             evidence = companies.setdefault(vendor, [])
@@ -1122,6 +1183,7 @@ def _third_parties(d: _Doc, sdks: Sequence[SdkSignature]) -> tuple[ThirdPartyDis
                 kind=ThirdPartyKind.TABLE_ROW if in_table else ThirdPartyKind.NAMED,
                 category=_generic_of(index_.by_id[sdk_id]),
                 evidence=tuple(evidence),
+                company=makers.get(sdk_id),
             )
         )
     for vendor in sorted(companies):

@@ -54,8 +54,9 @@ class ThirdPartyKind(StrEnum):
     TABLE_ROW = "table_row"
     """A row of a table of SDKs."""
     TARGET = "target"
-    """Named only as where to log in, share or pay (微信登录, "log in with QQ"): no disclosure of
-    the SDK, which `names_sdk` does not count (`scanner.policy.sdk_lists`)."""
+    """Named only as where to log in, share or pay (微信登录, "log in with QQ"), or as the store
+    the app is sold in (the Google Play Store): no disclosure of the SDK or company, which
+    `names_sdk` does not count (`scanner.policy.sdk_lists`)."""
 
 
 MIXED_LANGUAGE = "mixed"
@@ -166,7 +167,8 @@ class ThirdPartyDisclosure:
     """advertising | analytics | security | payment | push | login | ... (None when unknown)."""
     evidence: tuple[PolicyEvidence, ...]
     company: str | None = None
-    """The company an SDK list's row gives, as written (None outside lists or when not given)."""
+    """The company an SDK list's row gives, or the vendor a sentence names beside the SDK
+    ("Bugly, provided by Tencent"), as written (None when neither does)."""
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,13 @@ company that owns ten SDKs) is not a disclosure of its own.
 How a row resolves to catalogue SDKs (`_resolve_row`):
 1. an alias of an SDK in the row's name ("微信OpenSDK" -> wechat-opensdk); when several SDKs
    share it (友盟+), the row's purpose narrows them, else all stay;
-2. else the company: its SDKs, narrowed by the kind of service the row's name and purpose
-   name (推送 -> push). One left: that SDK. Several left: all of them only when the row's name
-   is generic ("SDK", the company's own name); a specific name the catalogue does not know
-   ("腾讯云慧眼人脸核身SDK" by Tencent) stays unknown, since a company name that owns many SDKs
-   must not disclose all of them;
+2. else the company: its SDKs (all its maker's, when the catalogue gives the company's name to
+   one of them as an alias), narrowed by the kind of service the row's name and purpose name
+   (推送 -> push). One left: that SDK. Several left: all of them only when the row's name is
+   generic ("SDK", the company's own name) and they are of one kind (JPush and JCore); a
+   specific name the catalogue does not know ("腾讯云慧眼人脸核身SDK" by Tencent), or a generic
+   one for SDKs of several kinds, stays unknown with its company, since a company name that
+   owns many SDKs must not disclose all of them;
 3. else the row is an unknown third party with its name and company as written.
 
 Outside lists, a mention of an app or platform as a login, share or payment target ("微信登录",
@@ -204,7 +206,8 @@ def _clean(value: str) -> str:
     return value.strip().strip(_QUOTES).strip()
 
 
-def _looks_like_company(text: str) -> bool:
+def looks_like_company(text: str) -> bool:
+    """The text ends in a company suffix (有限公司, Inc.): a company's name, not a product's."""
     return bool(_cues().company_suffix.search(normalise(text).strip()))
 
 
@@ -282,7 +285,7 @@ def _row_of_cells(
 
     company = cell("company")
     name = cell("name")
-    if not name or (_looks_like_company(name) and not company):
+    if not name or (looks_like_company(name) and not company):
         # No name column, or the "名称" column holds the company: the name is the first other
         # cell that is not a company (功能类型 | 第三方名称 | 使用目的: the first column).
         taken = {roles.get("company"), roles.get("name")}
@@ -290,11 +293,11 @@ def _row_of_cells(
             (
                 c.strip()
                 for i, c in enumerate(cells)
-                if i not in taken and c.strip() and not _looks_like_company(c)
+                if i not in taken and c.strip() and not looks_like_company(c)
             ),
             "",
         )
-        if name and _looks_like_company(name):
+        if name and looks_like_company(name):
             company = company or name
         name = other if len(other) <= _MAX_TITLE else ""
     if not name:
@@ -415,7 +418,7 @@ def _provided_by_items(doc: PolicyDocument) -> Iterator[ListedSdk]:
         company = m.group("company").strip()
         if not name or len(name) > _MAX_TITLE or name.startswith(("我们", "本", "该", "第三方")):
             continue
-        if not _looks_like_company(company) and (_CLAUSE_ZH.search(company) or len(company) > 16):
+        if not looks_like_company(company) and (_CLAUSE_ZH.search(company) or len(company) > 16):
             continue  # "由与我们合作的第三方支付机构向您提供": a clause, not who provides it
         offset = len(text) - len(body)
         yield ListedSdk(
@@ -606,6 +609,8 @@ class _Catalogue:
     by_id: dict[str, SdkSignature]
     aliases: tuple[tuple[str, str, bool], ...]
     """(normalised alias, SDK id, the alias is a company or brand name), longest first."""
+    made_by: dict[str, tuple[str, ...]]
+    """SDK id -> every SDK of its vendor (itself included)."""
 
 
 @cache
@@ -621,7 +626,7 @@ def _catalogue(sdks: tuple[SdkSignature, ...]) -> _Catalogue:
             if len(key) < 2 or (not has_cjk(key) and len(key) < 3):
                 continue
             owners.setdefault(key, {})[sdk.id] = sdk.category
-            if _looks_like_company(alias) or key == vendor:
+            if looks_like_company(alias) or key == vendor:
                 companies.add(key)
         if len(vendor) >= 3:
             owners.setdefault(vendor, {})[sdk.id] = sdk.category
@@ -633,7 +638,14 @@ def _catalogue(sdks: tuple[SdkSignature, ...]) -> _Catalogue:
         brand = key in companies or len(set(ids.values())) > 1
         entries.extend((key, sdk_id, brand) for sdk_id in ids)
     entries.sort(key=lambda e: -len(e[0]))
-    return _Catalogue(by_id={s.id: s for s in sdks}, aliases=tuple(entries))
+    vendors: dict[str, list[str]] = {}
+    for sdk in sdks:
+        vendors.setdefault(_key(sdk.vendor.split(" (")[0]), []).append(sdk.id)
+    return _Catalogue(
+        by_id={s.id: s for s in sdks},
+        aliases=tuple(entries),
+        made_by={i: tuple(ids) for ids in vendors.values() for i in ids},
+    )
 
 
 def _contains(haystack: str, needle: str) -> bool:
@@ -689,7 +701,7 @@ def _is_generic_name(row: ListedSdk) -> bool:
     key = _key(row.name)
     if key in _cues().generic_names or not key:
         return True
-    return row.company is not None and (key in _key(row.company) or _looks_like_company(row.name))
+    return row.company is not None and (key in _key(row.company) or looks_like_company(row.name))
 
 
 def resolve_row(row: ListedSdk, sdks: Sequence[SdkSignature]) -> tuple[str, ...]:
@@ -710,7 +722,9 @@ def resolve_row(row: ListedSdk, sdks: Sequence[SdkSignature]) -> tuple[str, ...]
     company_ids = _named_ids(cat, row.company or "", companies=True) + [
         i for i in _named_ids(cat, row.name, companies=True)
     ]
-    company_ids = list(dict.fromkeys(company_ids))
+    # A company's name the catalogue gives one of its SDKs as an alias (维沃移动通信有限公司 for
+    # vivo Push) names the company, which makes its other SDKs too.
+    company_ids = list(dict.fromkeys(s for i in company_ids for s in (i, *cat.made_by[i])))
     if not company_ids:
         return ()
     # A name that points to a kind of service keeps the company's SDKs of that kind only; a
@@ -724,7 +738,13 @@ def resolve_row(row: ListedSdk, sdks: Sequence[SdkSignature]) -> tuple[str, ...]
     if len(company_ids) == 1 and (kinds or generic):
         return tuple(company_ids)
     if company_ids and generic:
-        return tuple(company_ids)
+        # The kind the row names outright (定位 -> location) before the kinds it covers.
+        named_kinds = _kinds_named(f"{row.name} {row.purpose or ''}")
+        exact = [i for i in company_ids if cat.by_id[i].category in named_kinds] or company_ids
+        if len({cat.by_id[i].category for i in exact}) == 1:
+            return tuple(exact)  # the company's one line of that product (JPush and JCore)
+        # "SDK" by a company of many kinds of SDK, for a purpose several serve: the row names
+        # the company, not which of its products (an unknown row with its company).
     return ()
 
 
@@ -747,7 +767,7 @@ def _brand_ids(row: ListedSdk, cat: _Catalogue) -> tuple[str, ...]:
     key = _key(row.name)
     bare = _NAME_SDK.sub("", key)
     ids = [i for alias, i, brand in cat.aliases if brand and alias in (key, bare)]
-    return tuple(dict.fromkeys(i for i in ids if not _looks_like_company(cat.by_id[i].name)))
+    return tuple(dict.fromkeys(i for i in ids if not looks_like_company(cat.by_id[i].name)))
 
 
 def _brand_only(row: ListedSdk, cat: _Catalogue) -> bool:
@@ -867,14 +887,20 @@ def with_listed_sdks(
             continue
         kept = tuple(e for e in tp.evidence if not in_row(e))
         targets: tuple[PolicyEvidence, ...] = ()
+        sdk = catalogue.by_id.get(tp.sdk_id) if tp.sdk_id is not None else None
         if tp.sdk_id is not None:
-            sdk = catalogue.by_id.get(tp.sdk_id)
             kept = tuple(e for e in kept if not _names_data(e, sdk))
+        if tp.sdk_id is not None or tp.kind is ThirdPartyKind.NAMED:
+            # A company too ("purchases in the Google Play Store"): where the user buys.
             targets = tuple(e for e in kept if _is_target_mention(doc, e, sdk))
             kept = tuple(e for e in kept if e not in targets)
         if not kept:
-            if targets and tp.sdk_id is not None:
-                target_only[tp.sdk_id] = replace(tp, evidence=targets, kind=ThirdPartyKind.TARGET)
+            if targets:
+                target = replace(tp, evidence=targets, kind=ThirdPartyKind.TARGET)
+                if tp.sdk_id is None:
+                    others.append(target)
+                else:
+                    target_only[tp.sdk_id] = target
             continue
         kind = tp.kind
         if kind is ThirdPartyKind.TABLE_ROW and not any(e.strength == "table_row" for e in kept):

@@ -35,6 +35,8 @@ from scanner.policy.model import (
     Status,
     ThirdPartyDisclosure,
 )
+from scanner.policy.normalize import normalise
+from scanner.policy.sdk_lists import looks_like_company
 from scanner.signatures.catalog import Capability, SdkSignature, SdkTaxonomy
 from scanner.signatures.libraries import builtin_libraries
 
@@ -199,7 +201,8 @@ class AuditContext:
     generic: Mapping[str, tuple[ThirdPartyDisclosure, ...]]
     """Generic category ('advertising') -> the policy's unnamed disclosures of it."""
     named_vendors: Mapping[str, ThirdPartyDisclosure]
-    """vendor_key -> the first named SDK disclosure of one of that vendor's SDKs."""
+    """vendor_key -> the first named SDK disclosure of one of that vendor's SDKs, else the first
+    party that names the vendor only (a company in prose, a list row "SDK" by the company)."""
     searched_for: Mapping[str, tuple[str, ...]]
     """SDK id -> the names looked for in the policy (name and aliases of its signature)."""
     exercises: Mapping[str, Exercise] = field(default_factory=dict)
@@ -257,6 +260,27 @@ def _stance(
     return best
 
 
+def _company_key(name: str) -> str:
+    return re.sub(r"[\s,.\uff0c\u3002]+", "", normalise(name))
+
+
+def _company_vendors(sigs: Sequence[SdkSignature]) -> dict[str, str]:
+    """A company's name as a policy writes it -> the vendor_key of its SDKs: the vendor (Google
+    LLC, Google), the legal name in brackets after it, and a company name the catalogue gives
+    one of its SDKs as an alias (维沃移动通信有限公司)."""
+    found: dict[str, str] = {}
+    for sig in sigs:
+        key = vendor_key(sig.vendor)
+        head, _, bracket = sig.vendor.partition(" (")
+        first = head.split()[0] if head.split() else ""
+        names = [head, first if len(first) >= 4 else "", bracket.rstrip(")")]
+        names += [a for a in sig.policy_names if looks_like_company(a)]
+        for name in names:
+            if name and len(_company_key(name)) >= 2:
+                found.setdefault(_company_key(name), key)
+    return found
+
+
 def build_context(
     scan: ScanResult,
     policy: PolicyAnalysis,
@@ -271,6 +295,14 @@ def build_context(
     for tp in policy.third_parties:
         if tp.sdk_id and tp.sdk_id in vendors and tp.kind != "target":
             named_vendors.setdefault(vendors[tp.sdk_id], tp)
+    companies = _company_vendors(sigs)
+    for tp in policy.third_parties:
+        if tp.sdk_id is None and tp.kind in ("named", "table_row"):
+            for name in (tp.company, tp.name):
+                key = companies.get(_company_key(name)) if name else None
+                if key is not None:
+                    named_vendors.setdefault(key, tp)
+                    break
     generic: dict[str, list[ThirdPartyDisclosure]] = {}
     for tp in policy.third_parties:
         if tp.kind == "generic" and tp.category:

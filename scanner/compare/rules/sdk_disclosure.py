@@ -113,9 +113,13 @@ def _finding(ctx: AuditContext, sdk: SdkDetection) -> Finding:
     elif vendor_tp is not None:
         rule, severity = SDK_VENDOR_ONLY, Severity.LOW
         policy_evidence = vendor_tp.evidence[:3]
+        if vendor_tp.sdk_id:
+            named_as = f"{vendor_tp.name}, for {vendor_tp.sdk_id}"
+        else:  # a company only: a row "SDK" by the company, a company in prose
+            named_as = vendor_tp.company or vendor_tp.name
         message = (
             f"{sdk.name} ({sdk.category}) is {where}; the policy names its vendor "
-            f"({vendor_tp.name}, for {vendor_tp.sdk_id}) but not this SDK."
+            f"({named_as}) but not this SDK."
         )
     elif covering:
         rule = SDK_GENERIC_ONLY
