@@ -312,3 +312,33 @@ def test_cli_error_is_one_line_and_exit_code_2(
     assert main(["policy", source]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and source in err
+
+
+def test_markdown_hard_wrapped_lines_are_one_paragraph_and_a_setext_title_stays_its_line() -> None:
+    from scanner.policy.blocks import markdown_blocks
+
+    text = (
+        "Title of the policy\n"
+        "===================\n"
+        "With your permission we read your\n"
+        "location to show nearby stores\n"
+        "Partners\n"
+        "--------\n"
+        "1. We share crash reports with\n"
+        "   our crash reporting partner.\n"
+        "2.2 支付宝SDK  \n"
+        "应用场景：支付\n"
+        "Each line of this one ends its sentence.\n"
+        "So this line stands alone.\n"
+    )
+    blocks = [(b.kind, b.text) for b in markdown_blocks(text)]
+    assert blocks == [
+        ("heading", "Title of the policy"),
+        ("paragraph", "With your permission we read your location to show nearby stores"),
+        ("heading", "Partners"),
+        ("list_item", "We share crash reports with our crash reporting partner."),
+        ("paragraph", "2.2 支付宝SDK"),
+        ("paragraph", "应用场景：支付"),
+        ("paragraph", "Each line of this one ends its sentence."),
+        ("paragraph", "So this line stands alone."),
+    ]

@@ -273,13 +273,17 @@ def markdown_blocks(text: str) -> list[Block]:
             continue
         flush_table()
         if _MD_RULE.match(raw):
-            if (
-                blocks
-                and blocks[-1].kind == "paragraph"
-                and raw.strip().startswith(("=", "-"))
-                and not reads_like_sentence(blocks[-1].text)
-            ):
-                blocks[-1].kind = "heading"
+            if blocks and blocks[-1].kind == "paragraph" and raw.strip().startswith(("=", "-")):
+                # A setext underline makes the line above it a heading. Under lines joined into
+                # a paragraph, only the last line is: the paragraph above it stays one.
+                parts = joined.get(id(blocks[-1]))
+                last = parts[-1] if parts else blocks[-1].text
+                if not reads_like_sentence(last):
+                    if parts:
+                        parts.pop()
+                        blocks.append(Block("heading", last))
+                    else:
+                        blocks[-1].kind = "heading"
             continue
         heading = _MD_HEADING.match(raw)
         if heading:
@@ -301,7 +305,11 @@ def markdown_blocks(text: str) -> list[Block]:
             and not (joined.get(id(continues)) or [continues.text])[-1].endswith(
                 (*_SENTENCE_END, ":", "：")
             )
-            and (id(continues) in joined or not looks_like_heading(continues.text))
+            and (
+                id(continues) in joined
+                or not looks_like_heading(continues.text)
+                or plain[:1].islower()  # "...we read your / location": a sentence running on
+            )
         ):
             # A line stays a block of its own after a hard line break (two spaces or a backslash
             # at the end of the line before), when it opens a numbered clause (2.2支付宝SDK), and
@@ -366,11 +374,14 @@ def _item_introduces_section(lines: list[str], i: int, indent: int, plain: str) 
     """A list item with no end punctuation followed by a more indented plain paragraph."""
     if plain.endswith(_TERMINAL) or len(plain) > 60:
         return False
+    start = i
     while i < len(lines) and not lines[i].strip():
         i += 1
     if i >= len(lines):
         return False
     nxt = lines[i]
+    if i == start and nxt.lstrip()[:1].islower():
+        return False  # the item's sentence wraps onto the next line ("with / our partner.")
     nxt_indent = len(nxt) - len(nxt.lstrip(" \t"))
     return nxt_indent > indent and _MD_LIST.match(nxt) is None
 
