@@ -224,3 +224,14 @@ def test_a_company_named_in_prose_is_its_sdks_vendor() -> None:
 def test_another_company_named_in_prose_is_not_its_vendor() -> None:
     analysis = _analyse("We send crash reports to Microsoft so that it can group them.")
     assert _rules_for(analysis, "crashlytics") == ["PS101"]
+
+
+def test_the_analysis_keeps_the_operator_for_the_compare_stage() -> None:
+    ours = _analyse("本隐私政策适用于vivo浏览器提供的全部服务。我们会收集您的设备信息。")
+    assert ours.operators == ("vivo浏览器",)
+    scan = _scan(sdks=(_sdk("vivo-push"),))
+    (finding,) = [f for f in audit(scan, ours).findings if f.subject == "vivo-push"]
+    assert finding.severity.value == "info"
+    # A third party's app that only mentions vivo names no operator: a real finding.
+    theirs = _analyse("我们会通过vivo推送服务向您发送通知。")
+    assert theirs.operators == ()

@@ -774,3 +774,24 @@ def test_ps102_names_the_kinds_of_partner_it_quotes_the_sdks_own_kind_first() ->
     assert "disclosure of advertising partners;" in message("ads", "analytics", "advertising")
     # One kind of partner: no list.
     assert "disclosure of analytics partners;" in message("analytics", "analytics")
+
+
+def test_an_sdk_of_the_policys_own_operator_is_reported_for_information_only() -> None:
+    from dataclasses import replace as with_fields
+
+    scan = _scan(sdks=(_sdk("vivo-push"), _sdk("bugly")))
+    policy = with_fields(_policy(), operators=("vivo浏览器",))
+    found = {f.subject: f for f in audit(scan, policy).findings if f.rule.id == "PS101"}
+    # vivo's browser need not list vivo's own push SDK as a third party: information only.
+    assert found["vivo-push"].severity is Severity.INFO
+    assert "made by the policy's own operator (vivo)" in found["vivo-push"].message
+    # Tencent's Bugly is a third party's SDK there: the finding keeps its severity.
+    assert found["bugly"].severity is not Severity.INFO
+    assert "own operator" not in found["bugly"].message
+    # The operator's legal name counts too; a policy that names no operator changes nothing.
+    legal = with_fields(_policy(), operators=("维沃移动通信有限公司",))
+    assert {f.subject: f.severity for f in audit(scan, legal).findings}["vivo-push"] is (
+        Severity.INFO
+    )
+    plain = {f.subject: f.severity for f in audit(scan, _policy()).findings}
+    assert plain["vivo-push"] is not Severity.INFO

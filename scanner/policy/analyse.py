@@ -1312,4 +1312,5 @@ def analyse_policy(
         categories=_disclosures(d),
         third_parties=with_listed_sdks(doc, _third_parties(d, sdks), sdks),
         text=doc.text,
+        operators=operator_names(doc),
     )

@@ -188,6 +188,9 @@ class PolicyAnalysis:
     text: str = field(default="", repr=False, compare=False)
     """The policy's readable text, for rules that look for terms outside the category
     vocabulary (iOS data types, tracking domains); empty for an analysis built by hand."""
+    operators: tuple[str, ...] = ()
+    """The names the policy gives its own operator, as written (scanner.policy.operator):
+    本政策适用于X, 我们(X), "X ("we")". An SDK that operator makes is its own code."""
 
     def disclosure(self, category: str) -> CategoryDisclosure:
         """The disclosure of `category`; KeyError for a category outside the taxonomy."""

@@ -40,6 +40,7 @@ def analysis_to_dict(a: PolicyAnalysis) -> dict[str, Any]:
         "format": a.format,
         "encoding": a.encoding,
         "language": a.language,
+        "operators": list(a.operators),
         "categories": [
             {
                 "category": c.category,

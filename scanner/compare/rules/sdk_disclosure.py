@@ -14,6 +14,7 @@ stay out. An SDK only declared in the manifest (an API key, no code) is reported
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from scanner.compare.model import Finding, Rule, Severity
 from scanner.compare.rules.interface import (
@@ -156,13 +157,44 @@ def _finding(ctx: AuditContext, sdk: SdkDetection) -> Finding:
     )
 
 
+def operator_of(ctx: AuditContext, sdk: SdkDetection) -> str | None:
+    """The policy's own operator, when it makes this SDK (vivo Push in the vivo browser, a
+    Tencent SDK in a Tencent app): its vendor, or a company name the signature gives it, is one
+    of the names the policy gives itself. None for a third party's SDK."""
+    if not ctx.policy.operators:
+        return None
+    from scanner.policy.operator import is_operator
+    from scanner.policy.sdk_lists import looks_like_company
+
+    signature = next((s for s in ctx.signatures if s.id == sdk.sdk_id), None)
+    names = [sdk.vendor.split(" (")[0], vendor_key(sdk.vendor)]
+    if signature is not None:
+        names += [a for a in signature.policy_names if looks_like_company(a)]
+    for name in names:
+        if len(name) >= 3 and is_operator(name, ctx.policy.operators):
+            return name
+    return None
+
+
 def check(ctx: AuditContext) -> Iterator[Finding]:
     for sdk in ctx.scan.sdks:
         if sdk.status not in (SdkStatus.PRESENT, SdkStatus.DECLARED):
             continue  # a stub holds no code that could process anything
         if ctx.policy.names_sdk(sdk.sdk_id) or not processes_personal_data(ctx, sdk):
             continue
-        yield _finding(ctx, sdk)
+        finding = _finding(ctx, sdk)
+        own = operator_of(ctx, sdk)
+        if own is not None:
+            # The operator's own SDK is no third party: the policy need not list it as one
+            # (its data practices still need disclosing, which the category rules check).
+            finding = replace(
+                finding,
+                severity=Severity.INFO,
+                message=finding.message
+                + f" It is made by the policy's own operator ({own}): first-party code, not a"
+                " third party, so it is reported for information only.",
+            )
+        yield finding
 
 
 UNIT = RuleUnit((UNDISCLOSED_SDK, SDK_GENERIC_ONLY, SDK_VENDOR_ONLY), check)
