@@ -497,41 +497,85 @@ def _scan_forked_job(index: int) -> set[CallSiteUse] | DexFormatError:
     return _scan_dex_job((name, data, plan))
 
 
+def _shares(todo: Sequence[tuple[str, bytes]], processes: int) -> list[list[int]]:
+    """Indexes into `todo` (biggest first) for each of `processes`, each unit going to the one
+    with the fewest bytes so far: share 0, the biggest unit's, is the calling process's."""
+    loads = [0] * processes
+    shares: list[list[int]] = [[] for _ in range(processes)]
+    for index, (_name, data) in enumerate(todo):
+        least = loads.index(min(loads))
+        shares[least].append(index)
+        loads[least] += len(data)
+    return shares
+
+
 def _scan_in_workers(
     todo: list[tuple[str, bytes]], plan: _Plan, jobs: int
 ) -> list[set[CallSiteUse] | DexFormatError]:
-    """Each dex in a worker process. Where fork exists the workers inherit the bytes; elsewhere
-    they are pickled to them."""
+    """The dex files split over `jobs` processes: this one scans its share while `jobs - 1`
+    workers scan the rest (it would only wait for them otherwise, and each worker costs a fork
+    and a result to pickle back). Where fork exists the workers inherit the bytes; elsewhere
+    they are pickled to them. Results come back in `todo` order."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    workers = min(jobs, len(todo))
+    processes = min(jobs, len(todo))
+    own, *others = _shares(todo, processes)
+    theirs = [i for share in others for i in share]
+    workers = max(1, min(processes - 1, len(theirs)))
     if "fork" not in multiprocessing.get_all_start_methods():
         pool = ProcessPoolExecutor(max_workers=workers)
-        return _collect(pool, lambda: [pool.submit(_scan_dex_job, (n, d, plan)) for n, d in todo])
+        return _collect(
+            pool,
+            lambda: [(i, pool.submit(_scan_dex_job, (*todo[i], plan))) for i in theirs],
+            [(i, todo[i], plan) for i in own],
+            len(todo),
+        )
     global _FORKED
     _FORKED = (todo, plan)
     try:
         pool = ProcessPoolExecutor(
             max_workers=workers, mp_context=multiprocessing.get_context("fork")
         )
-        return _collect(pool, lambda: [pool.submit(_scan_forked_job, i) for i in range(len(todo))])
+        return _collect(
+            pool,
+            lambda: [(i, pool.submit(_scan_forked_job, i)) for i in theirs],
+            [(i, todo[i], plan) for i in own],
+            len(todo),
+        )
     finally:
         _FORKED = None
 
 
 def _collect(
-    pool: ProcessPoolExecutor, submit: Callable[[], list[Future[set[CallSiteUse] | DexFormatError]]]
+    pool: ProcessPoolExecutor,
+    submit: Callable[[], list[tuple[int, Future[set[CallSiteUse] | DexFormatError]]]],
+    own: list[tuple[int, tuple[str, bytes], _Plan]],
+    count: int,
 ) -> list[set[CallSiteUse] | DexFormatError]:
-    """Start the workers with the time budget held (it must not fire inside a fork), then wait
-    for their results, which the budget may interrupt."""
+    """Start the workers with the time budget held (it must not fire inside a fork), scan this
+    process's own share, then wait for the workers' results; the budget may interrupt both.
+
+    The objects alive at the fork are frozen out of the collector meanwhile: a worker's first
+    full collection would otherwise walk (and so copy, page by page) everything it inherited."""
+    import gc
+
+    results: dict[int, set[CallSiteUse] | DexFormatError] = {}
     try:
         with budget_held():
-            futures = submit()
-        return [f.result() for f in futures]
+            gc.freeze()
+            try:
+                futures = submit()
+            finally:
+                gc.unfreeze()
+        for index, (name, data), plan in own:
+            results[index] = _scan_dex_job((name, data, plan))
+        for index, future in futures:
+            results[index] = future.result()
     finally:
         with budget_held():
             pool.shutdown(wait=True, cancel_futures=True)
+    return [results[index] for index in range(count)]
 
 
 AUTO_MAX_JOBS = 2
