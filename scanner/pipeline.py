@@ -68,12 +68,13 @@ class AppOutcome:
 def load_signatures(extra: Sequence[Path] = ()) -> SignatureSet:
     """Built-in SDK signatures plus any εxodus-format files given with --signatures."""
     from scanner.signatures.catalog import builtin_sdks
-    from scanner.signatures.exodus import load_exodus
 
     sigs = list(builtin_sdks())
     names = ["builtin"]
     notes = []
     for path in extra:
+        from scanner.signatures.exodus import load_exodus
+
         imported = load_exodus(path, sigs)
         sigs.extend(imported.signatures)
         names.append(f"exodus:{path.name}")
@@ -193,7 +194,6 @@ def run(
 ) -> Iterator[AppOutcome]:
     """Scan and audit every target in turn; a failed app becomes a failed outcome."""
     from scanner.compare import audit
-    from scanner.compare.baseline import apply_baseline
 
     shared = prepared or prepare(settings, step)
     for target in targets:
@@ -213,5 +213,7 @@ def run(
             yield AppOutcome(target, error=exc)
             continue
         if shared.accepted is not None:
+            from scanner.compare.baseline import apply_baseline
+
             outcome = apply_baseline(outcome, shared.accepted)
         yield AppOutcome(target, audit=outcome)

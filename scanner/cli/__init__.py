@@ -9,7 +9,6 @@ start-up stays cheap.
 from __future__ import annotations
 
 import sys
-import traceback
 from collections.abc import Sequence
 
 import click
@@ -60,11 +59,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(ExitCode.INPUT_ERROR)
     except ScanError as exc:
         if debug:
+            import traceback  # 5 ms of start-up (tokenize, linecache) a clean run never needs
+
             traceback.print_exc()
         click.echo(f"privacy-scan: error: {exc.source}: {exc.message}", err=True)
         return int(ExitCode.INPUT_ERROR)
     except Exception as exc:
         if debug:
+            import traceback
+
             traceback.print_exc()
         click.echo(
             f"privacy-scan: internal error: {type(exc).__name__}: {exc} (rerun with --debug and "

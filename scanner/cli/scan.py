@@ -136,13 +136,14 @@ def _report(
     console: Any,
     with_policy: bool,
 ) -> ExitCode:
-    from scanner.compare.baseline import baseline_document
     from scanner.report.formats import render
 
     for fmt, path in settings.outputs:
         text = render(fmt, outcome, generated_at, settings.fail_on)
         write_atomic(_output_path(path, target, batch), text)
     if settings.write_baseline is not None:
+        from scanner.compare.baseline import baseline_document
+
         write_atomic(
             _output_path(settings.write_baseline, target, batch),
             json.dumps(baseline_document(outcome), indent=2, ensure_ascii=False) + "\n",
