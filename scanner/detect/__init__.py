@@ -8,7 +8,7 @@ from dataclasses import replace
 from scanner.detect.namespace import own_namespaces
 from scanner.detect.ownership import OwnerIndex, assign_owners
 from scanner.detect.permissions import classify_permissions, mark_dormant
-from scanner.detect.sdks import SdkIndex, detect_sdks
+from scanner.detect.sdks import SdkIndex, classes_by_package, detect_sdks
 from scanner.detect.startup import detect_startup
 from scanner.detect.unidentified import find_unidentified
 from scanner.extract import CodeBytes
@@ -164,15 +164,16 @@ def detect(
         )
     if warnings:
         inv = replace(inv, warnings=inv.warnings + tuple(warnings))
+    by_package = classes_by_package(inv.class_names)  # once, for the SDK and unidentified passes
     return ScanResult(
         inventory=inv,
         permissions=permissions,
         startup=startup,
-        sdks=detect_sdks(inv, index, call_sites),
+        sdks=detect_sdks(inv, index, call_sites, by_package),
         capabilities=capability_uses(caps, permissions, startup, call_sites),
         signature_sets=signature_sets,
         call_sites=call_sites,
         code_analysed=code is not None,
         own_namespaces=own,
-        unidentified=find_unidentified(inv, index, libraries, own),
+        unidentified=find_unidentified(inv, index, libraries, own, by_package),
     )
