@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import click
 
-from scanner import __version__
+from scanner import __version__, collect_less
 from scanner.cli.batch import batch_command, report_command
 from scanner.cli.diff import diff_command
 from scanner.cli.policy import policy_command
@@ -79,4 +79,5 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def entry_point() -> None:
+    collect_less()  # the console script imports this module first; `python -m scanner` did it
     sys.exit(main())
