@@ -48,3 +48,10 @@ def _umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
+
+
+def write_cache_file(path: Path, text: str) -> None:
+    """Write a cache file of privacy-scan's own (the parsed signature catalogue, never anything
+    from an app), creating its folder; raises OSError or OutputError, which callers ignore."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, text)
