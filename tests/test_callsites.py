@@ -277,6 +277,28 @@ def test_several_units_and_parallel_jobs_agree(monkeypatch: pytest.MonkeyPatch) 
     assert find_call_sites(units, CAPS, jobs=2) == serial
 
 
+def test_a_scan_begun_in_workers_finishes_as_find_call_sites_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    good = [
+        (f"classes{i or ''}.dex", _one_class(MethodSpec(f"m{i}", code=_read_clip)))
+        for i in range(3)
+    ]
+    bad = ("classes9.dex", good[0][1][:0x90])
+    units = [*good, bad]
+    serial_errors: list[str] = []
+    serial = find_call_sites(units, CAPS, jobs=1, errors=serial_errors)
+    assert len(serial) == 3 and len(serial_errors) == 1
+    monkeypatch.setattr(callsites, "PARALLEL_MIN_BYTES", 0)
+    errors: list[str] = []
+    with callsites.scanning(units, CAPS, jobs=2, errors=errors) as finish:
+        assert errors == []  # nothing is gathered before finish() is called
+        assert finish() == serial
+    assert errors == serial_errors
+    with callsites.scanning(units, CAPS, jobs=2) as _finish:
+        pass  # left without finishing: the workers are shut down, nothing is raised
+
+
 def test_malformed_unit_is_reported_and_others_still_scanned() -> None:
     good = ("classes.dex", _one_class(MethodSpec("m", code=_read_clip)))
     bad_bytes = bytearray(good[1])

@@ -39,7 +39,8 @@ from __future__ import annotations
 import bisect
 import re
 import struct
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -509,73 +510,70 @@ def _shares(todo: Sequence[tuple[str, bytes]], processes: int) -> list[list[int]
     return shares
 
 
-def _scan_in_workers(
+@contextmanager
+def _workers(
     todo: list[tuple[str, bytes]], plan: _Plan, jobs: int
-) -> list[set[CallSiteUse] | DexFormatError]:
-    """The dex files split over `jobs` processes: this one scans its share while `jobs - 1`
-    workers scan the rest (it would only wait for them otherwise, and each worker costs a fork
-    and a result to pickle back). Where fork exists the workers inherit the bytes; elsewhere
-    they are pickled to them. Results come back in `todo` order."""
+) -> Iterator[Callable[[], list[set[CallSiteUse] | DexFormatError]]]:
+    """The dex files split over `jobs` processes: `jobs - 1` workers start scanning theirs at
+    once, and the function yielded scans this process's share (it would only wait for them
+    otherwise, and each worker costs a fork and a result to pickle back), then gathers theirs.
+    Where fork exists the workers inherit the bytes; elsewhere they are pickled to them.
+    Results come back in `todo` order; leaving the block shuts the workers down."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    global _FORKED
     processes = min(jobs, len(todo))
     own, *others = _shares(todo, processes)
     theirs = [i for share in others for i in share]
     workers = max(1, min(processes - 1, len(theirs)))
-    if "fork" not in multiprocessing.get_all_start_methods():
-        pool = ProcessPoolExecutor(max_workers=workers)
-        return _collect(
-            pool,
-            lambda: [(i, pool.submit(_scan_dex_job, (*todo[i], plan))) for i in theirs],
-            [(i, todo[i], plan) for i in own],
-            len(todo),
-        )
-    global _FORKED
-    _FORKED = (todo, plan)
-    try:
+    forking = "fork" in multiprocessing.get_all_start_methods()
+    if forking:
+        _FORKED = (todo, plan)
         pool = ProcessPoolExecutor(
             max_workers=workers, mp_context=multiprocessing.get_context("fork")
         )
-        return _collect(
-            pool,
-            lambda: [(i, pool.submit(_scan_forked_job, i)) for i in theirs],
-            [(i, todo[i], plan) for i in own],
-            len(todo),
-        )
+    else:
+        pool = ProcessPoolExecutor(max_workers=workers)
+    try:
+        futures = _submit(pool, todo, plan, theirs, forking)
+
+        def finish() -> list[set[CallSiteUse] | DexFormatError]:
+            results: dict[int, set[CallSiteUse] | DexFormatError] = {}
+            for index in own:
+                results[index] = _scan_dex_job((*todo[index], plan))
+            for index, future in futures:
+                results[index] = future.result()
+            return [results[index] for index in range(len(todo))]
+
+        yield finish
     finally:
+        with budget_held():
+            pool.shutdown(wait=True, cancel_futures=True)
         _FORKED = None
 
 
-def _collect(
+def _submit(
     pool: ProcessPoolExecutor,
-    submit: Callable[[], list[tuple[int, Future[set[CallSiteUse] | DexFormatError]]]],
-    own: list[tuple[int, tuple[str, bytes], _Plan]],
-    count: int,
-) -> list[set[CallSiteUse] | DexFormatError]:
-    """Start the workers with the time budget held (it must not fire inside a fork), scan this
-    process's own share, then wait for the workers' results; the budget may interrupt both.
+    todo: list[tuple[str, bytes]],
+    plan: _Plan,
+    indexes: list[int],
+    forking: bool,
+) -> list[tuple[int, Future[set[CallSiteUse] | DexFormatError]]]:
+    """Start the workers with the time budget held (it must not fire inside a fork).
 
     The objects alive at the fork are frozen out of the collector meanwhile: a worker's first
     full collection would otherwise walk (and so copy, page by page) everything it inherited."""
     import gc
 
-    results: dict[int, set[CallSiteUse] | DexFormatError] = {}
-    try:
-        with budget_held():
-            gc.freeze()
-            try:
-                futures = submit()
-            finally:
-                gc.unfreeze()
-        for index, (name, data), plan in own:
-            results[index] = _scan_dex_job((name, data, plan))
-        for index, future in futures:
-            results[index] = future.result()
-    finally:
-        with budget_held():
-            pool.shutdown(wait=True, cancel_futures=True)
-    return [results[index] for index in range(count)]
+    with budget_held():
+        gc.freeze()
+        try:
+            if forking:
+                return [(i, pool.submit(_scan_forked_job, i)) for i in indexes]
+            return [(i, pool.submit(_scan_dex_job, (*todo[i], plan))) for i in indexes]
+        finally:
+            gc.unfreeze()
 
 
 AUTO_MAX_JOBS = 2
@@ -605,16 +603,36 @@ def find_call_sites(
     or when `errors` is a list, is reported there ("classes2.dex: ...") and skipped. Sorted,
     one entry per (caller, API, kind).
     """
+    with scanning(units, caps, jobs, errors) as finish:
+        return finish()
+
+
+@contextmanager
+def scanning(
+    units: Iterable[tuple[str, bytes]],
+    caps: Sequence[Capability],
+    jobs: int | None = None,
+    errors: list[str] | None = None,
+) -> Iterator[Callable[[], tuple[CallSiteUse, ...]]]:
+    """`find_call_sites` begun: worker processes (if any) start on entering the block, and the
+    function yielded finishes the scan and returns what `find_call_sites` would. Work done in
+    the block before calling it runs while the workers scan; leaving the block stops them."""
     plan = _plan(caps)
     todo = sorted(units, key=lambda u: -len(u[1]))  # biggest first keeps the workers busy
     if jobs is None:
         jobs = auto_jobs(todo)
-    found: set[CallSiteUse] = set()
     parallel = jobs > 1 and len(todo) > 1 and sum(len(d) for _, d in todo) >= PARALLEL_MIN_BYTES
-    if parallel:
-        results = _scan_in_workers(todo, plan, jobs)
-    else:
-        results = [_scan_dex_job((n, d, plan)) for n, d in todo]
+    if not parallel:
+        yield lambda: _gathered([_scan_dex_job((n, d, plan)) for n, d in todo], errors)
+        return
+    with _workers(todo, plan, jobs) as results:
+        yield lambda: _gathered(results(), errors)
+
+
+def _gathered(
+    results: Iterable[set[CallSiteUse] | DexFormatError], errors: list[str] | None
+) -> tuple[CallSiteUse, ...]:
+    found: set[CallSiteUse] = set()
     for result in results:
         if isinstance(result, DexFormatError):
             if errors is None:
