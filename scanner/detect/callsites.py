@@ -500,14 +500,15 @@ def _scan_forked_job(index: int) -> set[CallSiteUse] | DexFormatError:
 
 def _shares(todo: Sequence[tuple[str, bytes]], processes: int) -> list[list[int]]:
     """Indexes into `todo` (biggest first) for each of `processes`, each unit going to the one
-    with the fewest bytes so far: share 0, the biggest unit's, is the calling process's."""
+    with the fewest bytes so far; the lightest share comes first: it is the calling process's,
+    which also has the rest of the detect stage to do while the workers scan."""
     loads = [0] * processes
     shares: list[list[int]] = [[] for _ in range(processes)]
     for index, (_name, data) in enumerate(todo):
         least = loads.index(min(loads))
         shares[least].append(index)
         loads[least] += len(data)
-    return shares
+    return sorted(shares, key=lambda share: sum(len(todo[i][1]) for i in share))
 
 
 @contextmanager
