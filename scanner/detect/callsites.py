@@ -78,7 +78,8 @@ _Caller = tuple[str, str, str]
 """(dotted class, method name, JVM descriptor) of the method holding a call site."""
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future, ProcessPoolExecutor
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
 
 
 def _site(
@@ -490,12 +491,8 @@ _FORKED: tuple[list[tuple[str, bytes]], _Plan] | None = None
 """The units and plan a forked worker reads: set before the workers fork, so the dex bytes are
 shared copy-on-write instead of being pickled to each worker."""
 
-
-def _scan_forked_job(index: int) -> set[CallSiteUse] | DexFormatError:
-    assert _FORKED is not None
-    units, plan = _FORKED
-    name, data = units[index]
-    return _scan_dex_job((name, data, plan))
+_Result = set[CallSiteUse] | DexFormatError
+_Finish = Callable[[], list[_Result]]
 
 
 def _shares(todo: Sequence[tuple[str, bytes]], processes: int) -> list[list[int]]:
@@ -512,69 +509,120 @@ def _shares(todo: Sequence[tuple[str, bytes]], processes: int) -> list[list[int]
 
 
 @contextmanager
-def _workers(
-    todo: list[tuple[str, bytes]], plan: _Plan, jobs: int
-) -> Iterator[Callable[[], list[set[CallSiteUse] | DexFormatError]]]:
+def _workers(todo: list[tuple[str, bytes]], plan: _Plan, jobs: int) -> Iterator[_Finish]:
     """The dex files split over `jobs` processes: `jobs - 1` workers start scanning theirs at
     once, and the function yielded scans this process's share (it would only wait for them
     otherwise, and each worker costs a fork and a result to pickle back), then gathers theirs.
     Where fork exists the workers inherit the bytes; elsewhere they are pickled to them.
-    Results come back in `todo` order; leaving the block shuts the workers down."""
+    Results come back in `todo` order; leaving the block stops the workers."""
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
-    global _FORKED
-    processes = min(jobs, len(todo))
-    own, *others = _shares(todo, processes)
-    theirs = [i for share in others for i in share]
-    workers = max(1, min(processes - 1, len(theirs)))
-    forking = "fork" in multiprocessing.get_all_start_methods()
-    if forking:
-        _FORKED = (todo, plan)
-        pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context("fork")
-        )
-    else:
-        pool = ProcessPoolExecutor(max_workers=workers)
-    try:
-        futures = _submit(pool, todo, plan, theirs, forking)
+    own, *others = _shares(todo, min(jobs, len(todo)))
+    started = (
+        _forked_workers(todo, plan, others)
+        if "fork" in multiprocessing.get_all_start_methods()
+        else _pooled_workers(todo, plan, others)
+    )
+    with started as theirs:
 
-        def finish() -> list[set[CallSiteUse] | DexFormatError]:
-            results: dict[int, set[CallSiteUse] | DexFormatError] = {}
-            for index in own:
-                results[index] = _scan_dex_job((*todo[index], plan))
-            for index, future in futures:
-                results[index] = future.result()
+        def finish() -> list[_Result]:
+            results = {index: _scan_dex_job((*todo[index], plan)) for index in own}
+            results.update(theirs())
             return [results[index] for index in range(len(todo))]
 
         yield finish
+
+
+def _forked_share(indexes: list[int], conn: Connection) -> None:
+    """A forked worker: scan its share of the inherited units and send the results back."""
+    assert _FORKED is not None
+    units, plan = _FORKED
+    try:
+        reply: tuple[str, object] = ("ok", [(i, _scan_dex_job((*units[i], plan))) for i in indexes])
+    except BaseException as exc:  # re-raised in the scanning process, as a pool would
+        reply = ("error", exc)
+    try:
+        conn.send(reply)
+    except Exception as exc:  # the exception itself would not pickle
+        conn.send(("error", RuntimeError(f"call-site worker failed: {exc!r}")))
+    conn.close()
+
+
+@contextmanager
+def _forked_workers(
+    todo: list[tuple[str, bytes]], plan: _Plan, shares: list[list[int]]
+) -> Iterator[Callable[[], dict[int, _Result]]]:
+    """One forked process per share, each sending its results down a pipe. A process and a pipe
+    rather than a ProcessPoolExecutor: concurrent.futures alone took 9-11 ms to import, before
+    the fork, on the critical path of every large scan."""
+    import gc
+    import multiprocessing
+
+    global _FORKED
+    context = multiprocessing.get_context("fork")
+    children: list[tuple[BaseProcess, Connection]] = []
+    gathered = False
+    _FORKED = (todo, plan)
+    try:
+        # The time budget must not fire inside a fork. The objects alive at the fork are frozen
+        # out of the collector meanwhile: a worker's first full collection would otherwise walk
+        # (and so copy, page by page) everything it inherited.
+        with budget_held():
+            gc.freeze()
+            try:
+                for share in shares:
+                    receive, send = context.Pipe(duplex=False)
+                    worker = context.Process(target=_forked_share, args=(share, send), daemon=True)
+                    children.append((worker, receive))
+                    worker.start()
+                    send.close()
+            finally:
+                gc.unfreeze()
+
+        def theirs() -> dict[int, _Result]:
+            nonlocal gathered
+            results: dict[int, _Result] = {}
+            for child, receive in children:
+                try:
+                    status, value = receive.recv()
+                except EOFError:
+                    child.join()
+                    raise RuntimeError(
+                        f"a call-site worker ended without a result (exit code {child.exitcode})"
+                    ) from None
+                if status != "ok":
+                    raise value
+                results.update(value)
+            gathered = True
+            return results
+
+        yield theirs
     finally:
         with budget_held():
-            pool.shutdown(wait=True, cancel_futures=True)
+            for child, receive in children:
+                if not gathered and child.is_alive():
+                    child.terminate()  # abandoned (an error, the budget): do not wait for it
+                child.join()
+                receive.close()
         _FORKED = None
 
 
-def _submit(
-    pool: ProcessPoolExecutor,
-    todo: list[tuple[str, bytes]],
-    plan: _Plan,
-    indexes: list[int],
-    forking: bool,
-) -> list[tuple[int, Future[set[CallSiteUse] | DexFormatError]]]:
-    """Start the workers with the time budget held (it must not fire inside a fork).
+@contextmanager
+def _pooled_workers(
+    todo: list[tuple[str, bytes]], plan: _Plan, shares: list[list[int]]
+) -> Iterator[Callable[[], dict[int, _Result]]]:
+    """Where fork does not exist: a pool of one process per share, the units pickled to it."""
+    from concurrent.futures import ProcessPoolExecutor
 
-    The objects alive at the fork are frozen out of the collector meanwhile: a worker's first
-    full collection would otherwise walk (and so copy, page by page) everything it inherited."""
-    import gc
-
-    with budget_held():
-        gc.freeze()
-        try:
-            if forking:
-                return [(i, pool.submit(_scan_forked_job, i)) for i in indexes]
-            return [(i, pool.submit(_scan_dex_job, (*todo[i], plan))) for i in indexes]
-        finally:
-            gc.unfreeze()
+    indexes = [i for share in shares for i in share]
+    pool = ProcessPoolExecutor(max_workers=len(shares))
+    try:
+        with budget_held():  # it must not fire while the pool starts its processes
+            futures = [(i, pool.submit(_scan_dex_job, (*todo[i], plan))) for i in indexes]
+        yield lambda: {i: future.result() for i, future in futures}
+    finally:
+        with budget_held():
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 AUTO_MAX_JOBS = 2
