@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import zipfile
 from pathlib import Path
 
@@ -227,6 +228,25 @@ def test_an_inflate_limit_on_a_dex_read_ahead_stops_the_app_at_that_dex(tmp_path
         extract_app(_three_dex(tmp_path, bomb, first=b"dex\n035\x00" + b"\xff" * 200), limits)
     with pytest.raises(LimitExceeded, match=r"'classes\.dex' inflates past"):
         extract_app(_three_dex(tmp_path, b"dex\n035\x00", first=bomb), limits)
+
+
+def test_a_digest_started_early_is_the_one_reported(tmp_path: Path) -> None:
+    from scanner.extract import start_digest
+    from scanner.pipeline import run
+    from scanner.settings import resolve
+
+    path = sample_apk("plain-notes")
+    expected = (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_size)
+    ident = extract_app(path, digest=start_digest(path)).inventory.identity
+    assert (ident.sha256, ident.size) == expected
+    # Listed twice with one early digest: each is used once, the second app hashes itself.
+    outcomes = list(run([path, path], resolve({}, tmp_path), digests={path: start_digest(path)}))
+    assert [(o.audit.scan.inventory.identity.sha256 if o.audit else None) for o in outcomes] == [
+        expected[0],
+        expected[0],
+    ]
+    with pytest.raises(AppInputError, match="no such file"):
+        extract_app(tmp_path / "gone.apk", digest=start_digest(tmp_path / "gone.apk"))
 
 
 # ---------------------------------------------------------------- format readers
