@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from scanner.errors import ScanError
@@ -25,6 +24,8 @@ def write_atomic(path: Path, text: str) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
+    import tempfile  # 3 ms of start-up that a scan writing no file does not pay
+
     folder = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
@@ -47,3 +48,10 @@ def _umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
+
+
+def write_cache_file(path: Path, text: str) -> None:
+    """Write a cache file of privacy-scan's own (the parsed signature catalogue, never anything
+    from an app), creating its folder; raises OSError or OutputError, which callers ignore."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, text)

@@ -20,6 +20,7 @@ from scanner.limits import MAX_BATCH
 if TYPE_CHECKING:
     from scanner.compare.baseline import AcceptedFinding
     from scanner.compare.model import AuditResult
+    from scanner.extract import Digest
     from scanner.extract.archive import Limits
     from scanner.model import ScanResult
     from scanner.policy.model import PolicyAnalysis
@@ -68,12 +69,13 @@ class AppOutcome:
 def load_signatures(extra: Sequence[Path] = ()) -> SignatureSet:
     """Built-in SDK signatures plus any εxodus-format files given with --signatures."""
     from scanner.signatures.catalog import builtin_sdks
-    from scanner.signatures.exodus import load_exodus
 
     sigs = list(builtin_sdks())
     names = ["builtin"]
     notes = []
     for path in extra:
+        from scanner.signatures.exodus import load_exodus
+
         imported = load_exodus(path, sigs)
         sigs.extend(imported.signatures)
         names.append(f"exodus:{path.name}")
@@ -91,14 +93,16 @@ def scan_app(
     limits: Limits | None = None,
     code: bool = True,
     jobs: int | None = None,
+    digest: Digest | None = None,
 ) -> ScanResult:
-    """Scan one app binary: manifest, SDKs and (unless code=False) sensitive call sites."""
+    """Scan one app binary: manifest, SDKs and (unless code=False) sensitive call sites.
+    `digest` is the app's hashing, when the caller started it (`scanner.extract.start_digest`)."""
     from scanner.detect import detect
     from scanner.extract import extract_app
     from scanner.extract.archive import DEFAULT_LIMITS
 
     sigset = signatures or load_signatures()
-    extracted = extract_app(path, limits or DEFAULT_LIMITS, keep_code=code)
+    extracted = extract_app(path, limits or DEFAULT_LIMITS, keep_code=code, digest=digest)
     return detect(
         extracted.inventory,
         sigset.signatures,
@@ -190,17 +194,23 @@ def run(
     settings: Settings,
     prepared: Prepared | None = None,
     step: Step = lambda _msg: nullcontext(),
+    digests: dict[Path, Digest] | None = None,
 ) -> Iterator[AppOutcome]:
-    """Scan and audit every target in turn; a failed app becomes a failed outcome."""
+    """Scan and audit every target in turn; a failed app becomes a failed outcome. `digests`
+    holds hashings the caller started early (`scanner.extract.start_digest`), each used once."""
     from scanner.compare import audit
-    from scanner.compare.baseline import apply_baseline
 
     shared = prepared or prepare(settings, step)
+    early = dict(digests or {})
     for target in targets:
         try:
             with step(f"Scanning {target.name}…"), time_budget(settings.timeout):
                 result = scan_app(
-                    target, shared.signatures, code=not settings.no_code, jobs=settings.jobs
+                    target,
+                    shared.signatures,
+                    code=not settings.no_code,
+                    jobs=settings.jobs,
+                    digest=early.pop(target, None),
                 )
                 outcome = audit(result, shared.policy, shared.signatures.signatures)
         except TimeBudgetExceeded as exc:
@@ -213,5 +223,7 @@ def run(
             yield AppOutcome(target, error=exc)
             continue
         if shared.accepted is not None:
+            from scanner.compare.baseline import apply_baseline
+
             outcome = apply_baseline(outcome, shared.accepted)
         yield AppOutcome(target, audit=outcome)

@@ -9,7 +9,6 @@ here and one field of `Settings`; an output format brings its own option through
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -137,6 +136,8 @@ def load_config(folder: Path) -> tuple[dict[str, Any], Path | None]:
         path = folder / name
         if not path.is_file():
             continue
+        import tomllib  # only when a configuration file is there to read
+
         try:
             doc: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -275,6 +276,66 @@ def test_several_units_and_parallel_jobs_agree(monkeypatch: pytest.MonkeyPatch) 
     assert [s.code_unit for s in serial] == ["classes.dex", "classes1.dex", "classes2.dex"]
     monkeypatch.setattr(callsites, "PARALLEL_MIN_BYTES", 0)
     assert find_call_sites(units, CAPS, jobs=2) == serial
+
+
+def test_a_scan_begun_in_workers_finishes_as_find_call_sites_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    good = [
+        (f"classes{i or ''}.dex", _one_class(MethodSpec(f"m{i}", code=_read_clip)))
+        for i in range(3)
+    ]
+    bad = ("classes9.dex", good[0][1][:0x90])
+    units = [*good, bad]
+    serial_errors: list[str] = []
+    serial = find_call_sites(units, CAPS, jobs=1, errors=serial_errors)
+    assert len(serial) == 3 and len(serial_errors) == 1
+    monkeypatch.setattr(callsites, "PARALLEL_MIN_BYTES", 0)
+    errors: list[str] = []
+    with callsites.scanning(units, CAPS, jobs=2, errors=errors) as finish:
+        assert errors == []  # nothing is gathered before finish() is called
+        assert finish() == serial
+    assert errors == serial_errors
+    with callsites.scanning(units, CAPS, jobs=2) as _finish:
+        pass  # left without finishing: the workers are shut down, nothing is raised
+
+
+def _failing_in_workers(monkeypatch: pytest.MonkeyPatch, fail: Callable[[], None]) -> None:
+    """`fail` runs instead of the scan of any unit, but only in a worker process."""
+    parent = os.getpid()
+    real = callsites._scan_dex
+
+    def scan(name: str, data: bytes, plan: object) -> object:
+        if os.getpid() != parent:
+            fail()
+        return real(name, data, plan)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(callsites, "_scan_dex", scan)
+    monkeypatch.setattr(callsites, "PARALLEL_MIN_BYTES", 0)
+
+
+def _two_units() -> list[tuple[str, bytes]]:
+    return [
+        (f"classes{i or ''}.dex", _one_class(MethodSpec(f"m{i}", code=_read_clip)))
+        for i in range(2)
+    ]
+
+
+def test_an_error_in_a_worker_is_raised_in_the_scanning_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def fail() -> None:
+        raise LookupError("broken in the worker")
+
+    _failing_in_workers(monkeypatch, fail)
+    with pytest.raises(LookupError, match="broken in the worker"):
+        find_call_sites(_two_units(), CAPS, jobs=2)
+
+
+def test_a_worker_that_dies_is_an_error_not_a_hang(monkeypatch: pytest.MonkeyPatch) -> None:
+    _failing_in_workers(monkeypatch, lambda: os._exit(7))
+    with pytest.raises(RuntimeError, match="exit code 7"):
+        find_call_sites(_two_units(), CAPS, jobs=2)
 
 
 def test_malformed_unit_is_reported_and_others_still_scanned() -> None:

@@ -26,6 +26,7 @@ from scanner.extract.dex import (
     DexFormatError,
     InvokeArgs,
     ObjectValue,
+    descriptor_to_class_name,
     invoke_arguments,
     read_class_names,
 )
@@ -412,6 +413,37 @@ def test_class_names_and_lookups_by_value() -> None:
     assert dex.proto_descriptor(dex.method_id(methods[0])[1]) == "()Landroid/content/ClipData;"
     assert dex.string_index("read") is not None
     assert dex.string_index("reae") is None
+
+
+def _class_names_one_by_one(dex: DexFile) -> tuple[str, ...]:
+    return tuple(descriptor_to_class_name(dex.type_descriptor(t)) for t in dex.class_def_type_ids)
+
+
+def test_class_names_beyond_the_usual_entry_take_the_full_decoder() -> None:
+    # `class_names` decodes a one-byte-length UTF-8 name inline; a name of over 127 UTF-16
+    # units (a two-byte uleb128 length) and a MUTF-8 surrogate pair must still come out whole.
+    long_name = "Lcom/example/" + "Q" * 200 + ";"
+    surrogates = "Lcom/example/Smile\ud83d\ude00;"
+    dex = DexFile(build_dex([ClassSpec(long_name), ClassSpec(surrogates), ClassSpec("Lp/A;")]))
+    assert dex.class_names == ("com.example." + "Q" * 200, "com.example.Smile\U0001f600", "p.A")
+    assert dex.class_names == _class_names_one_by_one(DexFile(dex.data))
+
+
+def test_class_names_agree_with_the_per_id_methods_on_hostile_bytes() -> None:
+    """Same names, or the same DexFormatError, as decoding each class_def through
+    `type_descriptor`, for every mutation of a small dex."""
+    checked = 0
+    for label, data in _mutations(simple_dex()):
+        try:
+            expected = _class_names_one_by_one(DexFile(data))
+        except DexFormatError as exc:
+            with pytest.raises(DexFormatError) as raised:
+                DexFile(data).class_names  # noqa: B018 - the property parses the class table
+            assert str(raised.value) == str(exc), label
+            continue
+        assert DexFile(data).class_names == expected, label
+        checked += 1
+    assert checked > 100
 
 
 def test_string_lookup_uses_utf16_order() -> None:

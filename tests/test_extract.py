@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import zipfile
 from pathlib import Path
 
@@ -191,6 +192,61 @@ def test_malformed_dex_is_a_warning_not_a_crash(tmp_path: Path) -> None:
     inv = extract_app(path).inventory
     assert inv.class_names == ()
     assert any("classes.dex" in w for w in inv.warnings)
+
+
+def _three_dex(tmp_path: Path, middle: bytes, first: bytes | None = None) -> Path:
+    """shopping-demo with its two dex files as classes.dex and classes3.dex and `middle` as
+    classes2.dex (stored, so a bomb inflates to its full size)."""
+    with zipfile.ZipFile(sample_apk("shopping-demo")) as zin:
+        entries = {i.filename: zin.read(i.filename) for i in zin.infolist()}
+    dex1, dex2 = entries.pop("classes.dex"), entries.pop("classes2.dex")
+    entries.update(
+        {
+            "classes.dex": dex1 if first is None else first,
+            "classes2.dex": middle,
+            "classes3.dex": dex2,
+        }
+    )
+    path = tmp_path / "three.apk"
+    _zip_bytes(path, entries)
+    return path
+
+
+def test_dex_files_inflated_ahead_are_still_taken_in_order(tmp_path: Path) -> None:
+    # The next dex inflates in a second thread: its warning (and its classes) come in file order.
+    inv = extract_app(_three_dex(tmp_path, b"dex\n035\x00" + b"\xff" * 200)).inventory
+    assert [u.path for u in inv.code_units] == ["classes.dex", "classes3.dex"]
+    assert [w.split(":")[0] for w in inv.warnings if "dex" in w] == ["classes2.dex"]
+    whole = extract_app(sample_apk("shopping-demo")).inventory
+    assert inv.class_names == whole.class_names
+
+
+def test_an_inflate_limit_on_a_dex_read_ahead_stops_the_app_at_that_dex(tmp_path: Path) -> None:
+    bomb = b"\x00" * (2 << 20)
+    limits = Limits(max_entry_bytes=1 << 20)
+    with pytest.raises(LimitExceeded, match=r"'classes2\.dex' inflates past"):
+        extract_app(_three_dex(tmp_path, bomb, first=b"dex\n035\x00" + b"\xff" * 200), limits)
+    with pytest.raises(LimitExceeded, match=r"'classes\.dex' inflates past"):
+        extract_app(_three_dex(tmp_path, b"dex\n035\x00", first=bomb), limits)
+
+
+def test_a_digest_started_early_is_the_one_reported(tmp_path: Path) -> None:
+    from scanner.extract import start_digest
+    from scanner.pipeline import run
+    from scanner.settings import resolve
+
+    path = sample_apk("plain-notes")
+    expected = (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_size)
+    ident = extract_app(path, digest=start_digest(path)).inventory.identity
+    assert (ident.sha256, ident.size) == expected
+    # Listed twice with one early digest: each is used once, the second app hashes itself.
+    outcomes = list(run([path, path], resolve({}, tmp_path), digests={path: start_digest(path)}))
+    assert [(o.audit.scan.inventory.identity.sha256 if o.audit else None) for o in outcomes] == [
+        expected[0],
+        expected[0],
+    ]
+    with pytest.raises(AppInputError, match="no such file"):
+        extract_app(tmp_path / "gone.apk", digest=start_digest(tmp_path / "gone.apk"))
 
 
 # ---------------------------------------------------------------- format readers

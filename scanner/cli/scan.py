@@ -73,12 +73,17 @@ def scan_command(apps: tuple[Path, ...], quiet: bool, **given: Any) -> int:
     batch = len(targets) > 1 or any(p.is_dir() and p not in targets for p in apps)
     if batch and to_stdout:
         raise click.UsageError("several apps: write their reports to files, not to stdout (-)")
+    # The first app is hashed on the second core while the signatures load: later that core
+    # inflates the app's dex files and native libraries.
+    from scanner.extract import start_digest
+
+    digests = {targets[0]: start_digest(targets[0])} if targets else {}
     prepared = prepare(settings, step)
     for note in prepared.signatures.notes:
         console.print(f"[dim]{note}[/dim]")
     generated_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     worst = ExitCode.OK
-    for outcome in run(targets, settings, prepared, step):
+    for outcome in run(targets, settings, prepared, step, digests):
         if outcome.error is not None:
             if not batch:
                 raise outcome.error
@@ -136,13 +141,14 @@ def _report(
     console: Any,
     with_policy: bool,
 ) -> ExitCode:
-    from scanner.compare.baseline import baseline_document
     from scanner.report.formats import render
 
     for fmt, path in settings.outputs:
         text = render(fmt, outcome, generated_at, settings.fail_on)
         write_atomic(_output_path(path, target, batch), text)
     if settings.write_baseline is not None:
+        from scanner.compare.baseline import baseline_document
+
         write_atomic(
             _output_path(settings.write_baseline, target, batch),
             json.dumps(baseline_document(outcome), indent=2, ensure_ascii=False) + "\n",

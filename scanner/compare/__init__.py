@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from scanner.compare.model import AuditResult, Finding
 from scanner.model import ScanResult
-from scanner.policy.model import PolicyAnalysis
 
 if TYPE_CHECKING:
     from scanner.compare import rules
     from scanner.compare.rules.interface import MAX_EVIDENCE, CategoryStance, vendor_key
+
+    # Annotations only: a scan without --policy does not import the policy stage (4 ms).
+    from scanner.policy.model import PolicyAnalysis
     from scanner.signatures.catalog import SdkSignature
 
 __all__ = [

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from scanner.model import Evidence, ScanResult
-from scanner.policy.model import PolicyAnalysis, PolicyEvidence
 from scanner.severity import Severity
+
+if TYPE_CHECKING:
+    # Annotations only: a scan without --policy does not import the policy stage (4 ms).
+    from scanner.policy.model import PolicyAnalysis, PolicyEvidence
 
 __all__ = ["AuditResult", "Finding", "Rule", "Severity"]
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 from scanner.detect.namespace import own_namespaces
 from scanner.detect.ownership import OwnerIndex, assign_owners
 from scanner.detect.permissions import classify_permissions, mark_dormant
-from scanner.detect.sdks import SdkIndex, detect_sdks
+from scanner.detect.sdks import SdkIndex, classes_by_package, detect_sdks
 from scanner.detect.startup import detect_startup
 from scanner.detect.unidentified import find_unidentified
 from scanner.extract import CodeBytes
@@ -41,9 +41,29 @@ def find_code_uses(
     with the inventory, judged against the app's permissions and package."""
     from scanner.detect import callsites
 
-    dex = [(b.name, b.data) for b in code if b.format == "dex"]
+    with callsites.scanning(_dex_units(code), caps, jobs, warnings) as dex_sites:
+        return attributed_code_uses(dex_sites(), code, caps, index, warnings, inv, libraries)
+
+
+def _dex_units(code: Sequence[CodeBytes]) -> list[tuple[str, bytes]]:
+    return [(b.name, b.data) for b in code if b.format == "dex"]
+
+
+def attributed_code_uses(
+    dex_sites: Sequence[CallSiteUse],
+    code: Sequence[CodeBytes],
+    caps: Sequence[Capability],
+    index: SdkIndex,
+    warnings: list[str] | None = None,
+    inv: AppInventory | None = None,
+    libraries: LibraryIndex | None = None,
+) -> tuple[CallSiteUse, ...]:
+    """`find_code_uses` once the dex files' call sites are found: the class files' are added,
+    then every site is attributed (and judged, with the inventory)."""
+    from scanner.detect import callsites
+
     classes = [(b.name, b.data) for b in code if b.format == "class"]
-    found = list(callsites.find_call_sites(dex, caps, jobs=jobs, errors=warnings))
+    found = list(dex_sites)
     if classes:
         found += callsites.find_class_file_call_sites(classes, caps, errors=warnings)
     package = inv.identity.package if inv is not None else None
@@ -134,6 +154,25 @@ def index_for_app(
     return SdkIndex(sdks, library_prefixes, tuple(n.prefix for n in own)), own
 
 
+def _classified(
+    inv: AppInventory, sdks: Sequence[SdkSignature], caps: Sequence[Capability]
+) -> tuple[
+    LibraryIndex,
+    SdkIndex,
+    tuple[OwnNamespace, ...],
+    tuple[PermissionFinding, ...],
+    tuple[StartupBehaviour, ...],
+]:
+    """What detect works out from the inventory alone: the library index (one per scan, for
+    the namespace, the owners and unidentified code), the SDK index and own namespaces, the
+    permissions and the startup behaviours."""
+    libraries = library_index_for(sdks)
+    index, own = index_for_app(inv, sdks, libraries)
+    permissions = classify_permissions(inv, caps, permission_levels())
+    startup = detect_startup(inv, caps, index)
+    return libraries, index, own, permissions, startup
+
+
 def detect(
     inv: AppInventory,
     sdks: Sequence[SdkSignature],
@@ -144,11 +183,19 @@ def detect(
 ) -> ScanResult:
     """Classify an inventory; with `code`, also find and attribute sensitive call sites."""
     caps = capabilities() if caps is None else caps
-    libraries = library_index_for(sdks)  # one per scan: namespace, owners, unidentified code
-    index, own = index_for_app(inv, sdks, libraries)
-    permissions = classify_permissions(inv, caps, permission_levels())
-    startup = detect_startup(inv, caps, index)
     warnings: list[str] = []
+    if inv.ios is None and code is not None:
+        from scanner.detect import callsites
+
+        # The dex call-site workers start first: the classification below runs while they scan.
+        with callsites.scanning(_dex_units(code), caps, jobs, warnings) as dex_sites:
+            libraries, index, own, permissions, startup = _classified(inv, sdks, caps)
+            call_sites = attributed_code_uses(
+                dex_sites(), code, caps, index, warnings, inv, libraries
+            )
+    else:
+        libraries, index, own, permissions, startup = _classified(inv, sdks, caps)
+        call_sites = ()
     if inv.ios is not None:
         from scanner.detect.ios import ios_call_sites, usage_key_findings
 
@@ -156,23 +203,18 @@ def detect(
         keys = [p.name for p in inv.permissions]
         sites = ios_call_sites(inv.ios, inv.native_libraries, caps, index, keys)
         call_sites = sites if code is not None else ()
-    else:
-        call_sites = (
-            find_code_uses(code, caps, index, jobs, warnings, inv, libraries)
-            if code is not None
-            else ()
-        )
     if warnings:
         inv = replace(inv, warnings=inv.warnings + tuple(warnings))
+    by_package = classes_by_package(inv.class_names)  # once, for the SDK and unidentified passes
     return ScanResult(
         inventory=inv,
         permissions=permissions,
         startup=startup,
-        sdks=detect_sdks(inv, index, call_sites),
+        sdks=detect_sdks(inv, index, call_sites, by_package),
         capabilities=capability_uses(caps, permissions, startup, call_sites),
         signature_sets=signature_sets,
         call_sites=call_sites,
         code_analysed=code is not None,
         own_namespaces=own,
-        unidentified=find_unidentified(inv, index, libraries, own),
+        unidentified=find_unidentified(inv, index, libraries, own, by_package),
     )

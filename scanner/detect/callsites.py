@@ -39,7 +39,8 @@ from __future__ import annotations
 import bisect
 import re
 import struct
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -77,7 +78,8 @@ _Caller = tuple[str, str, str]
 """(dotted class, method name, JVM descriptor) of the method holding a call site."""
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future, ProcessPoolExecutor
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
 
 
 def _site(
@@ -489,46 +491,135 @@ _FORKED: tuple[list[tuple[str, bytes]], _Plan] | None = None
 """The units and plan a forked worker reads: set before the workers fork, so the dex bytes are
 shared copy-on-write instead of being pickled to each worker."""
 
+_Result = set[CallSiteUse] | DexFormatError
+_Finish = Callable[[], list[_Result]]
 
-def _scan_forked_job(index: int) -> set[CallSiteUse] | DexFormatError:
+
+def _shares(todo: Sequence[tuple[str, bytes]], processes: int) -> list[list[int]]:
+    """Indexes into `todo` (biggest first) for each of `processes`, each unit going to the one
+    with the fewest bytes so far; the lightest share comes first: it is the calling process's,
+    which also has the rest of the detect stage to do while the workers scan."""
+    loads = [0] * processes
+    shares: list[list[int]] = [[] for _ in range(processes)]
+    for index, (_name, data) in enumerate(todo):
+        least = loads.index(min(loads))
+        shares[least].append(index)
+        loads[least] += len(data)
+    return sorted(shares, key=lambda share: sum(len(todo[i][1]) for i in share))
+
+
+@contextmanager
+def _workers(todo: list[tuple[str, bytes]], plan: _Plan, jobs: int) -> Iterator[_Finish]:
+    """The dex files split over `jobs` processes: `jobs - 1` workers start scanning theirs at
+    once, and the function yielded scans this process's share (it would only wait for them
+    otherwise, and each worker costs a fork and a result to pickle back), then gathers theirs.
+    Where fork exists the workers inherit the bytes; elsewhere they are pickled to them.
+    Results come back in `todo` order; leaving the block stops the workers."""
+    import multiprocessing
+
+    own, *others = _shares(todo, min(jobs, len(todo)))
+    started = (
+        _forked_workers(todo, plan, others)
+        if "fork" in multiprocessing.get_all_start_methods()
+        else _pooled_workers(todo, plan, others)
+    )
+    with started as theirs:
+
+        def finish() -> list[_Result]:
+            results = {index: _scan_dex_job((*todo[index], plan)) for index in own}
+            results.update(theirs())
+            return [results[index] for index in range(len(todo))]
+
+        yield finish
+
+
+def _forked_share(indexes: list[int], conn: Connection) -> None:
+    """A forked worker: scan its share of the inherited units and send the results back."""
     assert _FORKED is not None
     units, plan = _FORKED
-    name, data = units[index]
-    return _scan_dex_job((name, data, plan))
+    try:
+        reply: tuple[str, object] = ("ok", [(i, _scan_dex_job((*units[i], plan))) for i in indexes])
+    except BaseException as exc:  # re-raised in the scanning process, as a pool would
+        reply = ("error", exc)
+    try:
+        conn.send(reply)
+    except Exception as exc:  # the exception itself would not pickle
+        conn.send(("error", RuntimeError(f"call-site worker failed: {exc!r}")))
+    conn.close()
 
 
-def _scan_in_workers(
-    todo: list[tuple[str, bytes]], plan: _Plan, jobs: int
-) -> list[set[CallSiteUse] | DexFormatError]:
-    """Each dex in a worker process. Where fork exists the workers inherit the bytes; elsewhere
-    they are pickled to them."""
+@contextmanager
+def _forked_workers(
+    todo: list[tuple[str, bytes]], plan: _Plan, shares: list[list[int]]
+) -> Iterator[Callable[[], dict[int, _Result]]]:
+    """One forked process per share, each sending its results down a pipe. A process and a pipe
+    rather than a ProcessPoolExecutor: concurrent.futures alone took 9-11 ms to import, before
+    the fork, on the critical path of every large scan."""
+    import gc
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
-    workers = min(jobs, len(todo))
-    if "fork" not in multiprocessing.get_all_start_methods():
-        pool = ProcessPoolExecutor(max_workers=workers)
-        return _collect(pool, lambda: [pool.submit(_scan_dex_job, (n, d, plan)) for n, d in todo])
     global _FORKED
+    context = multiprocessing.get_context("fork")
+    children: list[tuple[BaseProcess, Connection]] = []
+    gathered = False
     _FORKED = (todo, plan)
     try:
-        pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context("fork")
-        )
-        return _collect(pool, lambda: [pool.submit(_scan_forked_job, i) for i in range(len(todo))])
+        # The time budget must not fire inside a fork. The objects alive at the fork are frozen
+        # out of the collector meanwhile: a worker's first full collection would otherwise walk
+        # (and so copy, page by page) everything it inherited.
+        with budget_held():
+            gc.freeze()
+            try:
+                for share in shares:
+                    receive, send = context.Pipe(duplex=False)
+                    worker = context.Process(target=_forked_share, args=(share, send), daemon=True)
+                    children.append((worker, receive))
+                    worker.start()
+                    send.close()
+            finally:
+                gc.unfreeze()
+
+        def theirs() -> dict[int, _Result]:
+            nonlocal gathered
+            results: dict[int, _Result] = {}
+            for child, receive in children:
+                try:
+                    status, value = receive.recv()
+                except EOFError:
+                    child.join()
+                    raise RuntimeError(
+                        f"a call-site worker ended without a result (exit code {child.exitcode})"
+                    ) from None
+                if status != "ok":
+                    raise value
+                results.update(value)
+            gathered = True
+            return results
+
+        yield theirs
     finally:
+        with budget_held():
+            for child, receive in children:
+                if not gathered and child.is_alive():
+                    child.terminate()  # abandoned (an error, the budget): do not wait for it
+                child.join()
+                receive.close()
         _FORKED = None
 
 
-def _collect(
-    pool: ProcessPoolExecutor, submit: Callable[[], list[Future[set[CallSiteUse] | DexFormatError]]]
-) -> list[set[CallSiteUse] | DexFormatError]:
-    """Start the workers with the time budget held (it must not fire inside a fork), then wait
-    for their results, which the budget may interrupt."""
+@contextmanager
+def _pooled_workers(
+    todo: list[tuple[str, bytes]], plan: _Plan, shares: list[list[int]]
+) -> Iterator[Callable[[], dict[int, _Result]]]:
+    """Where fork does not exist: a pool of one process per share, the units pickled to it."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    indexes = [i for share in shares for i in share]
+    pool = ProcessPoolExecutor(max_workers=len(shares))
     try:
-        with budget_held():
-            futures = submit()
-        return [f.result() for f in futures]
+        with budget_held():  # it must not fire while the pool starts its processes
+            futures = [(i, pool.submit(_scan_dex_job, (*todo[i], plan))) for i in indexes]
+        yield lambda: {i: future.result() for i, future in futures}
     finally:
         with budget_held():
             pool.shutdown(wait=True, cancel_futures=True)
@@ -561,16 +652,36 @@ def find_call_sites(
     or when `errors` is a list, is reported there ("classes2.dex: ...") and skipped. Sorted,
     one entry per (caller, API, kind).
     """
+    with scanning(units, caps, jobs, errors) as finish:
+        return finish()
+
+
+@contextmanager
+def scanning(
+    units: Iterable[tuple[str, bytes]],
+    caps: Sequence[Capability],
+    jobs: int | None = None,
+    errors: list[str] | None = None,
+) -> Iterator[Callable[[], tuple[CallSiteUse, ...]]]:
+    """`find_call_sites` begun: worker processes (if any) start on entering the block, and the
+    function yielded finishes the scan and returns what `find_call_sites` would. Work done in
+    the block before calling it runs while the workers scan; leaving the block stops them."""
     plan = _plan(caps)
     todo = sorted(units, key=lambda u: -len(u[1]))  # biggest first keeps the workers busy
     if jobs is None:
         jobs = auto_jobs(todo)
-    found: set[CallSiteUse] = set()
     parallel = jobs > 1 and len(todo) > 1 and sum(len(d) for _, d in todo) >= PARALLEL_MIN_BYTES
-    if parallel:
-        results = _scan_in_workers(todo, plan, jobs)
-    else:
-        results = [_scan_dex_job((n, d, plan)) for n, d in todo]
+    if not parallel:
+        yield lambda: _gathered([_scan_dex_job((n, d, plan)) for n, d in todo], errors)
+        return
+    with _workers(todo, plan, jobs) as results:
+        yield lambda: _gathered(results(), errors)
+
+
+def _gathered(
+    results: Iterable[set[CallSiteUse] | DexFormatError], errors: list[str] | None
+) -> tuple[CallSiteUse, ...]:
+    found: set[CallSiteUse] = set()
     for result in results:
         if isinstance(result, DexFormatError):
             if errors is None:

@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from scanner.detect.namespace import in_namespace
 from scanner.detect.ownership import is_minified
-from scanner.detect.sdks import SdkIndex
+from scanner.detect.sdks import SdkIndex, classes_by_package
 from scanner.model import (
     AppInventory,
     Evidence,
@@ -142,29 +142,25 @@ class _Grouper:
         return hit
 
 
-def _by_package(class_names: Iterable[str]) -> dict[str, list[str]]:
-    """Classes by package, the default package left out (R8 output or the app's own)."""
-    out: dict[str, list[str]] = {}
-    for cls in class_names:
-        cut = cls.rfind(".")
-        if cut > 0:
-            out.setdefault(cls[:cut], []).append(cls)
-    return out
-
-
 def _own(class_name: str, own: Sequence[OwnNamespace]) -> bool:
     return any(n.prefix and in_namespace(class_name, n.prefix) for n in own)
 
 
 def _unidentified_packages(
-    inv: AppInventory, index: SdkIndex, libraries: LibraryIndex, own: Sequence[OwnNamespace]
+    inv: AppInventory,
+    index: SdkIndex,
+    libraries: LibraryIndex,
+    own: Sequence[OwnNamespace],
+    by_package: Mapping[str, list[str]],
 ) -> list[UnidentifiedCode]:
     known = [p for s in index.signatures for p in s.packages]
     known += [p for lib in libraries.libraries for p in lib.packages]
     known += [n.prefix for n in own if n.prefix]
     grouper = _Grouper(known)
     groups: dict[str, Counter[str]] = {}
-    for package, classes in _by_package(inv.class_names).items():
+    for package, classes in by_package.items():
+        if not package:
+            continue  # the default package: R8 output or the app's own
         if _is_platform(package) or _own(package + ".", own):
             continue
         if libraries.owner_of_package(package) or index.owners_of_package(package):
@@ -251,10 +247,17 @@ def _unidentified_binaries(
 
 
 def find_unidentified(
-    inv: AppInventory, index: SdkIndex, libraries: LibraryIndex, own: Sequence[OwnNamespace]
+    inv: AppInventory,
+    index: SdkIndex,
+    libraries: LibraryIndex,
+    own: Sequence[OwnNamespace],
+    by_package: Mapping[str, list[str]] | None = None,
 ) -> tuple[UnidentifiedCode, ...]:
-    """Every unidentified package group and binary of the app, biggest first."""
-    packages = _unidentified_packages(inv, index, libraries, own)
+    """Every unidentified package group and binary of the app, biggest first. `by_package` is
+    `classes_by_package(inv.class_names)` when the caller already has it."""
+    if by_package is None:
+        by_package = classes_by_package(inv.class_names)
+    packages = _unidentified_packages(inv, index, libraries, own, by_package)
     binaries = _unidentified_binaries(inv, index, libraries, own)
     packages.sort(key=lambda u: (-u.class_count, u.name))
     binaries.sort(key=lambda u: (-u.size, u.name))

@@ -92,14 +92,16 @@ def _open_zip(path: Path, head: bytes, limits: Limits) -> ZipReader | None:
         return None
 
 
-def extract_app(
-    path: Path, limits: Limits = DEFAULT_LIMITS, keep_code: bool = False
-) -> ExtractedApp:
-    """Read an app binary into an inventory. Raises AppInputError (exit code 2) on bad input."""
-    reader, container = _recognise(path, limits)
-    # Hashed beside the reading (hashlib releases the GIL): 0.015 s of a 25 MB app otherwise.
-    # A folder (an unpacked iOS app) is digested file by file, in a stable order.
-    digest = Background(
+Digest = Background[tuple[str, int]]
+"""An app's sha256 and size, being computed in a second thread."""
+
+
+def start_digest(path: Path, limits: Limits = DEFAULT_LIMITS) -> Digest:
+    """Start hashing an app now (hashlib releases the GIL). `extract_app` does so itself; a
+    caller with single-threaded work to do first (loading signatures) can start it earlier and
+    hand it over, so the hashing stays off the cores that later inflate the app. A folder (an
+    unpacked iOS app) is digested file by file, in a stable order."""
+    return Background(
         "sha256",
         lambda: (
             folder_sha256_and_size(path, limits.max_entries)
@@ -107,6 +109,20 @@ def extract_app(
             else sha256_and_size(path)
         ),
     )
+
+
+def extract_app(
+    path: Path,
+    limits: Limits = DEFAULT_LIMITS,
+    keep_code: bool = False,
+    digest: Digest | None = None,
+) -> ExtractedApp:
+    """Read an app binary into an inventory. Raises AppInputError (exit code 2) on bad input.
+    `digest` is `start_digest(path, limits)` when the caller started it."""
+    reader, container = _recognise(path, limits)
+    # Hashed beside the reading: 0.015 s of a 25 MB app otherwise.
+    if digest is None:
+        digest = start_digest(path, limits)
     try:
         extracted = reader.read(path, limits, keep_code, container)
     finally:

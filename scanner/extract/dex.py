@@ -98,6 +98,10 @@ def descriptor_to_class_name(descriptor: str) -> str:
     return descriptor
 
 
+_CLASS_DEF_TYPE = struct.Struct("<I28x")
+"""The class_idx that opens each 32-byte class_def_item."""
+
+
 class DexFile:
     """Lazy, bounds-checked view of one dex file's id tables."""
 
@@ -194,10 +198,38 @@ class DexFile:
 
     @cached_property
     def class_names(self) -> tuple[str, ...]:
-        """Dotted names of every class defined in this dex, in table order."""
-        return tuple(
-            descriptor_to_class_name(self.type_descriptor(t)) for t in self.class_def_type_ids
-        )
+        """Dotted names of every class defined in this dex, in table order.
+
+        One loop over the class_defs with `type_descriptor` / `string` / `decode_mutf8` done
+        inline for the usual entry (a one-byte length and plain UTF-8): four calls per class
+        were 0.04 s of Yosemite's 13,000. Anything else takes the methods themselves, so the
+        result and every error are theirs."""
+        h = self.header
+        data = self.data
+        size = len(data)
+        unpack = _U32.unpack_from
+        type_ids_off, type_ids_size = h.type_ids_off, h.type_ids_size
+        string_ids_off, string_ids_size = h.string_ids_off, h.string_ids_size
+        class_defs = data[h.class_defs_off : h.class_defs_off + 32 * h.class_defs_size]
+        names: list[str] = []
+        for (type_idx,) in _CLASS_DEF_TYPE.iter_unpack(class_defs):
+            text = None
+            if type_idx < type_ids_size:
+                (string_idx,) = unpack(data, type_ids_off + 4 * type_idx)
+                if string_idx < string_ids_size:
+                    (off,) = unpack(data, string_ids_off + 4 * string_idx)
+                    end = data.find(0, off + 1) if off < size and data[off] < 0x80 else -1
+                    if end >= 0:
+                        try:
+                            text = data[off + 1 : end].decode("utf-8")
+                        except UnicodeDecodeError:  # MUTF-8 proper: decode_mutf8 below
+                            text = None
+            if text is None:
+                text = self.type_descriptor(type_idx)
+            if text.startswith("L") and text.endswith(";"):
+                text = text[1:-1].replace("/", ".")
+            names.append(text)
+        return tuple(names)
 
 
 def read_class_names(data: bytes, name: str = "classes.dex") -> tuple[str, ...]:

@@ -6,7 +6,6 @@ entity resolution and network access off. Both become the same `ManifestFacts`.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -49,6 +48,8 @@ def _quiet_androguard() -> None:
 
         logger.disable("androguard")
     except ImportError:  # pragma: no cover - loguru is an androguard dependency
+        import logging
+
         logging.getLogger("androguard").setLevel(logging.ERROR)
 
 

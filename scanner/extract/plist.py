@@ -9,7 +9,6 @@ before anything reads it.
 
 from __future__ import annotations
 
-import plistlib
 import struct
 from datetime import datetime
 from typing import Any
@@ -31,6 +30,8 @@ def load_plist(data: bytes) -> dict[str, Any]:
     """The top-level dictionary of a plist. Raises PlistError."""
     if len(data) > MAX_PLIST_BYTES:
         raise PlistError(f"{len(data)} bytes (limit {MAX_PLIST_BYTES})", limit=True)
+    import plistlib  # here, not at start-up: only an iOS app has plists (1.4 ms)
+
     try:
         value = plistlib.loads(data)
     except RecursionError as exc:

@@ -237,7 +237,10 @@ def built_in(path: Path, schema_name: str, convert: Callable[[Any], T]) -> T:
     that would cost more than the rest of start-up. A file that does not convert is validated
     then, so the error still names every problem.
     """
-    doc = load_json(path)
+    return _converted(load_json(path), path, schema_name, convert)
+
+
+def _converted(doc: Any, path: Path, schema_name: str, convert: Callable[[Any], T]) -> T:
     try:
         return convert(doc)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -274,9 +277,13 @@ def sdk_from_doc(doc: dict[str, Any], origin: str = "builtin") -> SdkSignature:
     )
 
 
+def _sdk_folder() -> Path:
+    return data_dir("signatures") / "sdks"
+
+
 def _sdk_files() -> list[Path]:
     # os.listdir, not Path.glob: 570 files listed in 1 ms instead of 10 at every start-up.
-    folder = data_dir("signatures") / "sdks"
+    folder = _sdk_folder()
     return [folder / name for name in sorted(os.listdir(folder)) if name.endswith(".json")]
 
 
@@ -371,8 +378,35 @@ def _ios_data_problems() -> list[str]:
 
 @cache
 def builtin_sdks() -> tuple[SdkSignature, ...]:
-    """All bundled SDK signatures."""
-    return tuple(built_in(path, "sdk", sdk_from_doc) for path in _sdk_files())
+    """All bundled SDK signatures (through the catalogue cache, `scanner.signatures.cache`)."""
+    return read_builtin_sdks()
+
+
+def read_builtin_sdks(use_cache: bool = True) -> tuple[SdkSignature, ...]:
+    """The bundled SDK signatures, from the cache when it is current, else from their files
+    (then written to the cache). Whatever state the cache is in, the result is the files'."""
+    from scanner.signatures import cache as catalogue_cache
+
+    files = _sdk_files()
+    folder = catalogue_cache.cache_folder() if use_cache else None
+    key = catalogue_cache.catalogue_key(files) if folder is not None else None
+    if folder is None or key is None:
+        return tuple(built_in(path, "sdk", sdk_from_doc) for path in files)
+    where = catalogue_cache.cache_path(folder, _sdk_folder())
+    cached = catalogue_cache.load_documents(where, key)
+    if cached is not None and len(cached) == len(files):
+        try:
+            return tuple(sdk_from_doc(doc) for doc in cached)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            pass  # a current key over documents that do not convert: read the files instead
+    docs = []
+    sigs = []
+    for path in files:  # file by file, so the first bad file is the one named, as before
+        doc = load_json(path)
+        sigs.append(_converted(doc, path, "sdk", sdk_from_doc))
+        docs.append(doc)
+    catalogue_cache.store_documents(where, key, docs)
+    return tuple(sigs)
 
 
 def _argument_gated(entry: dict[str, Any]) -> bool:

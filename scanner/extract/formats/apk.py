@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from scanner.errors import AppInputError, LimitExceeded
@@ -108,24 +109,36 @@ def read_dex_files(
     classes: set[str] = set()
     units: list[CodeUnit] = []
     code: list[CodeBytes] = []
-    for name in dex_names:
-        try:
-            data = zf.read(name)
-            names = read_class_names(data, name)
-        except LimitExceeded:
-            raise
-        except AppInputError as exc:
-            warnings.append(exc.message)
-            continue
-        except DexFormatError as exc:
-            warnings.append(f"{name}: malformed dex ({exc})")
-            continue
-        if len(classes) + len(names) > MAX_CLASSES:
-            warnings.append(f"{name}: class limit {MAX_CLASSES} reached, rest not read")
-            break
-        classes.update(names)
-        units.append(CodeUnit(path=name, format=CodeUnitFormat.DEX, class_count=len(names)))
-        if keep_code:
-            code.append(CodeBytes(name=name, format=CodeBytesFormat.DEX, data=data))
-            check_code_size(zf, sum(len(b.data) for b in code))
+    order = list(dex_names)
+    # The next dex file inflates in a second thread while this one inflates and its class names
+    # are read (zlib releases the GIL): two inflations at once on two cores. Its result, or its
+    # error, is taken in file order, so warnings and the errors that stop the app are as before.
+    ahead: Background[bytes] | None = None
+    try:
+        for i, name in enumerate(order):
+            current, ahead = ahead, None
+            if i + 1 < len(order):
+                ahead = Background("dex", partial(zf.read, order[i + 1]))
+            try:
+                data = current.result() if current is not None else zf.read(name)
+                names = read_class_names(data, name)
+            except LimitExceeded:
+                raise
+            except AppInputError as exc:
+                warnings.append(exc.message)
+                continue
+            except DexFormatError as exc:
+                warnings.append(f"{name}: malformed dex ({exc})")
+                continue
+            if len(classes) + len(names) > MAX_CLASSES:
+                warnings.append(f"{name}: class limit {MAX_CLASSES} reached, rest not read")
+                break
+            classes.update(names)
+            units.append(CodeUnit(path=name, format=CodeUnitFormat.DEX, class_count=len(names)))
+            if keep_code:
+                code.append(CodeBytes(name=name, format=CodeBytesFormat.DEX, data=data))
+                check_code_size(zf, sum(len(b.data) for b in code))
+    finally:
+        if ahead is not None:  # stopped early: the read in flight ends before the zip closes
+            ahead.join()
     return code, units, classes, warnings
