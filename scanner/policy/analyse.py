@@ -32,6 +32,7 @@ from scanner.policy.model import (
 from scanner.policy.normalize import cased, lower, normalise, traditional_share
 from scanner.policy.operator import is_operator, operator_names
 from scanner.policy.sdk_lists import looks_like_company, with_listed_sdks
+from scanner.policy.vendor_lists import vendor_list_names
 from scanner.policy.vocabulary import (
     OTHER_SENSE_EXCLUDE,
     LanguageSpec,
@@ -1082,6 +1083,15 @@ def _sdk_table(d: _Doc, seg: Segment) -> dict[str, int] | None:
     return None
 
 
+def _whole_alias(sdks: _SdkIndex, name: str) -> str | None:
+    """The one SDK `name` is, as a whole, an alias of ("华为Push"), or None."""
+    for matcher, text in ((sdks.alias_cased, cased(name)), (sdks.alias_cjk, lower(cased(name)))):
+        for start, end, ids in matcher.finditer(text):
+            if start == 0 and end == len(text) and len(ids) == 1:
+                return ids[0]
+    return None
+
+
 def _third_parties(d: _Doc, sdks: Sequence[SdkSignature]) -> tuple[ThirdPartyDisclosure, ...]:
     index_ = _sdk_index(tuple(sdks))
     cased_text = d.cased
@@ -1106,6 +1116,10 @@ def _third_parties(d: _Doc, sdks: Sequence[SdkSignature]) -> tuple[ThirdPartyDis
         (s, e, ids, False, True) for s, e, ids in index_.companies_cased.finditer(cased_text)
     ]
     matches += [(s, e, ids, False, True) for s, e, ids in index_.companies_cjk.finditer(d.norm)]
+    matches += [
+        (s, e, [sdk_id], True, False)
+        for s, e, sdk_id in vendor_list_names(cased_text, lambda name: _whole_alias(index_, name))
+    ]
     matches.sort(key=lambda m: (m[0], -(m[1] - m[0]), not m[3]))
     deferred: list[tuple[int, int, list[str], bool, bool, int]] = []
     named_in: dict[int, set[str]] = {}
