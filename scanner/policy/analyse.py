@@ -1001,6 +1001,20 @@ def _vendor_name(vendor: str) -> str:
     return _LEGAL_SUFFIX.sub("", name).strip(" ,")
 
 
+_INNER_CAPITAL = re.compile(r"[a-z][A-Z]")
+
+
+def _spellings(alias: str) -> tuple[str, ...]:
+    """`alias` and, for a brand written with a capital inside a word ("MobTech", "ShareSDK"),
+    the same words capitalised only at their start ("Mobtech Sharesdk"): policies often write
+    such brands so. The glued form is no ordinary word, so matching it stays safe; an alias of
+    ordinary capitalisation ("Mob", "Branch") gets no other spelling."""
+    if has_cjk(alias) or _INNER_CAPITAL.search(alias) is None:
+        return (alias,)
+    title = " ".join(w[:1].upper() + w[1:].lower() for w in alias.split(" "))
+    return (alias, title) if title != alias else (alias,)
+
+
 @cache
 def _sdk_index(sdks: tuple[SdkSignature, ...]) -> _SdkIndex:
     cased_aliases: dict[str, list[str]] = {}
@@ -1024,9 +1038,10 @@ def _sdk_index(sdks: tuple[SdkSignature, ...]) -> _SdkIndex:
                 bucket.extend(i for i in siblings if i not in bucket)
                 continue
             target = cjk_aliases if has_cjk(alias) else cased_aliases
-            bucket = target.setdefault(normalise(alias) if has_cjk(alias) else alias, [])
-            if sdk.id not in bucket:
-                bucket.append(sdk.id)
+            for form in _spellings(alias):
+                bucket = target.setdefault(normalise(form) if has_cjk(form) else form, [])
+                if sdk.id not in bucket:
+                    bucket.append(sdk.id)
         vendor = _vendor_name(sdk.vendor)
         if len(vendor) >= 3 and not has_cjk(vendor):
             vendors.setdefault(vendor, []).append(sdk.id)
