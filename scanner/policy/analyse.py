@@ -1098,6 +1098,11 @@ def _sdk_table(d: _Doc, seg: Segment) -> dict[str, int] | None:
     return None
 
 
+def _is_operator_company(name: str, operators: tuple[str, ...]) -> bool:
+    """`name` is a company's full name and the policy's operator."""
+    return looks_like_company(name) and is_operator(name, operators)
+
+
 def _whole_alias(sdks: _SdkIndex, name: str) -> str | None:
     """The one SDK `name` is, as a whole, an alias of ("华为Push"), or None."""
     for matcher, text in ((sdks.alias_cased, cased(name)), (sdks.alias_cjk, lower(cased(name)))):
@@ -1137,6 +1142,7 @@ def _third_parties(d: _Doc, sdks: Sequence[SdkSignature]) -> tuple[ThirdPartyDis
     ]
     matches.sort(key=lambda m: (m[0], -(m[1] - m[0]), not m[3]))
     deferred: list[tuple[int, int, list[str], bool, bool, int]] = []
+    operators = operator_names(d.doc)
     named_in: dict[int, set[str]] = {}
     for start, end, ids, is_alias, is_company in matches:
         if any(s < end and start < e for s, e in claimed):
@@ -1147,6 +1153,10 @@ def _third_parties(d: _Doc, sdks: Sequence[SdkSignature]) -> tuple[ThirdPartyDis
         ):
             continue
         claimed.append((start, end))
+        if is_alias and _is_operator_company(d.doc.text[start:end], operators):
+            # The operator's registered name as one SDK's alias (中国移动通信集团有限公司 in China
+            # Mobile's own app) introduces the operator, not that SDK.
+            continue
         if is_alias and len(ids) == 1:
             add(ids[0], seg_index, start, end)
             named_in.setdefault(seg_index, set()).add(ids[0])
@@ -1162,7 +1172,6 @@ def _third_parties(d: _Doc, sdks: Sequence[SdkSignature]) -> tuple[ThirdPartyDis
         for e in evidence:
             if e.heading is not None:
                 named_under.setdefault(e.heading, set()).add(sdk_id)
-    operators = operator_names(d.doc)
     makers: dict[str, str] = {}
     """SDK id -> its vendor as the policy names it beside the SDK ("Bugly（由…腾讯…提供）")."""
     for start, end, ids, is_alias, is_company, seg_index in deferred:
