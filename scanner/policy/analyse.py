@@ -1077,6 +1077,10 @@ def _named_under(
     return named_under.get(heading, set()) & set(ids) if heading is not None else set()
 
 
+_BARE_DOMAIN = re.compile(r"\.(?:com|net|org|io)[.,;:!?'\"’”]*")
+"""What follows a name written as its bare domain, with the sentence's punctuation."""
+
+
 def _in_url(text: str, start: int, end: int) -> bool:
     left = start
     while left > 0 and not text[left - 1].isspace() and text[left - 1] not in "（(「《":
@@ -1084,6 +1088,9 @@ def _in_url(text: str, start: int, end: int) -> bool:
     right = end
     while right < len(text) and not text[right].isspace() and text[right] not in "）)」》，。":
         right += 1
+    if left == start and _BARE_DOMAIN.fullmatch(text[end:right]):
+        # "Stripe.com", "Amazon.com": a company named by its bare domain, no address.
+        return False
     return _URLISH.search(text[left:right]) is not None
 
 
