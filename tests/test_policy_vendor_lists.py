@@ -37,6 +37,11 @@ def _push_ids(analysis: PolicyAnalysis) -> set[str]:
             "若您的手机是华为、魅族或其他等品牌手机，本游戏接入的上述厂商Push SDK将获取设备标识。",
             {"huawei-push", "meizu-push"},
         ),
+        (
+            "如您用小米、华为等品牌手机下载本游戏。"
+            "我们接入的上述手机厂商登录、支付、Push SDK会读取设备标识。",
+            {"xiaomi-push", "huawei-push"},
+        ),
     ],
 )
 def test_each_vendor_before_a_shared_product_word_names_its_push_sdk(
@@ -52,8 +57,8 @@ def test_each_vendor_before_a_shared_product_word_names_its_push_sdk(
         ("您可以用华为账号和小米推送接收我们的通知。", {"xiaomi-push"}),
         # A brand with no push SDK in the catalogue names nothing.
         ("联想、三星推送服务不会被本应用使用。", set()),
-        # A brand list in an earlier sentence is not what "上述厂商" points to.
-        ("我们支持华为、魅族等品牌手机。本应用接入的上述厂商推送由各厂商提供。", set()),
+        # A brand list after "上述厂商" is not what it points back to.
+        ("本应用接入的上述厂商推送由各厂商提供，支持华为、魅族等品牌手机。", set()),
     ],
 )
 def test_a_vendor_without_its_product_word_names_no_push_sdk(text: str, expected: set[str]) -> None:

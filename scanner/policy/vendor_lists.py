@@ -27,8 +27,11 @@ _BRANDS = re.compile(
     rf"(?P<names>{_NAME}(?:{_SEP}{_NAME})+)[\s*、]*等(?:品牌|厂商)?的?(?:手机|设备)"
 )
 """A list of phone brands: "小米、魅族、华为等品牌手机"."""
-_ANAPHOR = re.compile(rf"上述(?:手机)?厂商的?[\s*]*{_PRODUCT}")
-""""The push SDK of the said vendors", pointing back to a brand list before it."""
+_ANAPHOR = re.compile(
+    rf"上述(?:手机)?厂商的?(?:[\u4e00-\u9fff]{{1,4}}[、/和及与])*[\s*]*{_PRODUCT}"
+)
+""""The (login, payment and) push SDK of the said vendors", pointing back to a brand list before
+it ("上述手机厂商登录、支付、Push SDK")."""
 _ELEMENT = re.compile(r"[^/\uff0f、和及与或,\s*]+")
 """One element of a matched list: what stands between its separators."""
 _MAX_GAP = 200
@@ -77,7 +80,7 @@ def vendor_list_names(text: str, resolve: Resolver) -> Iterator[tuple[int, int, 
         window_start = max(0, m.start() - _MAX_GAP)
         brands = list(_BRANDS.finditer(text, window_start, m.start()))
         if brands:
+            # "上述" points back across sentences too ("如您使用华为、小米等品牌手机下载本游戏。
+            # ……接入的上述厂商Push SDK"): the nearest list before it, within the reach.
             last = brands[-1]
-            # A sentence end between the list and "上述厂商" would make it another sentence's list.
-            if "。" not in text[last.end() : m.start()]:
-                yield from _elements(text, last.start("names"), last.end("names"), resolve)
+            yield from _elements(text, last.start("names"), last.end("names"), resolve)
