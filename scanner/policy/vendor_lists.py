@@ -78,6 +78,8 @@ def vendor_list_names(text: str, resolve: Resolver) -> Iterator[tuple[int, int, 
             yield from _elements(text, names.start(), names.end(), resolve)
     for m in _ANAPHOR.finditer(text):
         window_start = max(0, m.start() - _MAX_GAP)
+        if "等" not in text[window_start : m.start()]:
+            continue  # no brand list can end there; skips the regex on most text
         brands = list(_BRANDS.finditer(text, window_start, m.start()))
         if brands:
             # "上述" points back across sentences too ("如您使用华为、小米等品牌手机下载本游戏。
