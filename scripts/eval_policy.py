@@ -611,6 +611,8 @@ CA4P_PARTIES: dict[str, tuple[str, ...]] = {
     "qq": ("qq",),
     "firebase": ("firebase",),
     "google": ("google", "谷歌"),
+    # opp115's id for Google Analytics: its own words, since the id's underscore is in no name.
+    "google_analytics": ("google-analytics", "google analytics"),
     "sensorsdata": ("sensors", "神策"),
     "kuaishou": ("kuaishou", "快手"),
     "crashlytics": ("crashlytics",),

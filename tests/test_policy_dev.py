@@ -106,3 +106,12 @@ def test_an_annotated_party_is_found_as_the_company_of_a_named_sdk() -> None:
     assert _annotated_found("tencent", [bugly])
     alone = ThirdPartyDisclosure("bugly", "Bugly", ThirdPartyKind.NAMED, "crash", ())
     assert not _annotated_found("tencent", [alone])
+
+
+def test_google_analytics_is_found_by_its_own_words() -> None:
+    ga = ThirdPartyDisclosure(
+        "google-analytics", "Google Analytics", ThirdPartyKind.NAMED, "analytics", ()
+    )
+    assert _annotated_found("google_analytics", [ga])
+    ads = ThirdPartyDisclosure("admob", "Google", ThirdPartyKind.NAMED, "ads", ())
+    assert not _annotated_found("google_analytics", [ads])

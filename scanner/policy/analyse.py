@@ -32,6 +32,7 @@ from scanner.policy.model import (
 from scanner.policy.normalize import cased, lower, normalise, traditional_share
 from scanner.policy.operator import is_operator, operator_names
 from scanner.policy.sdk_lists import looks_like_company, with_listed_sdks
+from scanner.policy.vendor_lists import vendor_list_names
 from scanner.policy.vocabulary import (
     OTHER_SENSE_EXCLUDE,
     LanguageSpec,
@@ -1000,6 +1001,20 @@ def _vendor_name(vendor: str) -> str:
     return _LEGAL_SUFFIX.sub("", name).strip(" ,")
 
 
+_INNER_CAPITAL = re.compile(r"[a-z][A-Z]")
+
+
+def _spellings(alias: str) -> tuple[str, ...]:
+    """`alias` and, for a brand written with a capital inside a word ("MobTech", "ShareSDK"),
+    the same words capitalised only at their start ("Mobtech Sharesdk"): policies often write
+    such brands so. The glued form is no ordinary word, so matching it stays safe; an alias of
+    ordinary capitalisation ("Mob", "Branch") gets no other spelling."""
+    if has_cjk(alias) or _INNER_CAPITAL.search(alias) is None:
+        return (alias,)
+    title = " ".join(w[:1].upper() + w[1:].lower() for w in alias.split(" "))
+    return (alias, title) if title != alias else (alias,)
+
+
 @cache
 def _sdk_index(sdks: tuple[SdkSignature, ...]) -> _SdkIndex:
     cased_aliases: dict[str, list[str]] = {}
@@ -1023,9 +1038,10 @@ def _sdk_index(sdks: tuple[SdkSignature, ...]) -> _SdkIndex:
                 bucket.extend(i for i in siblings if i not in bucket)
                 continue
             target = cjk_aliases if has_cjk(alias) else cased_aliases
-            bucket = target.setdefault(normalise(alias) if has_cjk(alias) else alias, [])
-            if sdk.id not in bucket:
-                bucket.append(sdk.id)
+            for form in _spellings(alias):
+                bucket = target.setdefault(normalise(form) if has_cjk(form) else form, [])
+                if sdk.id not in bucket:
+                    bucket.append(sdk.id)
         vendor = _vendor_name(sdk.vendor)
         if len(vendor) >= 3 and not has_cjk(vendor):
             vendors.setdefault(vendor, []).append(sdk.id)
@@ -1061,6 +1077,10 @@ def _named_under(
     return named_under.get(heading, set()) & set(ids) if heading is not None else set()
 
 
+_BARE_DOMAIN = re.compile(r"\.(?:com|net|org|io)[.,;:!?'\"’”]*")
+"""What follows a name written as its bare domain, with the sentence's punctuation."""
+
+
 def _in_url(text: str, start: int, end: int) -> bool:
     left = start
     while left > 0 and not text[left - 1].isspace() and text[left - 1] not in "（(「《":
@@ -1068,6 +1088,9 @@ def _in_url(text: str, start: int, end: int) -> bool:
     right = end
     while right < len(text) and not text[right].isspace() and text[right] not in "）)」》，。":
         right += 1
+    if left == start and _BARE_DOMAIN.fullmatch(text[end:right]):
+        # "Stripe.com", "Amazon.com": a company named by its bare domain, no address.
+        return False
     return _URLISH.search(text[left:right]) is not None
 
 
@@ -1079,6 +1102,20 @@ def _sdk_table(d: _Doc, seg: Segment) -> dict[str, int] | None:
         "name" in roles and re.search(r"(?i)sdk|第三方|third", seg.header[roles["name"]])
     ):
         return roles
+    return None
+
+
+def _is_operator_company(name: str, operators: tuple[str, ...]) -> bool:
+    """`name` is a company's full name and the policy's operator."""
+    return looks_like_company(name) and is_operator(name, operators)
+
+
+def _whole_alias(sdks: _SdkIndex, name: str) -> str | None:
+    """The one SDK `name` is, as a whole, an alias of ("华为Push"), or None."""
+    for matcher, text in ((sdks.alias_cased, cased(name)), (sdks.alias_cjk, lower(cased(name)))):
+        for start, end, ids in matcher.finditer(text):
+            if start == 0 and end == len(text) and len(ids) == 1:
+                return ids[0]
     return None
 
 
@@ -1106,8 +1143,13 @@ def _third_parties(d: _Doc, sdks: Sequence[SdkSignature]) -> tuple[ThirdPartyDis
         (s, e, ids, False, True) for s, e, ids in index_.companies_cased.finditer(cased_text)
     ]
     matches += [(s, e, ids, False, True) for s, e, ids in index_.companies_cjk.finditer(d.norm)]
+    matches += [
+        (s, e, [sdk_id], True, False)
+        for s, e, sdk_id in vendor_list_names(cased_text, lambda name: _whole_alias(index_, name))
+    ]
     matches.sort(key=lambda m: (m[0], -(m[1] - m[0]), not m[3]))
     deferred: list[tuple[int, int, list[str], bool, bool, int]] = []
+    operators = operator_names(d.doc)
     named_in: dict[int, set[str]] = {}
     for start, end, ids, is_alias, is_company in matches:
         if any(s < end and start < e for s, e in claimed):
@@ -1118,6 +1160,10 @@ def _third_parties(d: _Doc, sdks: Sequence[SdkSignature]) -> tuple[ThirdPartyDis
         ):
             continue
         claimed.append((start, end))
+        if is_alias and _is_operator_company(d.doc.text[start:end], operators):
+            # The operator's registered name as one SDK's alias (中国移动通信集团有限公司 in China
+            # Mobile's own app) introduces the operator, not that SDK.
+            continue
         if is_alias and len(ids) == 1:
             add(ids[0], seg_index, start, end)
             named_in.setdefault(seg_index, set()).add(ids[0])
@@ -1133,7 +1179,6 @@ def _third_parties(d: _Doc, sdks: Sequence[SdkSignature]) -> tuple[ThirdPartyDis
         for e in evidence:
             if e.heading is not None:
                 named_under.setdefault(e.heading, set()).add(sdk_id)
-    operators = operator_names(d.doc)
     makers: dict[str, str] = {}
     """SDK id -> its vendor as the policy names it beside the SDK ("Bugly（由…腾讯…提供）")."""
     for start, end, ids, is_alias, is_company, seg_index in deferred:
