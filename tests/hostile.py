@@ -876,6 +876,13 @@ def _policy_family(w: _Writer, rng: random.Random, scale: int) -> None:
         ("md-brackets", b"[" * 200_000 + b"](" * 100_000, ".md", SOFT_SECONDS),
         ("md-pipes", b"|" * 500_000 + b"\n" + b"| a |\n" * 50_000, ".md", SOFT_SECONDS),
         ("txt-numbering", b"1.1.1.1.1.1.1.1.1.1" * 50_000 + b"\n", ".txt", SOFT_SECONDS),
+        # SDK names by the hundred thousand: overlap checks and list lookups stay n log n.
+        (
+            "txt-vendor-lists",
+            "华为/小米/魅族/OPPO/VIVO Push SDK需要读取您的设备识别号。".encode() * 12_000,
+            ".txt",
+            SOFT_SECONDS,
+        ),
         # One hard-wrapped Markdown paragraph of 30,000 lines: joined once, not once per line.
         ("md-wrapped-paragraph", b"we read the phone\nstatus " * 60_000, ".md", SOFT_SECONDS),
         ("nul-only", bytes(4096), ".txt", SOFT_SECONDS),

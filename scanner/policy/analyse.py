@@ -1119,19 +1119,41 @@ def _whole_alias(sdks: _SdkIndex, name: str) -> str | None:
     return None
 
 
+class _Spans:
+    """Non-overlapping spans added in order of their start: whether a span overlaps one of them
+    is a binary search, so a policy that names SDKs a hundred thousand times is read in
+    n log n time (a scan of every span per match was quadratic)."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def add(self, start: int, end: int) -> None:
+        self.starts.append(start)
+        self.ends.append(end)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        at = bisect.bisect_left(self.starts, end) - 1
+        return at >= 0 and self.ends[at] > start
+
+
 def _third_parties(d: _Doc, sdks: Sequence[SdkSignature]) -> tuple[ThirdPartyDisclosure, ...]:
     index_ = _sdk_index(tuple(sdks))
     cased_text = d.cased
     named: dict[str, list[PolicyEvidence]] = {}
     names: dict[str, str] = {}
     companies: dict[str, list[PolicyEvidence]] = {}
-    claimed: list[tuple[int, int]] = []
+    claimed = _Spans()
     named_rows: set[int] = set()
+    quoted: set[tuple[str, str, int]] = set()
+    """(kind, SDK id or company, segment) already quoted: one sentence once per party, in
+    constant time."""
 
     def add(sdk_id: str, seg_index: int, start: int, end: int) -> None:
         evidence = named.setdefault(sdk_id, [])
         names.setdefault(sdk_id, d.doc.text[start:end])
-        if all(e.start != d.doc.segments[seg_index].start for e in evidence):
+        if ("sdk", sdk_id, seg_index) not in quoted:
+            quoted.add(("sdk", sdk_id, seg_index))
             evidence.append(d.evidence(seg_index, start, end))
         named_rows.add(seg_index)
 
@@ -1143,23 +1165,31 @@ def _third_parties(d: _Doc, sdks: Sequence[SdkSignature]) -> tuple[ThirdPartyDis
         (s, e, ids, False, True) for s, e, ids in index_.companies_cased.finditer(cased_text)
     ]
     matches += [(s, e, ids, False, True) for s, e, ids in index_.companies_cjk.finditer(d.norm)]
+    resolved: dict[str, str | None] = {}
+
+    def resolve(name: str) -> str | None:
+        # The same few candidate names come back in every list; a text of repeated lists
+        # asks for them hundreds of thousands of times.
+        if name not in resolved:
+            resolved[name] = _whole_alias(index_, name)
+        return resolved[name]
+
     matches += [
-        (s, e, [sdk_id], True, False)
-        for s, e, sdk_id in vendor_list_names(cased_text, lambda name: _whole_alias(index_, name))
+        (s, e, [sdk_id], True, False) for s, e, sdk_id in vendor_list_names(cased_text, resolve)
     ]
     matches.sort(key=lambda m: (m[0], -(m[1] - m[0]), not m[3]))
     deferred: list[tuple[int, int, list[str], bool, bool, int]] = []
     operators = operator_names(d.doc)
     named_in: dict[int, set[str]] = {}
     for start, end, ids, is_alias, is_company in matches:
-        if any(s < end and start < e for s, e in claimed):
+        if claimed.overlaps(start, end):
             continue
         seg_index = d.segment_at(start)
         if seg_index is None or (
             not has_cjk(d.doc.text[start:end]) and _in_url(d.doc.text, start, end)
         ):
             continue
-        claimed.append((start, end))
+        claimed.add(start, end)
         if is_alias and _is_operator_company(d.doc.text[start:end], operators):
             # The operator's registered name as one SDK's alias (中国移动通信集团有限公司 in China
             # Mobile's own app) introduces the operator, not that SDK.
@@ -1214,7 +1244,8 @@ def _third_parties(d: _Doc, sdks: Sequence[SdkSignature]) -> tuple[ThirdPartyDis
         else:
             vendor = d.doc.text[start:end]
             evidence = companies.setdefault(vendor, [])
-            if all(e.start != d.doc.segments[seg_index].start for e in evidence):
+            if ("company", vendor, seg_index) not in quoted:
+                quoted.add(("company", vendor, seg_index))
                 evidence.append(d.evidence(seg_index, start, end))
 
     out: list[ThirdPartyDisclosure] = []
@@ -1271,12 +1302,11 @@ def _third_parties(d: _Doc, sdks: Sequence[SdkSignature]) -> tuple[ThirdPartyDis
     return tuple(out)
 
 
-def _generic(
-    d: _Doc, claimed: Sequence[tuple[int, int]], sdk_rows: set[int]
-) -> list[ThirdPartyDisclosure]:
+def _generic(d: _Doc, claimed: _Spans, sdk_rows: set[int]) -> list[ThirdPartyDisclosure]:
     c = d.compiled
     found: dict[str, list[PolicyEvidence]] = {}
     names: dict[str, str] = {}
+    quoted: set[tuple[str, int]] = set()
     hits: list[tuple[int, int, set[str]]] = []
     for regex in (lc.generic for lc in c.langs.values()):
         for m in regex.finditer(d.norm):
@@ -1288,7 +1318,7 @@ def _generic(
             hits.append((m.start(), m.end(), {name}))
     hits.sort()
     for start, end, cats in hits:
-        if any(s < end and start < e for s, e in claimed):
+        if claimed.overlaps(start, end):
             continue
         seg_index = d.segment_at(start)
         if seg_index is None or seg_index in sdk_rows:
@@ -1298,7 +1328,8 @@ def _generic(
         for cat in sorted(cats):
             evidence = found.setdefault(cat, [])
             names.setdefault(cat, d.doc.text[start:end])
-            if all(e.start != d.doc.segments[seg_index].start for e in evidence):
+            if (cat, seg_index) not in quoted:
+                quoted.add((cat, seg_index))
                 evidence.append(d.evidence(seg_index, start, end))
     order = list(c.category_words)
     return [
