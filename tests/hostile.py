@@ -879,7 +879,7 @@ def _policy_family(w: _Writer, rng: random.Random, scale: int) -> None:
         # SDK names by the hundred thousand: overlap checks and list lookups stay n log n.
         (
             "txt-vendor-lists",
-            "华为/小米/魅族/OPPO/VIVO Push SDK需要读取您的设备识别号。".encode() * 12_000,
+            "华为/小米/魅族/OPPO/VIVO Push SDK需要读取您的设备识别号。".encode() * 6_000,
             ".txt",
             SOFT_SECONDS,
         ),
