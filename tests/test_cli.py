@@ -237,6 +237,24 @@ def test_python_dash_m_entry_point() -> None:
     assert proc.returncode == 0 and "privacy-scan" in proc.stdout
 
 
+@pytest.mark.parametrize("app", ["samples/ipa/shopping-demo.ipa", "samples/apks/shopping-demo.apk"])
+def test_a_quiet_scan_process_writes_nothing_on_stderr(tmp_path: Path, app: str) -> None:
+    """The whole process, exit included: lief's bindings print "leaked instance" pages when
+    objects are still alive at exit, which the exit-time collector freeze used to cause."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "r.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "scanner", "scan", str(REPO / app), "-q", "--json", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode in (0, 1) and out.is_file()
+    assert proc.stderr == ""
+
+
 def test_audit_json_matches_the_schema(tmp_path: Path) -> None:
     out = tmp_path / "audit.json"
     policy = REPO / "samples" / "policies" / "rakufun-shop-policy.md"

@@ -85,5 +85,8 @@ def entry_point() -> None:
     # The process ends here and everything still alive goes with it. Frozen, those objects are
     # left out of the full collection the interpreter runs on the way out (~20 ms after a
     # Yosemite scan); atexit handlers and the flushing of stdout and stderr still happen.
-    gc.freeze()
+    # Not after lief was loaded (an iOS app, a Mach-O library): its bindings count the objects
+    # still alive at exit and print a page of "leaked instance" warnings on stderr.
+    if "lief" not in sys.modules:
+        gc.freeze()
     sys.exit(code)
