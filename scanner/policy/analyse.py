@@ -1137,7 +1137,11 @@ class _Spans:
         return at >= 0 and self.ends[at] > start
 
 
-def _third_parties(d: _Doc, sdks: Sequence[SdkSignature]) -> tuple[ThirdPartyDisclosure, ...]:
+def _third_parties(
+    d: _Doc, sdks: Sequence[SdkSignature], operators: tuple[str, ...]
+) -> tuple[ThirdPartyDisclosure, ...]:
+    """Named SDKs, named companies and generic parties; `operators` are the names the policy
+    gives itself (`operator_names`), which name no third party."""
     index_ = _sdk_index(tuple(sdks))
     cased_text = d.cased
     named: dict[str, list[PolicyEvidence]] = {}
@@ -1179,7 +1183,6 @@ def _third_parties(d: _Doc, sdks: Sequence[SdkSignature]) -> tuple[ThirdPartyDis
     ]
     matches.sort(key=lambda m: (m[0], -(m[1] - m[0]), not m[3]))
     deferred: list[tuple[int, int, list[str], bool, bool, int]] = []
-    operators = operator_names(d.doc)
     named_in: dict[int, set[str]] = {}
     for start, end, ids, is_alias, is_company in matches:
         if claimed.overlaps(start, end):
@@ -1380,13 +1383,14 @@ def analyse_policy(
         sdks = builtin_sdks()
     simplified = cased(doc.text)
     d = _Doc(doc=doc, cased=simplified, norm=lower(simplified), compiled=_compiled())
+    operators = operator_names(doc)
     return PolicyAnalysis(
         source=doc.source,
         format=doc.format,
         encoding=doc.encoding,
         language=detect_language(doc.text),
         categories=_disclosures(d),
-        third_parties=with_listed_sdks(doc, _third_parties(d, sdks), sdks),
+        third_parties=with_listed_sdks(doc, _third_parties(d, sdks, operators), sdks),
         text=doc.text,
-        operators=operator_names(doc),
+        operators=operators,
     )

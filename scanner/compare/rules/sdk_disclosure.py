@@ -166,10 +166,9 @@ def operator_of(ctx: AuditContext, sdk: SdkDetection) -> str | None:
     from scanner.policy.operator import is_operator
     from scanner.policy.sdk_lists import looks_like_company
 
-    signature = next((s for s in ctx.signatures if s.id == sdk.sdk_id), None)
+    # The signature's names are those the policy was searched for (`searched_for`).
     names = [sdk.vendor.split(" (")[0], vendor_key(sdk.vendor)]
-    if signature is not None:
-        names += [a for a in signature.policy_names if looks_like_company(a)]
+    names += [a for a in ctx.searched_for.get(sdk.sdk_id, ()) if looks_like_company(a)]
     for name in names:
         if len(name) >= 3 and is_operator(name, ctx.policy.operators):
             return name
