@@ -323,6 +323,7 @@ class IosFacts:
     """Path of the main executable inside the input (CFBundleExecutable)."""
     minimum_os: str | None = None
     usage_descriptions: tuple[UsageDescription, ...] = ()
+    """The app's own keys, then those of its app extensions and Watch apps (a key may repeat)."""
     background_modes: tuple[str, ...] = ()
     url_schemes: tuple[str, ...] = ()
     queried_schemes: tuple[str, ...] = ()
@@ -330,7 +331,15 @@ class IosFacts:
     privacy_manifests: tuple[PrivacyManifest, ...] = ()
     binaries: tuple[MachOImports, ...] = ()
     bundles: tuple[IosBundle, ...] = ()
-    """Embedded frameworks and app extensions."""
+    """Embedded frameworks, app extensions and Watch apps."""
+
+    def usage_by_key(self) -> dict[str, UsageDescription]:
+        """Each usage key once, with the first prompt that asks for it: the app's own before an
+        extension's."""
+        first: dict[str, UsageDescription] = {}
+        for usage in self.usage_descriptions:
+            first.setdefault(usage.key, usage)
+        return first
 
 
 # --------------------------------------------------------------------------- detect

@@ -32,7 +32,6 @@ from scanner.model import (
     PermissionElement,
     PermissionFinding,
     ProtectionLevel,
-    UsageDescription,
 )
 from scanner.signatures.catalog import Capability, IosApiSignature
 
@@ -45,9 +44,7 @@ def usage_key_findings(
     permissions: Sequence[PermissionFinding], ios: IosFacts
 ) -> tuple[PermissionFinding, ...]:
     """Usage-description keys as granted-by-the-user permissions, each with its prompt text."""
-    by_key: dict[str, UsageDescription] = {}
-    for u in ios.usage_descriptions:
-        by_key.setdefault(u.key, u)  # the app's own prompt first, then an extension's
+    by_key = ios.usage_by_key()
     out = []
     for p in permissions:
         usage = by_key.get(p.name)

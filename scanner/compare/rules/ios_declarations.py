@@ -152,11 +152,8 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
             policy_evidence=tuple(policy_evidence),
             searched_terms=tuple(searched),
         )
-    seen: set[str] = set()
-    for usage in ios.usage_descriptions:
-        if usage.key in seen:
-            continue  # an extension asks for the same: one finding, the app's own prompt
-        seen.add(usage.key)
+    # An extension that asks for a key the app asks for too makes no second finding.
+    for usage in ios.usage_by_key().values():
         if any(usage.key in c.ios_usage_keys for c in ctx.capabilities):
             continue  # a permission of its category: PS201's
         entry = terms.usage_keys.get(usage.key)

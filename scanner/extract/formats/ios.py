@@ -164,11 +164,7 @@ def _read_bundle(path: Path, source: _Source, root: str, shown: str, kind: AppKi
         raise AppInputError(path, f"iOS app has no {shown}Info.plist")
     info = _plist(path, source, root + "Info.plist", shown + "Info.plist")
 
-    usage = tuple(
-        UsageDescription(key, text_of(value) or "", f"{shown}Info.plist")
-        for key, value in sorted(info.items())
-        if _USAGE_KEY.match(str(key))
-    )
+    usage = _usage_keys(info, f"{shown}Info.plist")
     executable = _string(info.get("CFBundleExecutable"))
     bundles, executables, nested_usage = _bundles(path, source, root, shown, rel, rel_set, warnings)
     # An app extension or a Watch app asks the user with its own Info.plist: its keys count too,
@@ -228,6 +224,15 @@ def _read_bundle(path: Path, source: _Source, root: str, shown: str, kind: AppKi
         assets=(),
         warnings=tuple(warnings),
         ios=facts,
+    )
+
+
+def _usage_keys(info: dict[str, Any], location: str) -> tuple[UsageDescription, ...]:
+    """The usage-description keys of one Info.plist, with their prompt text."""
+    return tuple(
+        UsageDescription(key, text_of(value) or "", location)
+        for key, value in sorted(info.items())
+        if _USAGE_KEY.match(str(key))
     )
 
 
@@ -323,7 +328,7 @@ def _bundles(
                 dirs.add("/".join(parts[: i + 1]))
     bundles = []
     executables = []
-    usage: list[UsageDescription] = []
+    usage: tuple[UsageDescription, ...] = ()
     for folder in sorted(dirs)[:MAX_IOS_BINARIES]:
         base = folder.rsplit("/", 1)[-1]
         stem = base.rsplit(".", 1)[0]
@@ -332,11 +337,7 @@ def _bundles(
         if plist_name in rel_set:
             info = _soft_plist(source, root + plist_name, shown + plist_name, warnings)
         if info and base.endswith((".appex", ".app")):
-            usage += [
-                UsageDescription(key, text_of(value) or "", shown + plist_name)
-                for key, value in sorted(info.items())
-                if _USAGE_KEY.match(str(key))
-            ]
+            usage += _usage_keys(info, shown + plist_name)
         exe = _string(info.get("CFBundleExecutable")) if info else None
         exe_path = f"{folder}/{exe or stem}"
         if exe_path in rel_set:
@@ -351,7 +352,7 @@ def _bundles(
         )
     if len(dirs) > MAX_IOS_BINARIES:
         warnings.append(f"more than {MAX_IOS_BINARIES} bundles: the rest are not read")
-    return tuple(bundles), executables, tuple(usage)
+    return tuple(bundles), executables, usage
 
 
 def _binaries(
