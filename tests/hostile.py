@@ -935,7 +935,8 @@ def _policy_family(w: _Writer, rng: random.Random, scale: int) -> None:
 # App bundles, Janus layouts, split sets ------------------------------------------------------
 
 
-def _pb_varint(n: int) -> bytes:
+def pb_varint(n: int) -> bytes:
+    """`n` as a protobuf varint."""
     out = bytearray()
     while True:
         out.append((n & 0x7F) | (0x80 if n > 0x7F else 0))
@@ -944,13 +945,13 @@ def _pb_varint(n: int) -> bytes:
             return bytes(out)
 
 
-def _nested_xml_node(levels: int) -> bytes:
+def nested_xml_node(levels: int) -> bytes:
     """An aapt.pb.XmlNode whose elements nest `levels` deep (XmlElement.child = 5)."""
     inner = b"\x1a\x01a"
     for _ in range(levels):
-        node = b"\x0a" + _pb_varint(len(inner)) + inner
-        inner = b"\x1a\x01a\x2a" + _pb_varint(len(node)) + node
-    return b"\x0a" + _pb_varint(len(inner)) + inner
+        node = b"\x0a" + pb_varint(len(inner)) + inner
+        inner = b"\x1a\x01a\x2a" + pb_varint(len(node)) + node
+    return b"\x0a" + pb_varint(len(inner)) + inner
 
 
 def _corrupt_protobufs(good: bytes, rng: random.Random, scale: int) -> list[tuple[str, bytes]]:
@@ -967,8 +968,8 @@ def _corrupt_protobufs(good: bytes, rng: random.Random, scale: int) -> list[tupl
         ("element-as-varint", b"\x08\x01"),
         ("text-root", b"\x12\x03abc"),
         ("empty", b""),
-        ("nested-101", _nested_xml_node(101)),
-        ("nested-5000", _nested_xml_node(5000)),
+        ("nested-101", nested_xml_node(101)),
+        ("nested-5000", nested_xml_node(5000)),
     ]
     cases += [
         (f"cut{n}", good[:n])
@@ -986,7 +987,7 @@ def _bumped_bytes(good: bytes, rng: random.Random, count: int) -> Iterator[tuple
 
 
 def _pb_field(tag: int, body: bytes) -> bytes:
-    return bytes([tag]) + _pb_varint(len(body)) + body
+    return bytes([tag]) + pb_varint(len(body)) + body
 
 
 def _entries_table(size: int) -> bytes:

@@ -25,7 +25,8 @@ EXIT_2 = frozenset({2})
 SCANNED = frozenset({0, 1})
 
 
-def _build_ipa() -> ModuleType:
+def load_build_ipa() -> ModuleType:
+    """samples/build_ipa.py as a module (tests build IPA variants from its parts)."""
     spec = importlib.util.spec_from_file_location("build_ipa", REPO / "samples" / "build_ipa.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -60,7 +61,7 @@ def _info(b: ModuleType, **extra: Any) -> bytes:
 
 
 def ios_family(w: _Writer, rng: random.Random, scale: int) -> None:
-    b = _build_ipa()
+    b = load_build_ipa()
     base = b.demo_parts()
 
     def ipa(

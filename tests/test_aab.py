@@ -21,6 +21,7 @@ from conftest import (
     sample_apk,
     scan_document,
 )
+from hostile import nested_xml_node
 from lxml import etree
 from realworld import real_world_file
 
@@ -267,34 +268,16 @@ def test_a_corrupt_proto_manifest_is_exit_2(
         ("past-end", b"\x0a\x7f" + good[2:20]),
         ("wire-type", b"\x0b" + good[1:]),
         ("text-root", b"\x12\x03abc"),
-        ("deep", b"".join(b"\x0a" for _ in range(1)) + _deep(300)),
+        ("deep", b"".join(b"\x0a" for _ in range(1)) + nested_xml_node(300)),
     ):
         path = _rebuilt(tmp_path, f"{label}.aab", {PUSH_MANIFEST: data})
         assert_one_line_exit_2(path, capsys, PUSH_MANIFEST, "malformed AndroidManifest.xml")
 
 
-def _deep(levels: int) -> bytes:
-    """An XmlNode whose elements nest `levels` deep (child = 5 in XmlElement)."""
-    inner = b"\x1a\x01a"  # name = "a"
-    for _ in range(levels):
-        node = b"\x0a" + _varint(len(inner)) + inner  # XmlNode.element
-        inner = b"\x1a\x01a" + b"\x2a" + _varint(len(node)) + node
-    return b"\x0a" + _varint(len(inner)) + inner
-
-
-def _varint(n: int) -> bytes:
-    out = bytearray()
-    while True:
-        out.append((n & 0x7F) | (0x80 if n > 0x7F else 0))
-        n >>= 7
-        if not n:
-            return bytes(out)
-
-
 def test_nesting_past_the_parser_limit_is_refused_not_recursed() -> None:
     with pytest.raises(ProtoXmlError):
-        read_proto_xml(_deep(300))
-    assert read_proto_xml(_deep(20)).tag == "a"
+        read_proto_xml(nested_xml_node(300))
+    assert read_proto_xml(nested_xml_node(20)).tag == "a"
 
 
 def test_a_truncated_bundle_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -5,12 +5,11 @@ images lief parses."""
 
 from __future__ import annotations
 
-import importlib.util
 import plistlib
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+from hostile_ios import load_build_ipa
 from macho_writer import CPU_TYPE_ARM64, CPU_TYPE_X86_64, MachOSpec, build_fat, build_macho
 
 from scanner.cli import main
@@ -27,15 +26,7 @@ IPA = REPO / "samples" / "ipa" / "shopping-demo.ipa"
 IOS_POLICY = REPO / "samples" / "policies" / "rakufun-shop-ios-policy.md"
 
 
-def _build_ipa() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("build_ipa", REPO / "samples" / "build_ipa.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-B = _build_ipa()
+B = load_build_ipa()
 
 
 def _ipa(tmp_path: Path, parts: dict[str, bytes], name: str = "app.ipa") -> Path:
