@@ -600,10 +600,14 @@ def _forked_workers(
     finally:
         with budget_held():
             for child, receive in children:
+                receive.close()
+                if child.pid is None:
+                    # Never started: the budget's exception can still arrive during the starts,
+                    # when another thread (inflating, hashing) took the signal for the process.
+                    continue
                 if not gathered and child.is_alive():
                     child.terminate()  # abandoned (an error, the budget): do not wait for it
                 child.join()
-                receive.close()
         _FORKED = None
 
 
