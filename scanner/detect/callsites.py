@@ -602,8 +602,9 @@ def _forked_workers(
             for child, receive in children:
                 receive.close()
                 if child.pid is None:
-                    # Never started: the budget's exception can still arrive during the starts,
-                    # when another thread (inflating, hashing) took the signal for the process.
+                    # Never started: the budget's exception can still arrive inside a start. A
+                    # SIGALRM that came just before the mask was set has its Python handler
+                    # pending, and that runs at the next bytecode, which the mask cannot stop.
                     continue
                 if not gathered and child.is_alive():
                     child.terminate()  # abandoned (an error, the budget): do not wait for it
